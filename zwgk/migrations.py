@@ -1,0 +1,148 @@
+"""Named, ordered migrations for the store (the sqlite-migrate idea, kept in-house and tiny).
+
+A migration is applied once, in order, and recorded in `migrations`; never edit one that has
+shipped: add a new one. docs/schema.md documents the resulting tables.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+# (name, SQL script); each runs in one transaction with its record in `migrations`.
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "m001_core",
+        """
+        CREATE TABLE units (
+            unit_id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, parent TEXT,
+            site_code TEXT, portal TEXT, disclosure TEXT NOT NULL, hosts TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE sites (
+            site_id INTEGER PRIMARY KEY, unit_id TEXT NOT NULL REFERENCES units(unit_id),
+            role TEXT NOT NULL CHECK (role IN ('portal', 'disclosure')), url TEXT NOT NULL,
+            host TEXT NOT NULL, cms TEXT, site_id_code TEXT,
+            first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL,
+            UNIQUE (unit_id, role)
+        );
+        CREATE TABLE runs (
+            run_id INTEGER PRIMARY KEY, kind TEXT NOT NULL DEFAULT 'run',
+            started_at TEXT NOT NULL, finished_at TEXT, clock_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'completed', 'failed', 'killed')),
+            units_total INTEGER NOT NULL DEFAULT 0, pages_fetched INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0, exit_code INTEGER, error TEXT,
+            stats TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE site_runs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'blocked', 'down', 'error')),
+            block TEXT, error TEXT, pages INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0, finished_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, site_id)
+        );
+        CREATE TABLE pages (
+            page_id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER REFERENCES sites(site_id), url TEXT NOT NULL, kind TEXT NOT NULL,
+            status INTEGER, bytes INTEGER, elapsed_ms INTEGER, error TEXT, block TEXT,
+            fetched_at TEXT NOT NULL
+        );
+        CREATE INDEX pages_run_site ON pages (run_id, site_id);
+        CREATE INDEX pages_url ON pages (url);
+        CREATE TABLE columns (
+            column_id INTEGER PRIMARY KEY, site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            unit_id TEXT NOT NULL REFERENCES units(unit_id), url TEXT NOT NULL, name TEXT NOT NULL,
+            catalog_path TEXT NOT NULL DEFAULT '', category TEXT, category_source TEXT,
+            section TEXT, is_home INTEGER NOT NULL DEFAULT 0,
+            first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, last_run_id INTEGER,
+            etag TEXT, last_modified TEXT,
+            UNIQUE (site_id, url)
+        );
+        CREATE INDEX columns_unit ON columns (unit_id);
+        CREATE TABLE column_runs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            column_id INTEGER NOT NULL REFERENCES columns(column_id),
+            status TEXT NOT NULL CHECK (status IN ('ok', 'placeholder', 'blocked', 'failed')),
+            pages INTEGER NOT NULL DEFAULT 0, items_seen INTEGER NOT NULL DEFAULT 0,
+            new_items INTEGER NOT NULL DEFAULT 0, error TEXT, crawled_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, column_id)
+        );
+        CREATE INDEX column_runs_column ON column_runs (column_id, run_id);
+        CREATE TABLE items (
+            item_id INTEGER PRIMARY KEY, column_id INTEGER NOT NULL REFERENCES columns(column_id),
+            url TEXT NOT NULL, title TEXT NOT NULL, pub_date TEXT, date_source TEXT,
+            index_no TEXT, doc_no TEXT, publisher TEXT, written_date TEXT, meta_pub_date TEXT,
+            detail_fetched INTEGER NOT NULL DEFAULT 0,
+            first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL,
+            first_run_id INTEGER NOT NULL, last_run_id INTEGER NOT NULL,
+            UNIQUE (column_id, url)
+        );
+        CREATE INDEX items_column_date ON items (column_id, pub_date);
+        CREATE INDEX items_first_run ON items (first_run_id, column_id);
+        CREATE TABLE sections (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            section TEXT NOT NULL, name TEXT NOT NULL, url TEXT NOT NULL,
+            status INTEGER, ok INTEGER NOT NULL,
+            PRIMARY KEY (run_id, site_id, section, url)
+        );
+        CREATE TABLE findings (
+            finding_id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, rule TEXT NOT NULL,
+            unit_id TEXT NOT NULL, site_id INTEGER, column_id INTEGER,
+            site_url TEXT, column_url TEXT, column_name TEXT,
+            severity TEXT NOT NULL CHECK (severity IN ('veto', 'deduct', 'warn')),
+            status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'waived')),
+            first_detected_at TEXT NOT NULL, last_detected_at TEXT NOT NULL, resolved_at TEXT,
+            summary TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '{}',
+            opened_run_id INTEGER, last_run_id INTEGER,
+            waived_at TEXT, waive_reason TEXT, reopened_count INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX findings_unit_status ON findings (unit_id, status);
+        CREATE INDEX findings_rule ON findings (rule, status);
+        CREATE TABLE finding_events (
+            event_id INTEGER PRIMARY KEY, finding_id INTEGER NOT NULL REFERENCES findings(finding_id),
+            run_id INTEGER, event TEXT NOT NULL, at TEXT NOT NULL, note TEXT
+        );
+        CREATE INDEX finding_events_finding ON finding_events (finding_id);
+        CREATE TABLE verdicts (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id), unit_id TEXT NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('合格', '不合格', '未评估')),
+            veto_rules TEXT NOT NULL DEFAULT '[]', decided_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, site_id)
+        );
+        CREATE TABLE rule_runs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id), rule TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'crashed')), error TEXT,
+            findings INTEGER NOT NULL DEFAULT 0, elapsed_ms INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, rule)
+        );
+        CREATE TABLE probes (
+            probe_id INTEGER PRIMARY KEY, unit_id TEXT NOT NULL, url TEXT NOT NULL,
+            probed_at TEXT NOT NULL, ok INTEGER NOT NULL, status INTEGER,
+            elapsed_ms INTEGER, error TEXT
+        );
+        CREATE INDEX probes_unit_time ON probes (unit_id, probed_at);
+        """,
+    ),
+]
+
+
+def apply(db: sqlite_utils.Database) -> list[str]:
+    """Apply pending migrations in order; returns the names applied now."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM migrations").fetchall()}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        # executescript commits first; BEGIN/COMMIT inside makes the migration all-or-nothing.
+        db.executescript(
+            f"BEGIN;\n{sql}\nINSERT INTO migrations (name, applied_at) "
+            f"VALUES ('{name}', datetime('now'));\nCOMMIT;"
+        )
+        applied.append(name)
+    return applied

@@ -1,0 +1,119 @@
+"""The store: one SQLite file through sqlite-utils, WAL mode, migrated on open.
+
+Writers: the crawl pipeline (one `scrapy crawl` process at a time), the checks runner and the
+CLI. Readers: rules, reports, `zwgk findings` / `zwgk columns`. docs/schema.md has the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from zwgk import clock, migrations
+from zwgk.errors import ZwgkError
+from zwgk.units import Unit, netloc
+
+
+class StoreError(ZwgkError):
+    """The database file cannot be opened or is not a zwgk store."""
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store at `path`."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise StoreError(f"{path}: folder {path.parent} does not exist")
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=30000")
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable SQLite store: {exc}") from None
+    return db
+
+
+def sync_units(db: sqlite_utils.Database, units: Iterable[Unit]) -> dict[tuple[str, str], int]:
+    """Upsert units and their sites; returns {(unit_code, role): site_id}."""
+    now = clock.iso()
+    site_ids: dict[tuple[str, str], int] = {}
+    with db.conn:
+        for u in units:
+            db["units"].upsert(
+                {
+                    "unit_id": u.code, "name": u.name, "kind": u.kind, "parent": u.parent,
+                    "site_code": u.site_code, "portal": u.portal, "disclosure": u.disclosure,
+                    "hosts": json.dumps(list(u.hosts)), "updated_at": now,
+                },
+                pk="unit_id",
+            )
+            for role, url in (("portal", u.portal), ("disclosure", u.disclosure)):
+                if not url:
+                    continue
+                row = db.execute(
+                    "SELECT site_id FROM sites WHERE unit_id = ? AND role = ?", [u.code, role]
+                ).fetchone()
+                if row:
+                    db.execute(
+                        "UPDATE sites SET url = ?, host = ?, last_seen_at = ? WHERE site_id = ?",
+                        [url, netloc(url), now, row[0]],
+                    )
+                    site_ids[(u.code, role)] = row[0]
+                else:
+                    cur = db.execute(
+                        "INSERT INTO sites (unit_id, role, url, host, first_seen_at, last_seen_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        [u.code, role, url, netloc(url), now, now],
+                    )
+                    site_ids[(u.code, role)] = cur.lastrowid
+    return site_ids
+
+
+def start_run(db: sqlite_utils.Database, kind: str = "run", units_total: int = 0) -> int:
+    now = clock.iso()
+    cur = db.execute(
+        "INSERT INTO runs (kind, started_at, clock_at, units_total) VALUES (?, ?, ?, ?)",
+        [kind, now, now, units_total],
+    )
+    return int(cur.lastrowid)
+
+
+def finish_run(
+    db: sqlite_utils.Database,
+    run_id: int,
+    status: str,
+    exit_code: int | None = None,
+    error: str | None = None,
+    stats: dict[str, Any] | None = None,
+) -> None:
+    pages, failures = db.execute(
+        "SELECT count(*), coalesce(sum(error IS NOT NULL OR status >= 400 OR block IS NOT NULL), 0)"
+        " FROM pages WHERE run_id = ?",
+        [run_id],
+    ).fetchone()
+    db.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, error = ?, stats = ?,"
+        " pages_fetched = ?, failures = ? WHERE run_id = ?",
+        [clock.iso(), status, exit_code, error, json.dumps(stats or {}, ensure_ascii=False),
+         pages, failures, run_id],
+    )
+
+
+def previous_run_id(db: sqlite_utils.Database, run_id: int) -> int | None:
+    row = db.execute(
+        "SELECT max(run_id) FROM runs WHERE kind = 'run' AND status = 'completed' AND run_id < ?",
+        [run_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def loads(value: str | None) -> Any:
+    return json.loads(value) if value else None
