@@ -126,6 +126,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX probes_unit_time ON probes (unit_id, probed_at);
         """,
     ),
+    (
+        "m002_catalog_signature",
+        """
+        -- A site's catalog is rediscovered only when its root navigation changes or ages out,
+        -- so a daily run fetches about one page per column (incremental crawling).
+        ALTER TABLE sites ADD COLUMN catalog_sig TEXT;
+        ALTER TABLE sites ADD COLUMN catalog_at TEXT;
+        ALTER TABLE sites ADD COLUMN catalog_run_id INTEGER;
+        """,
+    ),
 ]
 
 
