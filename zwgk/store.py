@@ -49,9 +49,15 @@ def sync_units(db: sqlite_utils.Database, units: Iterable[Unit]) -> dict[tuple[s
         for u in units:
             db["units"].upsert(
                 {
-                    "unit_id": u.code, "name": u.name, "kind": u.kind, "parent": u.parent,
-                    "site_code": u.site_code, "portal": u.portal, "disclosure": u.disclosure,
-                    "hosts": json.dumps(list(u.hosts)), "updated_at": now,
+                    "unit_id": u.code,
+                    "name": u.name,
+                    "kind": u.kind,
+                    "parent": u.parent,
+                    "site_code": u.site_code,
+                    "portal": u.portal,
+                    "disclosure": u.disclosure,
+                    "hosts": json.dumps(list(u.hosts)),
+                    "updated_at": now,
                 },
                 pk="unit_id",
             )
@@ -102,8 +108,16 @@ def finish_run(
     db.execute(
         "UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, error = ?, stats = ?,"
         " pages_fetched = ?, failures = ? WHERE run_id = ?",
-        [clock.iso(), status, exit_code, error, json.dumps(stats or {}, ensure_ascii=False),
-         pages, failures, run_id],
+        [
+            clock.iso(),
+            status,
+            exit_code,
+            error,
+            json.dumps(stats or {}, ensure_ascii=False),
+            pages,
+            failures,
+            run_id,
+        ],
     )
 
 

@@ -18,7 +18,15 @@ from zwgk.errors import ConfigError
 KINDS = ("city", "county", "department", "township", "institution")
 CATEGORIES = ("news", "notice", "periodic", "static")
 UNIT_KEYS = {
-    "code", "name", "kind", "parent", "site_code", "portal", "disclosure", "hosts", "columns",
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "site_code",
+    "portal",
+    "disclosure",
+    "hosts",
+    "columns",
 }
 COLUMN_KEYS = {"url", "category", "name"}
 CODE_RE = re.compile(r"^[a-z0-9-]+$")
@@ -87,7 +95,9 @@ def _column(path: Path, where: str, i: int, raw: object) -> ColumnOverride:
         raise _fail(path, cwhere, "each column override must be a mapping with 'url'")
     unknown = sorted(set(raw) - COLUMN_KEYS)
     if unknown:
-        raise _fail(path, cwhere, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(COLUMN_KEYS))})")
+        raise _fail(
+            path, cwhere, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(COLUMN_KEYS))})"
+        )
     if "url" not in raw:
         raise _fail(path, cwhere, "missing field 'url'")
     cat = raw.get("category")
@@ -106,7 +116,9 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
         where = f"unit '{code}'"
     unknown = sorted(set(raw) - UNIT_KEYS)
     if unknown:
-        raise _fail(path, where, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(UNIT_KEYS))})")
+        raise _fail(
+            path, where, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(UNIT_KEYS))})"
+        )
     for key in ("code", "name", "kind", "disclosure"):
         if raw.get(key) in (None, ""):
             raise _fail(path, where, f"missing required field '{key}'")
@@ -118,9 +130,15 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
     if site_code is not None:
         site_code = str(site_code)
         if not SITE_CODE_RE.match(site_code):
-            raise _fail(path, where, f"field 'site_code' must be 10 digits or bm+8 digits, got {site_code!r}")
+            raise _fail(
+                path,
+                where,
+                f"field 'site_code' must be 10 digits or bm+8 digits, got {site_code!r}",
+            )
     hosts = raw.get("hosts") or []
-    if not isinstance(hosts, list) or not all(isinstance(h, str) and HOST_RE.match(h) for h in hosts):
+    if not isinstance(hosts, list) or not all(
+        isinstance(h, str) and HOST_RE.match(h) for h in hosts
+    ):
         raise _fail(path, where, f"field 'hosts' must be a list of host names, got {hosts!r}")
     columns = raw.get("columns") or []
     if not isinstance(columns, list):

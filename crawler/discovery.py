@@ -1,0 +1,106 @@
+"""Pure helpers the spider uses to walk a catalog: which links belong to the unit's catalog,
+how a column's catalog path is built, and whether a leaf page is a static page or a blank column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import lxml.html
+
+# Links that are site chrome, never catalog columns.
+CHROME_NAMES = re.compile(
+    r"^(网站)?首页$|返回|上一页|下一页|尾页|末页|更多|登录|注册|无障碍|English|网站地图|"
+    r"联系我们|关于我们|友情链接|收藏|打印|关闭|设为|加入|长者|智能问答|搜索"
+)
+# Names of the disclosure catalog's own root, dropped from catalog paths.
+ROOT_NAMES = {
+    "政府信息公开",
+    "信息公开",
+    "政务公开",
+    "政府信息公开平台",
+    "信息公开目录",
+    "政府信息公开目录",
+    "部门信息公开目录",
+    "首页",
+    "网站首页",
+    "当前位置",
+    "公开目录",
+}
+# Path fragments that mark disclosure catalog URLs on a host shared with the portal.
+CATALOG_PATH_HINTS = re.compile(
+    r"/(col/col\d+|columns/|gkml|xxgk|zwgk|zfxxgk|fdzdgknr|ysqgk|gkmlpt|public/column|nw\d+|c\d{5,})",
+    re.I,
+)
+PORTAL_CATALOG_NAMES = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|平台|专栏)?$|^政务公开$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalise_url(url: str) -> str:
+    """Key for 'seen' sets: no fragment, and a directory equals its index page."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    path = re.sub(r"/index\.(s?html?|jsp|php)$", "/", path)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+
+
+def directory(url: str) -> str:
+    path = urlsplit(url).path or "/"
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+def is_chrome(name: str) -> bool:
+    return not name or bool(CHROME_NAMES.search(name.strip()))
+
+
+def in_scope(link_url: str, root_url: str, shared_host: bool) -> bool:
+    """Does a link on a catalog page belong to the catalog rooted at `root_url`?
+
+    On a host of its own, every page does. On a host shared with the portal, only pages under
+    the catalog's directory or with catalog-style paths do, so the portal's menus stay out.
+    """
+    if not shared_host:
+        return True
+    path = urlsplit(link_url).path
+    root_dir = directory(root_url)
+    return (root_dir != "/" and path.startswith(root_dir)) or bool(CATALOG_PATH_HINTS.search(path))
+
+
+def compose_path(
+    parent: tuple[str, ...], nav_path: tuple[str, ...], top_names: set[str]
+) -> tuple[str, ...]:
+    """A link's catalog path: the nav's own nesting when it starts at the catalog's top level
+    (a full left-nav tree), else the parent page's path plus the link's name."""
+    nav = tuple(n for n in nav_path if n and n not in ROOT_NAMES)
+    if not nav:
+        return parent
+    if nav[0] in top_names or not parent:
+        return nav
+    if nav[: len(parent)] == parent:
+        return nav
+    return parent + nav[-1:]
+
+
+def path_from_breadcrumb(crumbs: list[str]) -> tuple[str, ...]:
+    out = [c.strip() for c in crumbs if c.strip()]
+    while out and (out[0] in ROOT_NAMES or out[0].endswith(("人民政府", "政府网"))):
+        out.pop(0)
+    return tuple(out)
+
+
+def content_chars(html: str) -> int:
+    """CJK characters of non-link text: a static page (指南, 制度) has many, a blank list few."""
+    try:
+        doc = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return 0
+    for bad in doc.xpath("//script|//style|//a|//select|//option|//head"):
+        bad.drop_tree() if bad.getparent() is not None else None
+    return len(CJK.findall(doc.text_content()))
+
+
+def nav_signature(links: list[tuple[str, str]]) -> str:
+    data = "\n".join(f"{n}\t{u}" for n, u in sorted(set(links)))
+    return hashlib.sha1(data.encode("utf-8")).hexdigest()

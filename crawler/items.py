@@ -1,0 +1,101 @@
+"""What the spider hands the store pipeline. Plain dataclasses (Scrapy supports them as items).
+
+Each record names its site by (unit, role) and its column by URL; the pipeline turns those into
+store ids, so the spider never touches SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crawler.extract.types import ListItem
+
+
+@dataclass(slots=True)
+class PageRecord:
+    unit: str
+    role: str
+    url: str
+    kind: str  # home | catalog | list | detail | api | section
+    status: int | None
+    bytes: int
+    elapsed_ms: int | None
+    error: str | None = None
+    block: str | None = None
+
+
+@dataclass(slots=True)
+class ColumnRecord:
+    unit: str
+    role: str
+    url: str
+    name: str
+    catalog_path: str
+    category: str | None
+    category_source: str | None
+    section: str | None
+    is_home: bool = False
+
+
+@dataclass(slots=True)
+class ListRecord:
+    """Items seen on one page of a column (page 1 carries `first_page=True`)."""
+
+    unit: str
+    role: str
+    column_url: str
+    items: list[ListItem]
+    first_page: bool = False
+
+
+@dataclass(slots=True)
+class DetailRecord:
+    unit: str
+    role: str
+    column_url: str
+    item_url: str
+    pub_date: str | None
+    meta_pub_date: str | None
+    index_no: str | None
+    doc_no: str | None
+    publisher: str | None
+    written_date: str | None
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class ColumnDone:
+    unit: str
+    role: str
+    column_url: str
+    status: str  # ok | placeholder | blocked | failed
+    pages: int
+    items_seen: int
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    unchanged: bool = False  # answered 304: the previous inventory stands
+
+
+@dataclass(slots=True)
+class SectionRecord:
+    unit: str
+    role: str
+    section: str
+    name: str
+    url: str
+    status: int | None
+    ok: bool
+
+
+@dataclass(slots=True)
+class SiteDone:
+    unit: str
+    role: str
+    status: str  # ok | partial | blocked | down | error
+    block: str | None = None
+    error: str | None = None
+    cms: str | None = None
+    site_id_code: str | None = None
+    catalog_reused: bool = False
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,262 @@
+"""StorePipeline: the spider's records into the SQLite store, in batched transactions.
+
+Every statement is an upsert keyed on natural keys (site + column URL, column + item URL), so a
+crawl killed halfway and run again leaves no duplicates; a batch is committed every
+`ZWGK_COMMIT_EVERY` records, so a kill loses at most one batch (which the next run refetches).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.items import (
+    ColumnDone,
+    ColumnRecord,
+    DetailRecord,
+    ListRecord,
+    PageRecord,
+    SectionRecord,
+)
+from zwgk import clock
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.commit_every = crawler.settings.getint("ZWGK_COMMIT_EVERY", 500)
+        self.conn: sqlite3.Connection | None = None
+        self.pending = 0
+        self.last_commit = time.monotonic()
+        self.site_ids: dict[tuple[str, str], int] = {}
+        self.column_ids: dict[tuple[int, str], int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    @property
+    def spider(self):
+        return self.crawler.spider
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def open_spider(self) -> None:
+        self.run_id = self.spider.run_id
+        self.conn = sqlite3.connect(self.spider.db_path, timeout=60, isolation_level=None)
+        self.conn.execute("PRAGMA busy_timeout=60000")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        for site_id, unit, role in self.conn.execute("SELECT site_id, unit_id, role FROM sites"):
+            self.site_ids[(unit, role)] = site_id
+        self.conn.execute("BEGIN")
+
+    def close_spider(self) -> None:
+        assert self.conn is not None
+        self.write_sites()
+        self.conn.execute("COMMIT")
+        self.conn.close()
+
+    def tick(self) -> None:
+        self.pending += 1
+        if self.pending >= self.commit_every or time.monotonic() - self.last_commit > 2:
+            self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN")
+            self.pending = 0
+            self.last_commit = time.monotonic()
+
+    # -- records -----------------------------------------------------------------------------
+    def process_item(self, item: Any) -> Any:
+        handler = {
+            PageRecord: self.page,
+            ColumnRecord: self.column,
+            ListRecord: self.list_items,
+            DetailRecord: self.detail,
+            ColumnDone: self.column_done,
+            SectionRecord: self.section,
+        }[type(item)]
+        handler(item)
+        self.tick()
+        return item
+
+    def site_id(self, unit: str, role: str) -> int:
+        return self.site_ids[(unit, role)]
+
+    def column_id(self, site_id: int, url: str) -> int | None:
+        key = (site_id, url)
+        if key not in self.column_ids:
+            row = self.conn.execute(
+                "SELECT column_id FROM columns WHERE site_id = ? AND url = ?", key
+            ).fetchone()
+            if not row:
+                return None
+            self.column_ids[key] = row[0]
+        return self.column_ids[key]
+
+    def page(self, r: PageRecord) -> None:
+        self.conn.execute(
+            "INSERT INTO pages (run_id, site_id, url, kind, status, bytes, elapsed_ms, error, block,"
+            " fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.run_id, self.site_id(r.unit, r.role), r.url, r.kind, r.status, r.bytes,
+             r.elapsed_ms, r.error, r.block, clock.iso()],
+        )
+
+    def column(self, r: ColumnRecord) -> None:
+        now = clock.iso()
+        site_id = self.site_id(r.unit, r.role)
+        self.conn.execute(
+            "INSERT INTO columns (site_id, unit_id, url, name, catalog_path, category,"
+            " category_source, section, is_home, first_seen_at, last_seen_at, last_run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (site_id, url) DO UPDATE SET name = excluded.name,"
+            " catalog_path = CASE WHEN excluded.catalog_path != '' THEN excluded.catalog_path"
+            "   ELSE columns.catalog_path END,"
+            " category = coalesce(excluded.category, columns.category),"
+            " category_source = coalesce(excluded.category_source, columns.category_source),"
+            " section = coalesce(excluded.section, columns.section),"
+            " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
+            [site_id, r.unit, r.url, r.name, r.catalog_path, r.category, r.category_source,
+             r.section, int(r.is_home), now, now, self.run_id],
+        )
+
+    def list_items(self, r: ListRecord) -> None:
+        column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)
+        if column_id is None or not r.items:
+            return
+        now = clock.iso()
+        self.conn.executemany(
+            "INSERT INTO items (column_id, url, title, pub_date, date_source, index_no, doc_no,"
+            " publisher, first_seen_at, last_seen_at, first_run_id, last_run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (column_id, url) DO UPDATE SET title = excluded.title,"
+            " pub_date = coalesce(excluded.pub_date, items.pub_date),"
+            " date_source = CASE WHEN excluded.pub_date IS NOT NULL THEN excluded.date_source"
+            "   ELSE items.date_source END,"
+            " index_no = coalesce(excluded.index_no, items.index_no),"
+            " doc_no = coalesce(excluded.doc_no, items.doc_no),"
+            " publisher = coalesce(excluded.publisher, items.publisher),"
+            " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
+            [
+                (column_id, i.url, i.title, i.date.isoformat() if i.date else None,
+                 i.date_source if i.date else None, i.index_no, i.doc_no, i.publisher,
+                 now, now, self.run_id, self.run_id)
+                for i in r.items
+            ],
+        )
+
+    def detail(self, r: DetailRecord) -> None:
+        column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)
+        if column_id is None:
+            return
+        self.conn.execute(
+            "UPDATE items SET detail_fetched = 1,"
+            " date_source = CASE WHEN pub_date IS NULL AND ? IS NOT NULL THEN 'detail'"
+            "   ELSE date_source END,"
+            " pub_date = coalesce(pub_date, ?), meta_pub_date = ?,"
+            " index_no = coalesce(?, index_no), doc_no = coalesce(?, doc_no),"
+            " publisher = coalesce(?, publisher), written_date = ?"
+            " WHERE column_id = ? AND url = ?",
+            [r.pub_date, r.pub_date, r.meta_pub_date, r.index_no, r.doc_no, r.publisher,
+             r.written_date, column_id, r.item_url],
+        )
+
+    def column_done(self, r: ColumnDone) -> None:
+        column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)
+        if column_id is None:
+            return
+        items_seen = r.items_seen
+        if r.unchanged:
+            # 304 Not Modified: the list is as it was, so its items are seen again this run.
+            self.conn.execute(
+                "UPDATE items SET last_run_id = ?, last_seen_at = ? WHERE column_id = ?"
+                " AND last_run_id = (SELECT max(last_run_id) FROM items WHERE column_id = ?)",
+                [self.run_id, clock.iso(), column_id, column_id],
+            )
+            items_seen = self.conn.execute(
+                "SELECT count(*) FROM items WHERE column_id = ? AND last_run_id = ?",
+                [column_id, self.run_id],
+            ).fetchone()[0]
+        new_items = self.conn.execute(
+            "SELECT count(*) FROM items WHERE column_id = ? AND first_run_id = ?",
+            [column_id, self.run_id],
+        ).fetchone()[0]
+        self.conn.execute(
+            "INSERT OR REPLACE INTO column_runs (run_id, column_id, status, pages, items_seen,"
+            " new_items, error, crawled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [self.run_id, column_id, r.status, r.pages, items_seen, new_items, r.error,
+             clock.iso()],
+        )
+        if r.etag or r.last_modified:
+            self.conn.execute(
+                "UPDATE columns SET etag = ?, last_modified = ? WHERE column_id = ?",
+                [r.etag, r.last_modified, column_id],
+            )
+        self.conn.execute(
+            "UPDATE columns SET last_run_id = ? WHERE column_id = ?", [self.run_id, column_id]
+        )
+
+    def section(self, r: SectionRecord) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sections (run_id, site_id, section, name, url, status, ok)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self.run_id, self.site_id(r.unit, r.role), r.section, r.name, r.url, r.status,
+             int(r.ok)],
+        )
+
+    # -- end of crawl: one outcome per site ---------------------------------------------------
+    def write_sites(self) -> None:
+        from crawler.discovery import nav_signature
+
+        now = clock.iso()
+        for (unit, role), site in self.spider.sites.items():
+            site_id = self.site_id(unit, role)
+            failed_columns = self.conn.execute(
+                "SELECT count(*) FROM column_runs cr JOIN columns c USING (column_id)"
+                " WHERE cr.run_id = ? AND c.site_id = ? AND cr.status IN ('blocked', 'failed')",
+                [self.run_id, site_id],
+            ).fetchone()[0]
+            if site.block:
+                status = "blocked"
+            elif site.down:
+                status = "down"
+            elif site.error:
+                status = "error"
+            else:
+                status = "partial" if failed_columns else "ok"
+            self.conn.execute(
+                "INSERT OR REPLACE INTO site_runs (run_id, site_id, status, block, error, pages,"
+                " failures, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [self.run_id, site_id, status, site.block, site.error, site.pages,
+                 site.failures, now],
+            )
+            self.conn.execute(
+                "UPDATE sites SET cms = coalesce(?, cms), site_id_code = coalesce(?, site_id_code)"
+                " WHERE site_id = ?",
+                [site.cms, site.site_id_code, site_id],
+            )
+            if status not in ("ok", "partial"):
+                continue
+            if site.reused:
+                # The catalog was not walked again: carry its sections into this run.
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO sections (run_id, site_id, section, name, url, status, ok)"
+                    " SELECT ?, site_id, section, name, url, status, ok FROM sections"
+                    " WHERE site_id = ? AND run_id = (SELECT catalog_run_id FROM sites"
+                    "   WHERE site_id = ?)",
+                    [self.run_id, site_id, site_id],
+                )
+                self.conn.execute(
+                    "UPDATE columns SET last_run_id = ? WHERE site_id = ? AND last_run_id = "
+                    "(SELECT catalog_run_id FROM sites WHERE site_id = ?)",
+                    [self.run_id, site_id, site_id],
+                )
+                self.conn.execute(
+                    "UPDATE sites SET catalog_run_id = ? WHERE site_id = ?", [self.run_id, site_id]
+                )
+            elif site.nav_links:
+                self.conn.execute(
+                    "UPDATE sites SET catalog_sig = ?, catalog_at = ?, catalog_run_id = ?"
+                    " WHERE site_id = ?",
+                    [nav_signature(site.nav_links), now, self.run_id, site_id],
+                )

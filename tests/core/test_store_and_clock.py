@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from zwgk import clock, migrations, store
+from zwgk.errors import ZwgkError
+
+
+def test_migrations_apply_once_and_record(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "s.db")
+    names = [r[0] for r in db.execute("SELECT name FROM migrations ORDER BY name")]
+    assert names == [name for name, _ in migrations.MIGRATIONS]
+    assert migrations.apply(db) == []  # idempotent
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"items_column_date", "items_first_run", "column_runs_column"} <= indexes
+
+
+def test_item_natural_key_prevents_duplicates(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "s.db")
+    db.execute("INSERT INTO units VALUES ('u', 'U', 'county', NULL, NULL, NULL, 'http://127.0.0.1/', '[]', 'x')")
+    db.execute("INSERT INTO sites (unit_id, role, url, host, first_seen_at, last_seen_at) VALUES ('u', 'disclosure', 'http://127.0.0.1/', '127.0.0.1', 'x', 'x')")
+    db.execute("INSERT INTO columns (site_id, unit_id, url, name, first_seen_at, last_seen_at) VALUES (1, 'u', 'http://127.0.0.1/a/', 'A', 'x', 'x')")
+    row = (1, "http://127.0.0.1/a/1.html", "t", "x", "x", 1, 1)
+    sql = "INSERT INTO items (column_id, url, title, first_seen_at, last_seen_at, first_run_id, last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    db.execute(sql, row)
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(sql, row)
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ZwgkError, match="not a usable SQLite store"):
+        store.open_db(bad)
+
+
+def test_clock_is_settable_and_inherited(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(clock.ENV, raising=False)
+    clock.set_now("2026-03-01T10:00:00")
+    assert clock.now() == datetime.fromisoformat("2026-03-01T10:00:00+08:00")
+    assert clock.iso() == "2026-03-01T10:00:00+08:00"
+    clock.set_now("2026-03-01T00:30:00+00:00")  # other offsets are converted to CST
+    assert clock.today().isoformat() == "2026-03-01"
+    assert clock.iso().endswith("+08:00")
+    clock.set_now(None)
+    with pytest.raises(clock.ClockError, match="ISO 8601"):
+        clock.set_now("yesterday")

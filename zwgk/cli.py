@@ -1,0 +1,193 @@
+"""`zwgk`: the command line (click). Errors are one line on stderr with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from zwgk import clock
+from zwgk.errors import ZwgkError
+
+
+class Group(click.Group):
+    """Turns a ZwgkError into one clear line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ZwgkError as exc:
+            click.echo(f"zwgk: error: {exc}", err=True)
+            sys.exit(2)
+
+
+def now_option(fn):
+    def set_clock(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                clock.set_now(value)
+            except clock.ClockError as exc:
+                raise click.BadParameter(str(exc)) from None
+        return value
+
+    return click.option(
+        "--now",
+        metavar="ISO8601",
+        callback=set_clock,
+        expose_value=False,
+        is_eager=True,
+        help="Set the clock for everything time-dependent in this command (crawl timestamps "
+        "included), e.g. 2026-11-29T08:00:00+08:00.",
+    )(fn)
+
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite store (created and migrated if new).",
+)
+units_option = click.option(
+    "--units",
+    "units_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The units file (YAML, see README: Units file).",
+)
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Optional configuration: crawl politeness, rule thresholds, per-unit overrides.",
+)
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="zwgk-monitor")
+def main() -> None:
+    """zwgk-monitor: crawl government disclosure sites, check them, report to supervisors."""
+
+
+@main.command()
+@units_option
+@db_option
+@config_option
+@now_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the reports here (index.html, units/<code>.html, tasks/<code>.xlsx).",
+)
+@click.option("--progress/--no-progress", default=None, help="Live progress (default: on a TTY).")
+def run(
+    units_path: Path,
+    db_path: Path,
+    config_path: Path | None,
+    out_dir: Path | None,
+    progress: bool | None,
+) -> None:
+    """One monitoring run: crawl every unit, run every check, write the reports.
+
+    Exits 0 when the run completed, whatever it found; 1 when the crawl or a rule crashed
+    (recorded in the store); 2 for a bad units file, configuration or option.
+    """
+    from zwgk.runner import run_once
+
+    result = run_once(units_path, db_path, config_path, out_dir, progress=progress)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help="json: the contract's array; table: one line per finding.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "resolved", "waived", "all"]),
+    default="open",
+    show_default=True,
+    help="Which findings to list.",
+)
+def findings(db_path: Path, fmt: str, status: str) -> None:
+    """Findings as a JSON array on stdout (default: open ones)."""
+    from checks.export import findings as export_findings
+    from zwgk.store import open_db
+
+    rows = export_findings(open_db(existing(db_path)), status=status)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for f in rows:
+        click.echo(
+            f"{f['status']:8} {f['severity']:6} {f['rule']:24} {f['unit']:16} {f['summary']}"
+        )
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help="json: one object per column (the contract); table: text.",
+)
+def columns(db_path: Path, fmt: str) -> None:
+    """What the spiders saw, one object per column."""
+    from zwgk.inventory import columns_json
+    from zwgk.store import open_db
+
+    rows = columns_json(open_db(existing(db_path)))
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for c in rows:
+        flag = "" if c["assessed"] else "  [not assessed]"
+        click.echo(
+            f"{c['unit']:16} {c['items']:5} {c['newest_date'] or '-':10} "
+            f"{c['category'] or '-':8} {c['catalog_path'] or c['column_name']}{flag}"
+        )
+
+
+def existing(db_path: Path) -> Path:
+    if not db_path.exists():
+        raise ZwgkError(f"{db_path}: no such store (run `zwgk run --db {db_path}` first)")
+    return db_path
+
+
+def register_optional_commands() -> None:
+    """Commands that live with their subsystem (checks, reports, scheduler)."""
+    import importlib
+
+    for module, names in (
+        ("checks.cli", ("waive", "unwaive")),
+        ("reports.cli", ("report",)),
+        ("zwgk.ops", ("probe", "schedule", "status")),
+        ("zwgk.demo", ("demo",)),
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        for name in names:
+            cmd = getattr(mod, name, None)
+            if isinstance(cmd, click.Command):
+                main.add_command(cmd, name)
+
+
+register_optional_commands()

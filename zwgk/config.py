@@ -1,0 +1,75 @@
+"""The deployment configuration file (optional `--config FILE`): crawl politeness, rule
+thresholds with per-unit overrides, report deadlines, the schedule.
+
+The units file stays exactly as contract.md says; everything tunable lives here. Each section is
+validated by its owner (rules by `checks.config`), and every error names the file and the key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zwgk.errors import ConfigError
+
+SECTIONS = ("crawl", "rules", "units", "reports", "schedule")
+
+CRAWL_DEFAULTS: dict[str, Any] = {
+    # Small government servers: one request at a time per host, a second apart, AutoThrottle on.
+    "delay_seconds": 1.0,
+    "concurrency_per_host": 1,
+    "concurrency": 32,
+    "autothrottle": True,
+    "timeout_seconds": 20,
+    "retries": 2,
+    "max_pages_per_column": 50,
+    "max_catalog_depth": 4,
+    "max_columns_per_site": 400,
+    "detail_pages": "new",  # new | dateless | none: which items get their detail page fetched
+    "contact": "",
+    "crawl_timeout_seconds": 3600,
+}
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path | None = None
+    crawl: dict[str, Any] = field(default_factory=lambda: dict(CRAWL_DEFAULTS))
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        return dict(self.raw.get(name) or {})
+
+
+def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """Read the optional configuration file; `overrides` patch the crawl section (demo farm)."""
+    raw: dict[str, Any] = {}
+    p = Path(path) if path else None
+    if p is not None:
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: configuration file not found") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f"line {mark.line + 1}: " if mark else ""
+            raise ConfigError(f"{p}: {line}not valid YAML") from None
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{p}: expected a mapping with sections {', '.join(SECTIONS)}")
+        unknown = sorted(set(raw) - set(SECTIONS))
+        if unknown:
+            raise ConfigError(f"{p}: unknown section '{unknown[0]}' (valid: {', '.join(SECTIONS)})")
+    crawl = dict(CRAWL_DEFAULTS)
+    for key, value in (raw.get("crawl") or {}).items():
+        if key not in CRAWL_DEFAULTS:
+            raise ConfigError(
+                f"{p}: crawl: unknown option '{key}' (valid: {', '.join(sorted(CRAWL_DEFAULTS))})"
+            )
+        crawl[key] = value
+    crawl.update(overrides or {})
+    if crawl["detail_pages"] not in ("new", "dateless", "none"):
+        raise ConfigError(f"{p}: crawl: detail_pages must be new, dateless or none")
+    return Config(path=p, crawl=crawl, raw=raw)

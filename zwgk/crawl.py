@@ -1,0 +1,96 @@
+"""Start one `scrapy crawl` process for a run (the Twisted reactor cannot restart in-process).
+
+Progress is read from the store while the crawl runs, so the child needs no side channel.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
+    """The configuration's crawl section as Scrapy `-s` settings."""
+    ua = "zwgk-monitor/0.1 (+government disclosure compliance monitor)"
+    if crawl.get("contact"):
+        ua += f"; contact: {crawl['contact']}"
+    return {
+        "DOWNLOAD_DELAY": str(crawl["delay_seconds"]),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": str(crawl["concurrency_per_host"]),
+        "CONCURRENT_REQUESTS": str(crawl["concurrency"]),
+        "AUTOTHROTTLE_ENABLED": str(bool(crawl["autothrottle"])),
+        "AUTOTHROTTLE_START_DELAY": str(max(float(crawl["delay_seconds"]), 0.01)),
+        "DOWNLOAD_TIMEOUT": str(crawl["timeout_seconds"]),
+        "RETRY_TIMES": str(crawl["retries"]),
+        "ZWGK_RETRY_BACKOFF_BASE": str(crawl.get("retry_backoff_seconds", 1.0)),
+        "ZWGK_MAX_PAGES_PER_COLUMN": str(crawl["max_pages_per_column"]),
+        "ZWGK_MAX_CATALOG_DEPTH": str(crawl["max_catalog_depth"]),
+        "ZWGK_MAX_COLUMNS_PER_SITE": str(crawl["max_columns_per_site"]),
+        "ZWGK_DETAIL_PAGES": crawl["detail_pages"],
+        "ZWGK_CATALOG_REFRESH_DAYS": str(crawl.get("catalog_refresh_days", 7)),
+        "USER_AGENT": ua,
+        "LOG_LEVEL": crawl.get("log_level", "INFO"),
+    }
+
+
+@dataclass(slots=True)
+class CrawlOutcome:
+    exit_code: int
+    seconds: float
+    log_path: Path
+    timed_out: bool = False
+
+    def error_tail(self, lines: int = 5) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return ""
+        errors = [ln for ln in text if "ERROR" in ln or "Traceback" in ln or "Error" in ln]
+        return "\n".join((errors or text)[-lines:])
+
+
+def run_crawl(
+    units_path: Path,
+    db_path: Path,
+    run_id: int,
+    crawl: dict[str, Any],
+    log_path: Path,
+    on_tick: Callable[[], None] | None = None,
+) -> CrawlOutcome:
+    args = [sys.executable, "-m", "scrapy", "crawl", "zwgk",
+            "-a", f"units={units_path.resolve()}", "-a", f"db={db_path.resolve()}",
+            "-a", f"run_id={run_id}"]
+    for key, value in scrapy_settings(crawl).items():
+        args += ["-s", f"{key}={value}"]
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    timeout = float(crawl.get("crawl_timeout_seconds", 3600))
+    started = time.monotonic()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        timed_out = False
+        while proc.poll() is None:
+            if on_tick:
+                on_tick()
+            if time.monotonic() - started > timeout:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                break
+            time.sleep(0.5)
+    return CrawlOutcome(proc.returncode, time.monotonic() - started, log_path, timed_out)

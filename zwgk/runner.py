@@ -1,0 +1,167 @@
+"""One monitoring run, end to end: validate, crawl (a subprocess), check, report, record.
+
+Nothing here pretends: a stage that is missing or crashed is recorded in `runs` and makes the
+exit status non-zero, and the summary says so.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from zwgk import clock, store
+from zwgk.config import load_config
+from zwgk.crawl import run_crawl
+from zwgk.units import load_units
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: int
+    exit_code: int
+    stats: dict = field(default_factory=dict)
+
+
+class Progress:
+    """Live progress from the store: sites done of total, pages, pages/s, failures."""
+
+    def __init__(self, db_path: Path, run_id: int, sites_total: int, live: bool) -> None:
+        self.db_path, self.run_id, self.sites_total, self.live = db_path, run_id, sites_total, live
+        self.started = time.monotonic()
+        self.last_print = 0.0
+        self.db = None
+
+    def counts(self) -> tuple[int, int, int]:
+        if self.db is None:
+            self.db = store.open_db(self.db_path)
+        pages, failures = self.db.execute(
+            "SELECT count(*), coalesce(sum(error IS NOT NULL OR status >= 400 OR block IS NOT NULL),"
+            " 0) FROM pages WHERE run_id = ?",
+            [self.run_id],
+        ).fetchone()
+        sites = self.db.execute(
+            "SELECT count(DISTINCT site_id) FROM column_runs cr JOIN columns c USING (column_id)"
+            " WHERE cr.run_id = ?",
+            [self.run_id],
+        ).fetchone()[0]
+        return min(sites, self.sites_total), pages, failures
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        if now - self.last_print < (0.5 if self.live else 10):
+            return
+        self.last_print = now
+        sites, pages, failures = self.counts()
+        rate = pages / max(now - self.started, 1e-6)
+        line = (f"crawl: sites {sites}/{self.sites_total}  pages {pages}  {rate:.0f} pages/s"
+                f"  failures {failures}")
+        if self.live:
+            click.echo(f"\r{line}\x1b[K", nl=False, err=True)
+        else:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.live:
+            click.echo("", err=True)
+
+
+def run_once(
+    units_path: Path,
+    db_path: Path,
+    config_path: Path | None,
+    out_dir: Path | None,
+    progress: bool | None = None,
+    crawl_overrides: dict | None = None,
+) -> RunResult:
+    units = load_units(units_path)  # all validation before any crawling
+    config = load_config(config_path, crawl_overrides)
+    rules_config = load_rules_config(config)
+    db = store.open_db(db_path)
+    store.sync_units(db, units)
+    run_id = store.start_run(db, "run", units_total=len(units))
+    sites_total = sum(1 + bool(u.portal) for u in units)
+    live = sys.stderr.isatty() if progress is None else progress
+    meter = Progress(db_path, run_id, sites_total, live)
+    t0 = time.monotonic()
+    logs = (out_dir or db_path.parent) / "logs"
+    outcome = run_crawl(units_path, db_path, run_id, config.crawl, logs / f"crawl-{run_id}.log",
+                        on_tick=meter.tick)
+    meter.close()
+    stats: dict = {"crawl_seconds": round(outcome.seconds, 1), "crawl_exit": outcome.exit_code,
+                   "crawl_log": str(outcome.log_path)}
+    errors: list[str] = []
+    if outcome.exit_code != 0 or outcome.timed_out:
+        errors.append(
+            f"crawl {'timed out' if outcome.timed_out else f'exited {outcome.exit_code}'}: "
+            f"{outcome.error_tail()}"
+        )
+    checks = run_checks(db, run_id, units, rules_config, errors)
+    if checks is not None:
+        stats.update(checks)
+    if out_dir is not None:
+        write_reports(db, run_id, out_dir, config, errors)
+    stats["total_seconds"] = round(time.monotonic() - t0, 1)
+    status = "failed" if errors else "completed"
+    store.finish_run(db, run_id, status, exit_code=1 if errors else 0,
+                     error="\n".join(errors) or None, stats=stats)
+    print_summary(db, run_id, out_dir, errors)
+    return RunResult(run_id, 1 if errors else 0, stats)
+
+
+def load_rules_config(config):
+    from checks.config import load_rule_config
+
+    return load_rule_config(config.raw, config.path)
+
+
+def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:
+    from checks.runner import run_checks as run_all
+
+    result = run_all(db, run_id, units, rules_config)
+    for name, error in result.crashed.items():
+        errors.append(f"rule {name} crashed: {error}")
+    return {"findings_open": result.open_count, "rules_crashed": len(result.crashed)}
+
+
+def write_reports(db, run_id: int, out_dir: Path, config, errors: list[str]) -> None:
+    from reports.build import write_reports as build
+
+    try:
+        build(db, run_id, out_dir, config.raw)
+    except Exception as exc:  # a report bug must not lose the run's findings
+        errors.append(f"reports failed: {type(exc).__name__}: {exc}")
+
+
+def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> None:
+    row = db.execute(
+        "SELECT pages_fetched, failures, stats FROM runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    sites = dict(db.execute(
+        "SELECT status, count(*) FROM site_runs WHERE run_id = ? GROUP BY status", [run_id]
+    ).fetchall())
+    columns, items = db.execute(
+        "SELECT count(DISTINCT column_id), coalesce(sum(new_items), 0) FROM column_runs"
+        " WHERE run_id = ?", [run_id]
+    ).fetchone()
+    findings = dict(db.execute(
+        "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY severity"
+    ).fetchall()) if "findings" in db.table_names() else {}
+    verdicts = dict(db.execute(
+        "SELECT verdict, count(*) FROM verdicts WHERE run_id = ? GROUP BY verdict", [run_id]
+    ).fetchall())
+    click.echo(f"run {run_id} at {clock.iso()}", err=True)
+    click.echo(f"  pages fetched {row[0]}, failures {row[1]}", err=True)
+    click.echo("  sites " + ", ".join(f"{k} {v}" for k, v in sorted(sites.items())), err=True)
+    click.echo(f"  columns crawled {columns}, new items {items}", err=True)
+    click.echo("  verdicts " + (", ".join(f"{k} {v}" for k, v in verdicts.items()) or "none"),
+               err=True)
+    click.echo("  open findings " + (", ".join(f"{k} {v}" for k, v in findings.items()) or "none"),
+               err=True)
+    if out_dir is not None:
+        click.echo(f"  reports: {out_dir / 'index.html'}", err=True)
+    for e in errors:
+        click.echo(f"  ERROR {e}", err=True)
