@@ -1,0 +1,341 @@
+"""Shared low-level helpers for the list extractors: parsing, text cleaning, link resolution and
+turning one list row (li / tr / dl / p / bare anchor) into a ListItem.
+
+Kept private so listing, hanweb and catalog read rows the same way: a date found by one must be
+found by the others, or the freshness checks would disagree with themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from crawler.extract.classify import is_detail_url
+from crawler.extract.dates import date_from_url, parse_date
+from crawler.extract.types import ListItem
+
+HtmlElement = lxml.html.HtmlElement
+
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+#: A chunk that is nothing but a date (optionally bracketed or labelled) - the list's date cell.
+_DATEISH = re.compile(
+    r"(?:\d{4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+#: A full date anywhere in a longer chunk ("发布时间：2026-01-02 浏览：33").
+_DATE_IN_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_LABEL = re.compile(r"^[^\d]{0,8}?[:：]\s*")
+_BRACKETS = "[]【】()（）〔〕<>「」 \t"
+#: Badges that sit inside or next to a title but are not part of it.
+_MARKERS = {
+    "置顶",
+    "[置顶]",
+    "【置顶】",
+    "(置顶)",
+    "（置顶）",
+    "new",
+    "hot",
+    "top",
+    "[图]",
+    "【图】",
+}
+_BAD_SCHEMES = ("javascript:", "mailto:", "tel:", "vbscript:", "data:")
+_PAGER_TEXT = re.compile(
+    r"^(?:\d{1,4}|首页|上一页|下一页|上页|下页|尾页|末页|最后一页|前一页|后一页|跳转|GO|go|"
+    r"[<>«»‹›]{1,2}|下\d+页|上\d+页)$"
+)
+INDEX_NO = re.compile(r"[0-9A-Za-z]{6,20}\s*/\s*\d{4}\s*-\s*\d{3,8}")
+DOC_NO = re.compile(r"[〔\[【（(]\s*\d{4}\s*[〕\]】）)]\s*\d+\s*号|第\s*\d+\s*号")
+ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
+
+
+def clean(text: str | None) -> str:
+    """Collapse all whitespace (incl. nbsp, U+3000, zero-width) to single spaces and strip."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def parse_html(html: str | bytes) -> HtmlElement | None:
+    """Parse a page with lxml; None for empty or unparseable input (never raises)."""
+    if not html:
+        return None
+    if isinstance(html, str):
+        html = _XML_DECL.sub("", html, count=1)
+        if not html.strip():
+            return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def abs_url(href: str | None, base_url: str) -> str | None:
+    """Absolute http(s) URL for an href, or None for javascript:, mailto:, bare # and junk."""
+    if not href:
+        return None
+    href = href.strip().replace("\r", "").replace("\n", "").replace("\t", "")
+    if not href or href.startswith("#"):
+        return None
+    low = href.lower()
+    if low.startswith(_BAD_SCHEMES):
+        return None
+    try:
+        url = urljoin(base_url, href)
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return url
+
+
+def is_pager_text(text: str) -> bool:
+    return bool(_PAGER_TEXT.match(text))
+
+
+def chunk_date(chunk: str, today: date) -> date | None:
+    """The date if `chunk` is essentially only a date (bracketed, labelled or with a time)."""
+    s = clean(chunk)
+    if not s or len(s) > 40 or not any(c.isdigit() for c in s):
+        return None
+    s = _LABEL.sub("", s).strip(_BRACKETS)
+    if _DATEISH.fullmatch(s):
+        return parse_date(s, today)
+    return None
+
+
+def text_date(chunk: str, today: date) -> date | None:
+    """A full (year-bearing) date inside a longer chunk; month/day alone is too risky here."""
+    s = clean(chunk)
+    if len(s) > 80 or not _DATE_IN_TEXT.search(s):
+        return None
+    return parse_date(s, today)
+
+
+def has_dateish(text: str) -> bool:
+    """Cheap pre-check used when scoring containers (no calendar validation)."""
+    return bool(_DATEISH.search(text))
+
+
+def _outside_chunks(row: HtmlElement, a: HtmlElement) -> list[str]:
+    """Text pieces of `row` that are not inside anchor `a` (document order)."""
+    out: list[str] = []
+
+    def walk(e: HtmlElement) -> None:
+        if e is a:
+            return
+        if isinstance(e.tag, str):
+            if e.tag in ("script", "style"):
+                return
+            if e.text:
+                out.append(e.text)
+        for c in e:
+            walk(c)
+            if c.tail:
+                out.append(c.tail)
+
+    walk(row)
+    return out
+
+
+def _following_chunks(a: HtmlElement) -> list[str]:
+    """For a bare anchor row (`<a>T</a><span>D</span><br><a>…`): text up to the next anchor."""
+    out: list[str] = []
+    if a.tail:
+        out.append(a.tail)
+    sib = a.getnext()
+    while sib is not None:
+        if not isinstance(sib.tag, str):
+            if sib.tail:
+                out.append(sib.tail)
+            sib = sib.getnext()
+            continue
+        if sib.tag == "a" or sib.find(".//a") is not None:
+            break
+        out.extend(sib.itertext())
+        if sib.tail:
+            out.append(sib.tail)
+        sib = sib.getnext()
+    return out
+
+
+def anchor_title(a: HtmlElement, skip: set[str] | None = None) -> str:
+    """Title of a list link: its visible text minus embedded dates and badges, or the `title=`
+    attribute when the text is empty or truncated ("…"/"...") - real templates cut titles."""
+    parts = []
+    for t in a.itertext():
+        c = clean(t)
+        if not c or (skip and c in skip) or c.lower() in _MARKERS:
+            continue
+        parts.append(t)
+    text = clean("".join(parts))
+    attr = clean(a.get("title"))
+    if attr:
+        stem = text.rstrip(".…。 ")
+        if not text or text.endswith(("...", "…", "..")) or (stem and attr.startswith(stem)):
+            return attr
+    if not text:
+        img = a.find(".//img")
+        if img is not None:
+            text = clean(img.get("alt") or img.get("title"))
+    return text
+
+
+def row_of(a: HtmlElement, max_up: int = 6) -> HtmlElement:
+    """The list row holding anchor `a`: nearest li/tr/p, or a dl for dt/dd pairs; otherwise the
+    highest ancestor (3 levels) that holds no other link (div-based rows), else the anchor."""
+    e = a.getparent()
+    depth = 0
+    while e is not None and depth < max_up:
+        tag = e.tag
+        if tag in ROW_TAGS:
+            return e
+        if tag in ("dt", "dd"):
+            p = e.getparent()
+            return p if p is not None and p.tag == "dl" else e
+        if tag in ("body", "html", "ul", "ol", "table", "tbody"):
+            break
+        e = e.getparent()
+        depth += 1
+    x = a
+    for _ in range(3):
+        p = x.getparent()
+        if p is None or p.tag in ("body", "html", "ul", "ol", "table", "tbody", "form"):
+            break
+        n = 0
+        for link in p.iter("a"):
+            if link.get("href"):
+                n += 1
+                if n > 1:
+                    break
+        if n > 1:
+            break
+        x = p
+    return x
+
+
+def row_item(
+    row: HtmlElement,
+    a: HtmlElement,
+    base_url: str,
+    today: date,
+    columns: dict[int, str] | None = None,
+) -> ListItem | None:
+    """Build a ListItem from one row and its title anchor. `columns` maps td index → field name
+    (from a table header such as 名称|索引号|发布机构|发布日期) when the row is a catalogue row."""
+    url = abs_url(a.get("href"), base_url)
+    if url is None:
+        return None
+    item = ListItem(title="", url=url)
+    found: date | None = None
+    date_chunks: set[str] = set()
+    if columns and row.tag == "tr":
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        for i, field_name in columns.items():
+            if i >= len(cells) or a in cells[i].iter("a"):
+                continue
+            val = clean(cells[i].text_content())
+            if not val:
+                continue
+            if field_name == "date":
+                found = found or chunk_date(val, today) or text_date(val, today)
+            elif field_name in ("index_no", "doc_no", "publisher"):
+                setattr(item, field_name, val)
+    elif row.tag == "tr":
+        for cell in row:
+            if not isinstance(cell.tag, str) or cell.tag != "td" or a in cell.iter("a"):
+                continue
+            val = clean(cell.text_content())
+            if item.index_no is None and INDEX_NO.fullmatch(val):
+                item.index_no = val
+            elif item.doc_no is None and len(val) <= 40 and DOC_NO.search(val):
+                item.doc_no = val
+    if found is None:
+        outside = _outside_chunks(row, a) if row is not a else _following_chunks(a)
+        for chunk in outside:
+            found = chunk_date(chunk, today)
+            if found:
+                break
+        if found is None:
+            for t in a.itertext():  # date inside the anchor (font.cont_tit02, <i>, <span>)
+                d = chunk_date(t, today)
+                if d:
+                    found = d
+                    date_chunks.add(clean(t))
+                    break
+        if found is None:
+            for chunk in outside:
+                found = text_date(chunk, today)
+                if found:
+                    break
+    item.title = anchor_title(a, date_chunks)
+    if not item.title:
+        return None
+    if found is not None:
+        item.date, item.date_source = found, "list"
+    else:
+        d = date_from_url(url, today)
+        if d is not None:
+            item.date, item.date_source = d, "url"
+    return item
+
+
+_HEADER_FIELDS = (
+    ("索引", "index_no"),
+    ("文号", "doc_no"),
+    ("字号", "doc_no"),
+    ("发布机构", "publisher"),
+    ("发文机关", "publisher"),
+    ("发布单位", "publisher"),
+    ("责任部门", "publisher"),
+    ("机构", "publisher"),
+    ("日期", "date"),
+    ("时间", "date"),
+    ("名称", "title"),
+    ("标题", "title"),
+)
+
+
+def table_columns(table: HtmlElement) -> dict[int, str] | None:
+    """Column roles from a catalogue table's header row (the first rows without links)."""
+    for n, tr in enumerate(table.iter("tr")):
+        if n > 3:
+            break
+        if tr.find(".//a[@href]") is not None:
+            continue
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
+        roles: dict[int, str] = {}
+        for i, c in enumerate(cells):
+            label = clean(c.text_content()).replace(" ", "")
+            for key, role in _HEADER_FIELDS:
+                if key in label and len(label) <= 10:
+                    roles[i] = role
+                    break
+        if len(roles) >= 2 and ("date" in roles.values() or "index_no" in roles.values()):
+            return roles
+    return None
+
+
+def pick_anchor(anchors: list[HtmlElement], base_url: str) -> HtmlElement | None:
+    """The title link of a row: the first detail-looking link, else the one with the longest
+    text (a row can also carry a `[通知公告]` column tag or an attachment link)."""
+    best = None
+    best_len = -1
+    for a in anchors:
+        url = abs_url(a.get("href"), base_url)
+        if url is None:
+            continue
+        text = clean(a.text_content()) or clean(a.get("title"))
+        if not text or is_pager_text(text):
+            continue
+        if is_detail_url(url):
+            return a
+        if len(text) > best_len:
+            best, best_len = a, len(text)
+    return best

@@ -1,0 +1,269 @@
+"""Catalogue pages: the column links of a disclosure root or section page (with their place in
+the menu tree), the breadcrumb of any page, and the dated items scattered over a portal home.
+
+Column names must match what supervisors see, so `path` follows the visible nesting: an outer
+`<li>`'s own label, a `<dt>` above `<dd>` links, or a heading right before a `<ul>`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urldefrag, urlsplit
+
+from crawler.extract._html import (
+    HtmlElement,
+    abs_url,
+    clean,
+    is_pager_text,
+    parse_html,
+    pick_anchor,
+    row_item,
+    row_of,
+)
+from crawler.extract.classify import is_detail_url
+from crawler.extract.types import ListItem, NavLink
+
+__all__ = ["extract_breadcrumb", "extract_nav", "home_items"]
+
+_ASSET_EXT = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|gz|jpe?g|png|gif|bmp|webp|svg|ico|css|js|"
+    r"txt|mp[34]|avi|flv|swf|apk|exe|xml|json)$",
+    re.I,
+)
+_SKIP_NAMES = (
+    "友情链接",
+    "网站地图",
+    "关于我们",
+    "联系我们",
+    "无障碍",
+    "登录",
+    "注册",
+    "设为首页",
+    "加入收藏",
+    "返回顶部",
+    "关闭窗口",
+    "打印本页",
+    "长者模式",
+    "关怀版",
+    "繁體",
+    "繁体",
+    "网站声明",
+    "隐私",
+    "版权声明",
+    "网站纠错",
+)
+_HOME_NAMES = {"首页", "网站首页", "返回首页", "主页", "首 页"}
+_MORE = re.compile(r"^(?:更多|more|查看更多|更多\s*[>»+]+|more\s*[>»+]*|[>»+]{1,3}|\+)$", re.I)
+_FOOTERISH = re.compile(
+    r"(?:^|[\s_-])(?:foot|footer|bottom|copyright|yqlj|friend|friendlink|links|crumb|breadcrumb|"
+    r"position|location|dqwz|mbx)(?:$|[\s_-])|footer|yqlj|friendlink|crumb",
+    re.I,
+)
+_LISTS = ("ul", "ol", "dl")
+_HEADING = re.compile(r"^h[1-6]$")
+_HEADING_CLASS = re.compile(r"tit|title|hd\b|head|caption|name", re.I)
+_CRUMB_LABEL = re.compile(r"^.*?(?:位置|导航)\s*[:：]?\s*")
+_CRUMB_SEP = re.compile(r"\s*(?:>>|&gt;|[>›»/→＞]|->)\s*")
+
+
+def _skipped_box(a: HtmlElement) -> bool:
+    """Inside a footer, friend-link box or breadcrumb (the links there are not catalogue)."""
+    e = a.getparent()
+    while e is not None and e.tag not in ("body", "html"):
+        if e.tag in ("footer",):
+            return True
+        label = (e.get("class") or "") + " " + (e.get("id") or "")
+        if label.strip() and _FOOTERISH.search(label):
+            return True
+        e = e.getparent()
+    return False
+
+
+def _own_label(li: HtmlElement) -> str:
+    """A menu `<li>`'s own text, stopping at its nested sub-list."""
+    parts = [li.text or ""]
+    for child in li:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if (
+            child.tag in _LISTS
+            or child.find(".//li") is not None
+            or child.find(".//dd") is not None
+        ):
+            break
+        parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return clean("".join(parts))
+
+
+def _heading_before(e: HtmlElement) -> str:
+    """Text of a heading (h1-h6, dt, *title*-classed element) right before list `e`."""
+    prev = e.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None:
+        return ""
+    if (
+        _HEADING.match(prev.tag)
+        or prev.tag == "dt"
+        or _HEADING_CLASS.search(prev.get("class") or "")
+    ):
+        text = clean(prev.text_content())
+        return text if 0 < len(text) <= 20 else ""
+    return ""
+
+
+def _path(a: HtmlElement, name: str) -> tuple[str, ...]:
+    labels: list[str] = []
+    own_li = None
+    prev = a
+    e = a.getparent()
+    while e is not None and e.tag not in ("body", "html"):
+        label = ""
+        if e.tag == "li":
+            if own_li is None:
+                own_li = e
+            else:
+                label = _own_label(e)
+        elif e.tag == "dl" and prev.tag == "dd":
+            dt = prev.getprevious()
+            while dt is not None and (not isinstance(dt.tag, str) or dt.tag != "dt"):
+                dt = dt.getprevious()
+            if dt is not None:
+                label = clean(dt.text_content())
+        if not label and prev.tag in _LISTS and own_li is not None:
+            label = _heading_before(prev)
+        if label and label != name and (not labels or labels[-1] != label):
+            labels.append(label)
+        prev = e
+        e = e.getparent()
+    return tuple(reversed(labels)) + (name,)
+
+
+def _more_name(a: HtmlElement) -> str:
+    """For a 更多>> link, the block title next to it (the column's real name)."""
+    p = a.getparent()
+    for box in (p, p.getparent() if p is not None else None):
+        if box is None:
+            continue
+        for e in box.iter():
+            if e is a or not isinstance(e.tag, str):
+                continue
+            if _HEADING.match(e.tag) or _HEADING_CLASS.search(e.get("class") or ""):
+                text = clean(e.text_content())
+                if text and not _MORE.match(text) and len(text) <= 20:
+                    return text
+        rest = clean(box.text_content().replace(a.text_content(), ""))
+        if 0 < len(rest) <= 12:
+            return rest
+    return ""
+
+
+def extract_nav(html: str, base_url: str) -> list[NavLink]:
+    """Catalogue links of a disclosure root / section page, in document order, one per URL.
+    Excluded: detail pages, files, javascript/mailto, non-http(s), footer and friend links,
+    breadcrumbs, pager links, home links and the page itself. Host filtering is the caller's."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    me = urldefrag(base_url)[0]
+    out: list[NavLink] = []
+    seen: set[str] = set()
+    for a in root.iter("a"):
+        url = abs_url(a.get("href"), base_url)
+        if url is None:
+            continue
+        plain = urldefrag(url)[0]
+        if plain == me or url in seen:
+            continue
+        path = urlsplit(url).path
+        if _ASSET_EXT.search(path) or "downfile" in path.lower() or is_detail_url(url):
+            continue
+        name = clean(a.text_content()) or clean(a.get("title"))
+        if _MORE.match(name):
+            name = _more_name(a)
+        if (
+            not name
+            or name in _HOME_NAMES
+            or (is_pager_text(name) and not re.fullmatch(r"(?:19|20)\d\d", name))
+            or any(s in name for s in _SKIP_NAMES)
+            or _skipped_box(a)
+        ):
+            continue
+        seen.add(url)
+        out.append(NavLink(name=name, url=url, path=_path(a, name)))
+    return out
+
+
+def _crumb_element(root: HtmlElement) -> HtmlElement | None:
+    for t in root.xpath(
+        "//body//text()[contains(., '位置')][not(ancestor::script)][not(ancestor::style)]"
+    ):
+        e = t.getparent()
+        if e is None:
+            continue
+        if t.is_tail:
+            e = e.getparent() if e.getparent() is not None else e
+        for _ in range(3):
+            if e.find(".//a") is not None or len(clean(e.text_content())) > len(clean(t)) + 1:
+                return e
+            parent = e.getparent()
+            if parent is None:
+                break
+            e = parent
+        return e
+    hits = root.xpath(
+        "//*[contains(@class,'crumb') or contains(@id,'crumb') or contains(@class,'position')"
+        " or contains(@id,'position') or contains(@class,'location') or contains(@class,'dqwz')]"
+    )
+    return hits[0] if hits else None
+
+
+def extract_breadcrumb(html: str) -> list[str]:
+    """当前位置 trail as names, e.g. ["首页", "信息公开", "法定主动公开内容", "财政信息"]."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    box = _crumb_element(root)
+    if box is None:
+        return []
+    chunks: list[str] = []
+    for t in box.itertext():
+        chunks.extend(_CRUMB_SEP.split(t))
+    names: list[str] = []
+    label_done = False
+    for c in chunks:
+        c = clean(c)
+        if not label_done and ("位置" in c or "导航" in c):
+            c = clean(_CRUMB_LABEL.sub("", c))
+            label_done = True
+        c = c.strip("：:")
+        if c:
+            names.append(c)
+    return names
+
+
+def home_items(html: str, base_url: str, today: date) -> list[ListItem]:
+    """Dated entries anywhere on a portal home page (several small lists): every row whose
+    title link has a date beside it or in its URL. One per URL, document order."""
+    root = parse_html(html)
+    if root is None:
+        return []
+    rows: dict[HtmlElement, list[HtmlElement]] = {}
+    for a in root.iter("a"):
+        if a.get("href"):
+            rows.setdefault(row_of(a), []).append(a)
+    out: list[ListItem] = []
+    seen: set[str] = set()
+    for row, anchors in rows.items():
+        a = pick_anchor(anchors, base_url)
+        if a is None:
+            continue
+        item = row_item(row, a, base_url, today)
+        if item is None or item.date is None or item.url in seen:
+            continue
+        seen.add(item.url)
+        out.append(item)
+    return out

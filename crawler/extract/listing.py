@@ -1,0 +1,204 @@
+"""The dated entries of a column list page, whatever the template.
+
+How the main list is found: every link is assigned to its *row* (nearest li / tr / p, a dl for
+dt+dd pairs, or the largest single-link ancestor for div rows) and rows are grouped by their
+parent (the *container*). A container scores one point per row whose link looks like a detail
+page (classify.is_detail_url) or whose text carries a date; containers inside header / footer /
+nav / friend-link boxes count a quarter. The best container wins, together with same-tag,
+same-class siblings (lists split into several `<ul>`s or one `<table>` per row). Navigation,
+pager and footer links therefore never become items, while entries pointing to other columns
+inside the list stay. Hanweb pages carry the list only in a `<datastore>` island, read first.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from crawler.extract._html import (
+    HtmlElement,
+    abs_url,
+    clean,
+    has_dateish,
+    is_pager_text,
+    parse_html,
+    pick_anchor,
+    row_item,
+    row_of,
+    table_columns,
+)
+from crawler.extract.classify import is_detail_url
+from crawler.extract.hanweb import parse_datastore, records
+from crawler.extract.pagination import pagination_from
+from crawler.extract.types import ListItem, ListPage
+
+__all__ = ["extract_list", "is_placeholder_text", "main_list"]
+
+PLACEHOLDERS = (
+    "暂无信息",
+    "暂无内容",
+    "本栏目暂无",
+    "暂无数据",
+    "没有记录",
+    "暂无记录",
+    "暂无相关信息",
+    "暂无文章",
+    "暂无相关内容",
+    "没有相关信息",
+    "无相关记录",
+)
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:foot|footer|header|nav|navbar|menu|yqlj|friend|"
+    r"bottom|copyright|banner|crumb|breadcrumb|position|location)(?:$|[\s_-])|"
+    r"footer|navbar|leftnav|subnav|topnav|mainnav|yqlj|friendlink",
+    re.I,
+)
+_CHROME_TAGS = {"nav", "header", "footer"}
+_DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.I | re.S)
+
+
+def is_placeholder_text(text: str) -> bool:
+    """True when `text` carries one of the 'this column is empty' phrases."""
+    return any(p in text for p in PLACEHOLDERS)
+
+
+def _chrome_weight(container: HtmlElement) -> float:
+    """1.0 for content areas, 0.25 inside header/footer/nav/friend-link boxes."""
+    e: HtmlElement | None = container
+    while e is not None and e.tag not in ("body", "html"):
+        if e.tag in _CHROME_TAGS:
+            return 0.25
+        label = (e.get("class") or "") + " " + (e.get("id") or "")
+        if label.strip() and _CHROME.search(label):
+            return 0.25
+        e = e.getparent()
+    return 1.0
+
+
+def _row_text(row: HtmlElement, a: HtmlElement) -> str:
+    if row is a:
+        parts = [a.text_content(), a.tail or ""]
+        sib = a.getnext()
+        if sib is not None and isinstance(sib.tag, str) and sib.tag != "a":
+            parts.append(sib.text_content())
+        return " ".join(parts)
+    return row.text_content()
+
+
+def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
+    """Items of the page's main list container (see module doc); [] when there is none."""
+    rows: dict[HtmlElement, list[HtmlElement]] = {}
+    containers: dict[HtmlElement, list[HtmlElement]] = {}
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href or abs_url(href, base_url) is None:
+            continue
+        row = row_of(a)
+        got = rows.get(row)
+        if got is None:
+            rows[row] = [a]
+            parent = row.getparent()
+            if parent is not None:
+                containers.setdefault(parent, []).append(row)
+        else:
+            got.append(a)
+
+    strong: dict[HtmlElement, HtmlElement] = {}  # row -> title anchor
+    scores: dict[HtmlElement, float] = {}
+    for cont, crow in containers.items():
+        score = 0.0
+        for row in crow:
+            a = pick_anchor(rows[row], base_url)
+            if a is None:
+                continue
+            strong[row] = a
+            url = abs_url(a.get("href"), base_url) or ""
+            if is_detail_url(url) or has_dateish(_row_text(row, a)):
+                score += 1.0
+        if score:
+            scores[cont] = score * _chrome_weight(cont)
+    if not scores:
+        return []
+    best = max(scores, key=lambda c: scores[c])
+    chosen = [best]
+    parent = best.getparent()
+    if parent is not None:
+        for sib in parent:
+            if (
+                sib is not best
+                and sib in scores
+                and sib.tag == best.tag
+                and sib.get("class") == best.get("class")
+            ):
+                chosen.append(sib)
+        order = {e: i for i, e in enumerate(parent)}
+        chosen.sort(key=lambda e: order.get(e, 0))
+
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for cont in chosen:
+        cols = None
+        table = cont if cont.tag == "table" else None
+        if table is None and cont.tag in ("tbody", "thead"):
+            table = cont.getparent()
+        if table is not None and table.tag == "table":
+            cols = table_columns(table)
+        for row in containers[cont]:
+            a = strong.get(row)
+            if a is None:
+                continue
+            title = clean(a.text_content())
+            if title and is_pager_text(title) and not a.get("title"):
+                continue
+            item = row_item(row, a, base_url, today, cols)
+            if item is None or item.url in seen:
+                continue
+            seen.add(item.url)
+            items.append(item)
+    return items
+
+
+def _pick_datastore(html: str) -> str | None:
+    """The datastore block of the column's list: the one inside the jpage unit's div when
+    several islands exist (side boxes reuse the widget), else the one with most records."""
+    blocks = _DATASTORE.findall(html)
+    if not blocks:
+        return None
+    if len(blocks) == 1:
+        return blocks[0]
+    unit = re.search(r"""\$\(\s*['"]#(\w+)['"]\s*\)\s*\.jpage""", html)
+    if unit:
+        pos = html.find(f'id="{unit[1]}"')
+        if pos < 0:
+            pos = html.find(f"id='{unit[1]}'")
+        if pos >= 0:
+            m = _DATASTORE.search(html, pos)
+            if m:
+                return m[0]
+    return max(blocks, key=lambda b: len(records(b)))
+
+
+def _visible_text(root: HtmlElement) -> str:
+    return "".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+
+
+def extract_list(html: str, base_url: str, today: date) -> ListPage:
+    """The entries, pagination and blank-column flag of one list page."""
+    html = html or ""
+    root = parse_html(html)
+    pagination = pagination_from(html, base_url, root)
+    items: list[ListItem] = []
+    store = _pick_datastore(html) if "datastore" in html.lower() else None
+    if store is not None:
+        items, _, _ = parse_datastore(store, base_url, today)
+    if not items and root is not None:
+        items = main_list(root, base_url, today)
+    placeholder = False
+    if not items:
+        text = _visible_text(root) if root is not None else ""
+        if store is not None:
+            text += " ".join(records(store))
+        placeholder = is_placeholder_text(text) or (
+            pagination.hanweb is not None and pagination.hanweb.total_records == 0
+        )
+    return ListPage(items=items, pagination=pagination, placeholder=placeholder)
