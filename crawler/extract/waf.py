@@ -1,0 +1,113 @@
+"""Recognise anti-crawl challenges so they are reported as `crawl-failed`, not as content.
+
+A 瑞数 stub answered with status 200 parses as an empty list page; treated as content it would
+raise false 空白栏目 / 栏目不更新 findings against a unit whose site is fine. So fingerprints
+that are unambiguous (`$_ts` + `r='m'`, `__jsl_clearance`, `/WZWSREL`) fire on any status, while
+text-only signals (验证码, 访问过于频繁, 非法访问) fire only on tiny pages: real articles mention
+those words too. Fingerprints: shared/domain/cms.md §4 and §7.10.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+__all__ = ["TINY_TEXT_CHARS", "classify_block", "visible_text"]
+
+#: A challenge page shows at most a sentence or two. Real list/detail pages show far more.
+TINY_TEXT_CHARS = 400
+#: Only this much of the body is inspected: stubs are small and real pages need no full scan.
+_SCAN_BYTES = 96 * 1024
+
+_RUISHU_TS = re.compile(r"\$_ts\s*(?:=|\.|\[)")
+_RUISHU_SCRIPT = re.compile(r"""<script[^>]*\br\s*=\s*["']?m\b""", re.I)
+_JSL_BODY = re.compile(r"__jsl_clearance|go\(\s*\{\s*[\"']bts[\"']", re.I)
+_JS_COOKIE = re.compile(r"document\.cookie\s*=", re.I)
+_WZWS_URL = re.compile(r"/wzwsrel|wzwschallenge", re.I)
+_WZWS_BODY = re.compile(r"wzwsquestion|wzwsmethod|wzwsparams|wzwschallenge", re.I)
+
+_RATE_TEXT = re.compile(
+    r"频繁|请求过多|访问过快|访问次数过多|too many|rate limit",
+    re.I,
+)
+_CAPTCHA_TEXT = re.compile(r"验证码|captcha|人机验证|滑动验证|安全验证", re.I)
+# A challenge may show only an image and an input whose placeholder says 验证码.
+_CAPTCHA_INPUT = re.compile(r"<input[^>]*(?:captcha|verifycode|验证码)", re.I)
+_REJECT_TEXT = re.compile(
+    r"不合法的参数|参数不合法|非法访问|非法请求|访问被拒绝|拒绝访问|请求被拒绝|请求被拦截|"
+    r"访问被阻断|已被拦截|访问受限|禁止访问|access denied|request rejected",
+    re.I,
+)
+
+_STRIP_BLOCKS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[\s\u3000\xa0]+")
+
+
+def _as_text(body: bytes | str) -> str:
+    if isinstance(body, str):
+        return body[:_SCAN_BYTES]
+    chunk = body[:_SCAN_BYTES]
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return chunk.decode("gb18030")
+    except UnicodeDecodeError:
+        return chunk.decode("utf-8", errors="replace")
+
+
+def visible_text(html: str) -> str:
+    """Text a reader would see (scripts, styles and comments removed, whitespace collapsed)."""
+    return _SPACE.sub(" ", _TAG.sub(" ", _STRIP_BLOCKS.sub(" ", html))).strip()
+
+
+def _header(headers: Mapping[str, str], name: str) -> str:
+    value = headers.get(name) or headers.get(name.title()) or ""
+    return value if isinstance(value, str) else str(value)
+
+
+def classify_block(
+    status: int, headers: Mapping[str, str], body: bytes | str, url: str
+) -> str | None:
+    """Return `ruishu`, `jsl`, `wzws`, `rate-limit`, `captcha` or `ua-reject` when the response
+    is an anti-crawl challenge, else None (normal pages and ordinary 404s included)."""
+    text = _as_text(body)
+    cookies = _header(headers, "set-cookie")
+    location = _header(headers, "location")
+
+    # 瑞数: the `$_ts` seed script plus `r='m'` loader scripts; status 412, 202 or even 200.
+    if _RUISHU_TS.search(text) and (_RUISHU_SCRIPT.search(text) or status in (202, 412)):
+        return "ruishu"
+    if status == 412 and _RUISHU_SCRIPT.search(text):
+        return "ruishu"
+
+    # 加速乐: 521 with a cookie-setting script or its cookies; the second step is a go({...}) page.
+    if _JSL_BODY.search(text):
+        return "jsl"
+    if status == 521 and (
+        _JS_COOKIE.search(text) or "__jsluid" in cookies or "__jsl_clearance" in cookies
+    ):
+        return "jsl"
+
+    # 网站卫士: redirect to /WZWSREL…, challenge script, or its challenge cookie on a stub.
+    if _WZWS_URL.search(location) or _WZWS_URL.search(url) or _WZWS_BODY.search(text):
+        return "wzws"
+
+    if status == 429:
+        return "rate-limit"
+
+    shown = visible_text(text)
+    tiny = len(shown) <= TINY_TEXT_CHARS
+    if "wzws_cid" in cookies and (300 <= status < 400 or (tiny and _JS_COOKIE.search(text))):
+        return "wzws"
+    if not tiny:
+        return None
+    if _RATE_TEXT.search(shown):
+        return "rate-limit"
+    if _CAPTCHA_TEXT.search(shown) or _CAPTCHA_INPUT.search(text):
+        return "captcha"
+    if _REJECT_TEXT.search(shown):
+        return "ua-reject"
+    return None
