@@ -136,6 +136,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE sites ADD COLUMN catalog_run_id INTEGER;
         """,
     ),
+    (
+        "m003_schedule_runs",
+        """
+        CREATE TABLE schedule_runs (
+            schedule_run_id INTEGER PRIMARY KEY, job_id TEXT NOT NULL,
+            started_at TEXT NOT NULL, finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running'
+                CHECK (status IN ('running', 'ok', 'failed', 'timeout', 'killed')),
+            exit_code INTEGER, pid INTEGER, run_id INTEGER, argv TEXT NOT NULL DEFAULT '[]',
+            counts TEXT NOT NULL DEFAULT '{}', error_tail TEXT
+        );
+        CREATE INDEX schedule_runs_job ON schedule_runs (job_id, status, started_at);
+        """,
+    ),
 ]
 
 
