@@ -1,0 +1,164 @@
+"""`write_reports`: a run's supervisor report, unit pages and rectification workbooks.
+
+DIR/index.html, DIR/units/<code>.html, DIR/tasks/<code>.xlsx and DIR/tasks/summary.xlsx.
+The store is read once per table (reports.data); each file renders from that one snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reports import summary, tasks
+from reports.data import Snapshot, check_code, load_snapshot, pct
+from reports.env import render
+
+TITLE = "政府网站与政务公开监测报告"
+
+
+@dataclass(slots=True)
+class ReportPaths:
+    index: Path
+    units: dict[str, Path] = field(default_factory=dict)
+    tasks: dict[str, Path] = field(default_factory=dict)
+    summary: Path | None = None
+
+    def all(self) -> list[Path]:
+        extra = [self.summary] if self.summary else []
+        return [self.index, *self.units.values(), *self.tasks.values(), *extra]
+
+
+def unit_file(folder: Path, code: str, suffix: str) -> Path:
+    """DIR/<folder>/<code><suffix>, only for a code matching [a-z0-9-]+ (never scraped text)."""
+    path = folder / f"{check_code(code)}{suffix}"
+    if path.parent != folder:
+        raise ValueError(f"unit file {path} escapes {folder}")
+    return path
+
+
+def report_units(snap: Snapshot) -> list[str]:
+    """Units this run reports on: those with a verdict or an open finding (else all units)."""
+    codes = {v["unit_id"] for v in snap.verdicts} | {f["unit_id"] for f in snap.open_findings}
+    codes &= set(snap.units)
+    return sorted(codes) if codes else sorted(snap.units)
+
+
+def unit_overview(snap: Snapshot, codes: list[str]) -> list[dict[str, Any]]:
+    verdicts = snap.by_unit(snap.verdicts)
+    open_by_unit = snap.by_unit(snap.open_findings)
+    out = []
+    for code in codes:
+        counts = Counter(v["verdict"] for v in verdicts.get(code, []))
+        mine = open_by_unit.get(code, [])
+        out.append(
+            {
+                **snap.units[code],
+                "verdicts": counts,
+                "passed": counts["合格"],
+                "failed": counts["不合格"],
+                "unassessed": counts["未评估"],
+                "open": len(mine),
+                "veto": sum(f["severity"] == "veto" for f in mine),
+                "status": "不合格"
+                if counts["不合格"]
+                else ("合格" if counts["合格"] else "未评估"),
+            }
+        )
+    return out
+
+
+def write_reports(
+    db: Any, run_id: int, out_dir: Path, config: dict[str, Any] | None = None
+) -> ReportPaths:
+    """Write every report file of run `run_id` under `out_dir`; returns their paths."""
+    out_dir = Path(out_dir)
+    snap = load_snapshot(db, run_id)
+    run_date = date.fromisoformat(snap.run["date"])
+    codes = report_units(snap)
+    units_dir, tasks_dir = out_dir / "units", out_dir / "tasks"
+    units_dir.mkdir(parents=True, exist_ok=True)
+    tasks_dir.mkdir(parents=True, exist_ok=True)
+
+    reported = set(codes)
+    open_findings = [f for f in snap.open_findings if f["unit_id"] in reported]
+    verdicts = [v for v in snap.verdicts if v["unit_id"] in reported]
+    rates = summary.pass_rates(verdicts, snap.units)
+    units = unit_overview(snap, codes)
+    common = {
+        "title": TITLE,
+        "run": snap.run,
+        "prev_run": snap.prev_run,
+    }
+    index = out_dir / "index.html"
+    index.write_text(
+        render(
+            "index.html",
+            **common,
+            rates=rates,
+            units_total=len(codes),
+            sites_total=len(verdicts),
+            failed=summary.failed_sites(snap),
+            unassessed=summary.unassessed_sites(snap),
+            by_rule=summary.counts_by_rule(open_findings),
+            changes=snap.changes,
+            chart=summary.trend(snap),
+            rows=summary.table_rows(open_findings),
+            open_total=len(open_findings),
+            veto_total=sum(f["severity"] == "veto" for f in open_findings),
+            units=units,
+        ),
+        encoding="utf-8",
+    )
+    paths = ReportPaths(index=index)
+
+    sites_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for site in snap.sites.values():
+        sites_by_unit[site["unit_id"]].append(site)
+    verdict_by_site = {v["site_id"]: v for v in snap.verdicts}
+    history = snap.by_unit(snap.history)
+    events = snap.by_unit(snap.events)
+    closed = snap.by_unit(snap.closed_findings)
+    open_by_unit = snap.by_unit(open_findings)
+    rows = tasks.task_rows(open_findings, run_date, config)
+    rows_by_unit = snap.by_unit(rows)
+    task_title = "{name}政府网站问题整改交办清单（{day}）"
+    for overview in units:
+        code = overview["code"]
+        unit_sites = [
+            {**s, "verdict": verdict_by_site.get(s["site_id"])} for s in sites_by_unit[code]
+        ]
+        mine = history.get(code, [])
+        page = unit_file(units_dir, code, ".html")
+        page.write_text(
+            render(
+                "unit.html",
+                **common,
+                unit=overview,
+                sites=unit_sites,
+                findings=open_by_unit.get(code, []),
+                closed=closed.get(code, []),
+                history=sorted(mine, key=lambda v: (v["run_id"], v["site_id"]), reverse=True),
+                events=list(reversed(events.get(code, []))),
+                rate=pct(overview["passed"], overview["failed"]),
+            ),
+            encoding="utf-8",
+        )
+        paths.units[code] = page
+        book = unit_file(tasks_dir, code, ".xlsx")
+        tasks.write_unit_workbook(
+            book,
+            task_title.format(name=overview["name"], day=snap.run["date"]),
+            rows_by_unit.get(code, []),
+        )
+        paths.tasks[code] = book
+    paths.summary = tasks_dir / "summary.xlsx"
+    tasks.write_summary_workbook(
+        paths.summary,
+        task_title.format(name="各单位", day=snap.run["date"]),
+        rows,
+        {code: snap.units[code] for code in codes},
+    )
+    return paths

@@ -1,0 +1,363 @@
+"""Read one run's state from the store: one query per table, grouped in Python.
+
+Reports never query per unit or per finding: 500 units must render in well under a minute.
+Everything scraped (titles, column names, evidence strings, URLs) stays plain data here; the
+templates escape it and `safe_href` decides which URLs may become links.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from reports.meta import KIND_ZH, ROLE_ZH, SEVERITY_ZH, rule_meta
+from zwgk.errors import ZwgkError
+
+TREND_DAYS = 90
+UNIT_CODE = re.compile(r"[a-z0-9-]+")
+EVIDENCE_LABELS = {
+    "newest_item_date": "最新信息日期",
+    "window_days": "要求更新周期（天）",
+    "days_stale": "未更新天数",
+    "newest_item_title": "最新信息标题",
+    "newest_item_url": "最新信息链接",
+    "title": "标题",
+    "url": "链接",
+    "status": "状态码",
+    "source": "来源页面",
+    "source_url": "来源页面",
+    "dates": "日期",
+    "count": "数量",
+    "block": "拦截类型",
+    "error": "错误",
+}
+MAX_EVIDENCE = 12
+MAX_TEXT = 300
+
+
+class ReportError(ZwgkError):
+    """A report that cannot be written (unknown run, bad quarter, bad unit code)."""
+
+
+def safe_href(value: Any) -> str | None:
+    """The URL itself when it is plain http(s), else None (shown as text, never linked)."""
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or any(ord(c) < 33 or c in "\"'<>`\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def check_code(code: str) -> str:
+    """Unit codes are validated upstream; check again before a code becomes a file name."""
+    if not isinstance(code, str) or not UNIT_CODE.fullmatch(code):
+        raise ReportError(f"unit code {code!r} is not [a-z0-9-]+; refusing to use it in a path")
+    return code
+
+
+def pct(passed: int, failed: int) -> dict[str, Any]:
+    total = passed + failed
+    rate = passed / total if total else None
+    return {
+        "passed": passed,
+        "failed": failed,
+        "total": total,
+        "rate": rate,
+        "text": f"{rate * 100:.1f}%" if rate is not None else "—",
+    }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def evidence_parts(evidence: Any) -> list[dict[str, Any]]:
+    """Flatten a finding's evidence JSON into (label, text, href) lines, bounded in size."""
+    out: list[dict[str, Any]] = []
+
+    def add(label: str, value: Any) -> None:
+        if len(out) >= MAX_EVIDENCE:
+            return
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                add(f"{label}.{key}" if label else str(key), sub)
+            return
+        if isinstance(value, list):
+            scalars = [v for v in value if not isinstance(v, dict | list)]
+            if scalars and len(scalars) == len(value) and not any(safe_href(v) for v in value):
+                text = "、".join(str(v) for v in value[:10]) + ("…" if len(value) > 10 else "")
+                add(label, text)
+                return
+            for sub in value[:MAX_EVIDENCE]:
+                add(label, sub)
+            return
+        text = "" if value is None else str(value)
+        base = label.rsplit(".", 1)[-1]
+        out.append(
+            {
+                "label": EVIDENCE_LABELS.get(base, label),
+                "text": _short(text),
+                "href": safe_href(text),
+            }
+        )
+
+    if isinstance(evidence, str):
+        try:
+            evidence = json.loads(evidence) if evidence else {}
+        except ValueError:
+            evidence = {"": evidence}
+    add("", evidence if evidence is not None else {})
+    return out
+
+
+def evidence_text(parts: list[dict[str, Any]]) -> str:
+    return "；".join(f"{p['label']}：{p['text']}" if p["label"] else p["text"] for p in parts)
+
+
+def iso_date(value: str | None) -> str:
+    return value[:10] if value else ""
+
+
+def iso_minute(value: str | None) -> str:
+    return value[:16].replace("T", " ") if value else ""
+
+
+@dataclass
+class Snapshot:
+    """Everything the run's reports show, grouped by unit; built by `load_snapshot`."""
+
+    run: dict[str, Any]
+    prev_run: dict[str, Any] | None
+    units: dict[str, dict[str, Any]]
+    sites: dict[int, dict[str, Any]]
+    verdicts: list[dict[str, Any]]  # this run, one per site
+    history: list[dict[str, Any]]  # verdicts of runs in the trend window (this run included)
+    runs_in_window: list[dict[str, Any]]
+    open_findings: list[dict[str, Any]]
+    closed_findings: list[dict[str, Any]]  # resolved / waived, for unit history
+    events: list[dict[str, Any]]  # finding events in the window
+    changes: dict[str, int] = field(default_factory=dict)
+
+    def by_unit(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in rows:
+            grouped[row["unit_id"]].append(row)
+        return grouped
+
+
+def _rows(db: Any, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    cur = db.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _loads_list(value: str | None) -> list[Any]:
+    try:
+        data = json.loads(value) if value else []
+    except ValueError:
+        return []
+    return data if isinstance(data, list) else []
+
+
+def load_run(db: Any, run_id: int) -> dict[str, Any]:
+    rows = _rows(db, "SELECT * FROM runs WHERE run_id = ?", [run_id])
+    if not rows:
+        raise ReportError(f"run {run_id} is not in the store (see `zwgk status` for runs)")
+    run = rows[0]
+    run["date"] = iso_date(run["clock_at"])
+    return run
+
+
+def _unit(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": row["unit_id"],
+        "unit_id": row["unit_id"],
+        "name": row["name"],
+        "kind": row["kind"],
+        "kind_zh": KIND_ZH.get(row["kind"], row["kind"]),
+        "site_code": row["site_code"] or "",
+        "parent": row["parent"] or "",
+    }
+
+
+def _site(row: dict[str, Any], units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    unit = units.get(row["unit_id"])
+    role_zh = ROLE_ZH.get(row["role"], row["role"])
+    return {
+        "site_id": row["site_id"],
+        "unit_id": row["unit_id"],
+        "role": row["role"],
+        "role_zh": role_zh,
+        "url": row["url"],
+        "href": safe_href(row["url"]),
+        "id_code": row["site_id_code"] or (unit["site_code"] if unit else "") or "",
+        "label": f"{unit['name'] if unit else row['unit_id']}（{role_zh}）",
+    }
+
+
+def _finding(row: dict[str, Any], units: dict[str, Any], sites: dict[int, Any]) -> dict[str, Any]:
+    meta = rule_meta(row["rule"])
+    try:
+        evidence = json.loads(row["evidence"]) if row["evidence"] else {}
+    except ValueError:
+        evidence = {"": row["evidence"]}
+    parts = evidence_parts(evidence)
+    unit = units.get(row["unit_id"])
+    site = sites.get(row["site_id"]) if row["site_id"] is not None else None
+    column_url = row["column_url"] or ""
+    return {
+        "finding_id": row["finding_id"],
+        "unit_id": row["unit_id"],
+        "unit_name": unit["name"] if unit else row["unit_id"],
+        "unit_kind": unit["kind"] if unit else "",
+        "site_id": row["site_id"],
+        "site_label": site["label"] if site else (row["site_url"] or ""),
+        "site_id_code": site["id_code"] if site else (unit["site_code"] if unit else ""),
+        "site_url": row["site_url"] or (site["url"] if site else ""),
+        "rule": row["rule"],
+        "title": meta.title_zh,
+        "fix": meta.fix,
+        "severity": row["severity"],
+        "severity_zh": SEVERITY_ZH.get(row["severity"], row["severity"]),
+        "status": row["status"],
+        "column_name": row["column_name"] or "",
+        "column_url": column_url,
+        "column_href": safe_href(column_url),
+        "summary": row["summary"],
+        "evidence": parts,
+        "evidence_text": evidence_text(parts),
+        "first_detected_at": row["first_detected_at"],
+        "first_detected": iso_minute(row["first_detected_at"]),
+        "last_detected": iso_minute(row["last_detected_at"]),
+        "resolved": iso_minute(row["resolved_at"]),
+        "waive_reason": row["waive_reason"] or "",
+        "opened_run_id": row["opened_run_id"],
+    }
+
+
+def load_snapshot(db: Any, run_id: int) -> Snapshot:
+    run = load_run(db, run_id)
+    prev = _rows(
+        db,
+        "SELECT * FROM runs WHERE kind = 'run' AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+        [run_id],
+    )
+    prev_run = prev[0] if prev else None
+    clock_at = run["clock_at"]
+    start = (datetime.fromisoformat(clock_at) - timedelta(days=TREND_DAYS)).isoformat()
+
+    units = {r["unit_id"]: _unit(r) for r in _rows(db, "SELECT * FROM units ORDER BY unit_id")}
+    sites = {
+        r["site_id"]: _site(r, units)
+        for r in _rows(db, "SELECT * FROM sites ORDER BY unit_id, role DESC")
+    }
+    runs_in_window = _rows(
+        db,
+        "SELECT run_id, clock_at FROM runs WHERE kind = 'run' AND run_id <= ? AND clock_at >= ?"
+        " ORDER BY run_id",
+        [run_id, start],
+    )
+    history = _rows(
+        db,
+        "SELECT v.run_id, v.site_id, v.unit_id, v.verdict, v.veto_rules, r.clock_at"
+        " FROM verdicts v JOIN runs r ON r.run_id = v.run_id"
+        " WHERE r.run_id <= ? AND (r.clock_at >= ? OR r.run_id = ?) ORDER BY v.run_id, v.site_id",
+        [run_id, start, run_id],
+    )
+    for v in history:
+        v["veto_rules"] = [str(x) for x in _loads_list(v["veto_rules"])]
+        v["veto_titles"] = [rule_meta(code).title_zh for code in v["veto_rules"]]
+        v["date"] = iso_date(v["clock_at"])
+    verdicts = [v for v in history if v["run_id"] == run_id]
+
+    findings = [
+        _finding(r, units, sites)
+        for r in _rows(db, "SELECT * FROM findings ORDER BY unit_id, severity DESC, finding_id")
+    ]
+    # severity DESC sorts warn > veto > deduct; put veto first explicitly.
+    order = {"veto": 0, "deduct": 1, "warn": 2}
+    findings.sort(key=lambda f: (f["unit_id"], order.get(f["severity"], 3), f["finding_id"]))
+    open_findings = [f for f in findings if f["status"] == "open"]
+    closed_findings = [f for f in findings if f["status"] != "open"]
+
+    finding_unit = {f["finding_id"]: f for f in findings}
+    events = _rows(
+        db,
+        "SELECT * FROM finding_events WHERE at >= ? AND (run_id IS NULL OR run_id <= ?)"
+        " ORDER BY at, event_id",
+        [start, run_id],
+    )
+    for e in events:
+        f = finding_unit.get(e["finding_id"])
+        e["unit_id"] = f["unit_id"] if f else ""
+        e["title"] = f["title"] if f else ""
+        e["summary"] = f["summary"] if f else ""
+        e["when"] = iso_minute(e["at"])
+        e["note"] = e["note"] or ""
+
+    snap = Snapshot(
+        run=run,
+        prev_run=prev_run,
+        units=units,
+        sites=sites,
+        verdicts=verdicts,
+        history=history,
+        runs_in_window=runs_in_window,
+        open_findings=open_findings,
+        closed_findings=closed_findings,
+        events=events,
+    )
+    snap.changes = changes_since_previous(snap)
+    return snap
+
+
+def changes_since_previous(snap: Snapshot) -> dict[str, int]:
+    """New / resolved / persisting since the previous run, from this run's finding events,
+    completed by the findings' own columns where the runner wrote no event."""
+    run_id = snap.run["run_id"]
+    new, resolved = set(), set()
+    for e in snap.events:
+        if e["run_id"] != run_id:
+            continue
+        if e["event"] in ("opened", "reopened"):
+            new.add(e["finding_id"])
+        elif e["event"] == "resolved":
+            resolved.add(e["finding_id"])
+    prev_at = snap.prev_run["clock_at"] if snap.prev_run else ""
+    for f in snap.open_findings:
+        if f["opened_run_id"] == run_id:
+            new.add(f["finding_id"])
+    for f in snap.closed_findings:
+        if f["status"] == "resolved" and f["resolved"]:
+            at = f["resolved"].replace(" ", "T")
+            if prev_at[:16] < at <= snap.run["clock_at"][:16]:
+                resolved.add(f["finding_id"])
+    open_ids = {f["finding_id"] for f in snap.open_findings}
+    return {
+        "new": len(new & open_ids),
+        "resolved": len(resolved - open_ids),
+        "persisting": len(open_ids - new),
+    }
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date `days` working days after `start` (Saturdays and Sundays skipped)."""
+    current = start
+    left = max(0, int(days))
+    while left:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
