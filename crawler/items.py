@@ -6,7 +6,7 @@ store ids, so the spider never touches SQL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from crawler.extract.types import ListItem
 
@@ -50,9 +50,10 @@ class ListRecord:
 
 @dataclass(slots=True)
 class DetailRecord:
+    """Facts from an item's detail page; they apply to that URL in every column of the site."""
+
     unit: str
     role: str
-    column_url: str
     item_url: str
     pub_date: str | None
     meta_pub_date: str | None
@@ -89,13 +90,13 @@ class SectionRecord:
 
 
 @dataclass(slots=True)
-class SiteDone:
+class SiteInfo:
+    """Facts from a site's root page: its CMS family, its SiteIDCode and, for catalog roots, the
+    signature of its navigation (unchanged signature + `reused` = the known catalog is reused)."""
+
     unit: str
     role: str
-    status: str  # ok | partial | blocked | down | error
-    block: str | None = None
-    error: str | None = None
     cms: str | None = None
     site_id_code: str | None = None
-    catalog_reused: bool = False
-    extra: dict = field(default_factory=dict)
+    catalog_sig: str | None = None
+    reused: bool = False

@@ -20,6 +20,7 @@ from crawler.items import (
     ListRecord,
     PageRecord,
     SectionRecord,
+    SiteInfo,
 )
 from zwgk import clock
 
@@ -54,7 +55,6 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         assert self.conn is not None
-        self.write_sites()
         self.conn.execute("COMMIT")
         self.conn.close()
 
@@ -75,6 +75,7 @@ class StorePipeline:
             DetailRecord: self.detail,
             ColumnDone: self.column_done,
             SectionRecord: self.section,
+            SiteInfo: self.site_info,
         }[type(item)]
         handler(item)
         self.tick()
@@ -98,8 +99,18 @@ class StorePipeline:
         self.conn.execute(
             "INSERT INTO pages (run_id, site_id, url, kind, status, bytes, elapsed_ms, error, block,"
             " fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [self.run_id, self.site_id(r.unit, r.role), r.url, r.kind, r.status, r.bytes,
-             r.elapsed_ms, r.error, r.block, clock.iso()],
+            [
+                self.run_id,
+                self.site_id(r.unit, r.role),
+                r.url,
+                r.kind,
+                r.status,
+                r.bytes,
+                r.elapsed_ms,
+                r.error,
+                r.block,
+                clock.iso(),
+            ],
         )
 
     def column(self, r: ColumnRecord) -> None:
@@ -116,8 +127,20 @@ class StorePipeline:
             " category_source = coalesce(excluded.category_source, columns.category_source),"
             " section = coalesce(excluded.section, columns.section),"
             " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
-            [site_id, r.unit, r.url, r.name, r.catalog_path, r.category, r.category_source,
-             r.section, int(r.is_home), now, now, self.run_id],
+            [
+                site_id,
+                r.unit,
+                r.url,
+                r.name,
+                r.catalog_path,
+                r.category,
+                r.category_source,
+                r.section,
+                int(r.is_home),
+                now,
+                now,
+                self.run_id,
+            ],
         )
 
     def list_items(self, r: ListRecord) -> None:
@@ -138,17 +161,25 @@ class StorePipeline:
             " publisher = coalesce(excluded.publisher, items.publisher),"
             " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
             [
-                (column_id, i.url, i.title, i.date.isoformat() if i.date else None,
-                 i.date_source if i.date else None, i.index_no, i.doc_no, i.publisher,
-                 now, now, self.run_id, self.run_id)
+                (
+                    column_id,
+                    i.url,
+                    i.title,
+                    i.date.isoformat() if i.date else None,
+                    i.date_source if i.date else None,
+                    i.index_no,
+                    i.doc_no,
+                    i.publisher,
+                    now,
+                    now,
+                    self.run_id,
+                    self.run_id,
+                )
                 for i in r.items
             ],
         )
 
     def detail(self, r: DetailRecord) -> None:
-        column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)
-        if column_id is None:
-            return
         self.conn.execute(
             "UPDATE items SET detail_fetched = 1,"
             " date_source = CASE WHEN pub_date IS NULL AND ? IS NOT NULL THEN 'detail'"
@@ -156,9 +187,18 @@ class StorePipeline:
             " pub_date = coalesce(pub_date, ?), meta_pub_date = ?,"
             " index_no = coalesce(?, index_no), doc_no = coalesce(?, doc_no),"
             " publisher = coalesce(?, publisher), written_date = ?"
-            " WHERE column_id = ? AND url = ?",
-            [r.pub_date, r.pub_date, r.meta_pub_date, r.index_no, r.doc_no, r.publisher,
-             r.written_date, column_id, r.item_url],
+            " WHERE url = ? AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)",
+            [
+                r.pub_date,
+                r.pub_date,
+                r.meta_pub_date,
+                r.index_no,
+                r.doc_no,
+                r.publisher,
+                r.written_date,
+                r.item_url,
+                self.site_id(r.unit, r.role),
+            ],
         )
 
     def column_done(self, r: ColumnDone) -> None:
@@ -184,8 +224,16 @@ class StorePipeline:
         self.conn.execute(
             "INSERT OR REPLACE INTO column_runs (run_id, column_id, status, pages, items_seen,"
             " new_items, error, crawled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [self.run_id, column_id, r.status, r.pages, items_seen, new_items, r.error,
-             clock.iso()],
+            [
+                self.run_id,
+                column_id,
+                r.status,
+                r.pages,
+                items_seen,
+                new_items,
+                r.error,
+                clock.iso(),
+            ],
         )
         if r.etag or r.last_modified:
             self.conn.execute(
@@ -200,63 +248,44 @@ class StorePipeline:
         self.conn.execute(
             "INSERT OR REPLACE INTO sections (run_id, site_id, section, name, url, status, ok)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self.run_id, self.site_id(r.unit, r.role), r.section, r.name, r.url, r.status,
-             int(r.ok)],
+            [
+                self.run_id,
+                self.site_id(r.unit, r.role),
+                r.section,
+                r.name,
+                r.url,
+                r.status,
+                int(r.ok),
+            ],
         )
 
-    # -- end of crawl: one outcome per site ---------------------------------------------------
-    def write_sites(self) -> None:
-        from crawler.discovery import nav_signature
-
-        now = clock.iso()
-        for (unit, role), site in self.spider.sites.items():
-            site_id = self.site_id(unit, role)
-            failed_columns = self.conn.execute(
-                "SELECT count(*) FROM column_runs cr JOIN columns c USING (column_id)"
-                " WHERE cr.run_id = ? AND c.site_id = ? AND cr.status IN ('blocked', 'failed')",
-                [self.run_id, site_id],
-            ).fetchone()[0]
-            if site.block:
-                status = "blocked"
-            elif site.down:
-                status = "down"
-            elif site.error:
-                status = "error"
-            else:
-                status = "partial" if failed_columns else "ok"
+    def site_info(self, r: SiteInfo) -> None:
+        site_id = self.site_id(r.unit, r.role)
+        self.conn.execute(
+            "UPDATE sites SET cms = coalesce(?, cms), site_id_code = coalesce(?, site_id_code)"
+            " WHERE site_id = ?",
+            [r.cms, r.site_id_code, site_id],
+        )
+        if r.reused:
+            # The catalog is not walked again: carry its sections and columns into this run.
             self.conn.execute(
-                "INSERT OR REPLACE INTO site_runs (run_id, site_id, status, block, error, pages,"
-                " failures, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [self.run_id, site_id, status, site.block, site.error, site.pages,
-                 site.failures, now],
+                "INSERT OR IGNORE INTO sections (run_id, site_id, section, name, url, status, ok)"
+                " SELECT ?, site_id, section, name, url, status, ok FROM sections"
+                " WHERE site_id = ? AND run_id = (SELECT catalog_run_id FROM sites"
+                " WHERE site_id = ?)",
+                [self.run_id, site_id, site_id],
             )
             self.conn.execute(
-                "UPDATE sites SET cms = coalesce(?, cms), site_id_code = coalesce(?, site_id_code)"
+                "UPDATE columns SET last_run_id = ? WHERE site_id = ? AND last_run_id ="
+                " (SELECT catalog_run_id FROM sites WHERE site_id = ?)",
+                [self.run_id, site_id, site_id],
+            )
+            self.conn.execute(
+                "UPDATE sites SET catalog_run_id = ? WHERE site_id = ?", [self.run_id, site_id]
+            )
+        elif r.catalog_sig:
+            self.conn.execute(
+                "UPDATE sites SET catalog_sig = ?, catalog_at = ?, catalog_run_id = ?"
                 " WHERE site_id = ?",
-                [site.cms, site.site_id_code, site_id],
+                [r.catalog_sig, clock.iso(), self.run_id, site_id],
             )
-            if status not in ("ok", "partial"):
-                continue
-            if site.reused:
-                # The catalog was not walked again: carry its sections into this run.
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO sections (run_id, site_id, section, name, url, status, ok)"
-                    " SELECT ?, site_id, section, name, url, status, ok FROM sections"
-                    " WHERE site_id = ? AND run_id = (SELECT catalog_run_id FROM sites"
-                    "   WHERE site_id = ?)",
-                    [self.run_id, site_id, site_id],
-                )
-                self.conn.execute(
-                    "UPDATE columns SET last_run_id = ? WHERE site_id = ? AND last_run_id = "
-                    "(SELECT catalog_run_id FROM sites WHERE site_id = ?)",
-                    [self.run_id, site_id, site_id],
-                )
-                self.conn.execute(
-                    "UPDATE sites SET catalog_run_id = ? WHERE site_id = ?", [self.run_id, site_id]
-                )
-            elif site.nav_links:
-                self.conn.execute(
-                    "UPDATE sites SET catalog_sig = ?, catalog_at = ?, catalog_run_id = ?"
-                    " WHERE site_id = ?",
-                    [nav_signature(site.nav_links), now, self.run_id, site_id],
-                )

@@ -49,6 +49,13 @@ class CrawlOutcome:
     log_path: Path
     timed_out: bool = False
 
+    def count(self, marker: str) -> int:
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as fh:
+                return sum(marker in line for line in fh)
+        except OSError:
+            return 0
+
     def error_tail(self, lines: int = 5) -> str:
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -66,9 +73,19 @@ def run_crawl(
     log_path: Path,
     on_tick: Callable[[], None] | None = None,
 ) -> CrawlOutcome:
-    args = [sys.executable, "-m", "scrapy", "crawl", "zwgk",
-            "-a", f"units={units_path.resolve()}", "-a", f"db={db_path.resolve()}",
-            "-a", f"run_id={run_id}"]
+    args = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "zwgk",
+        "-a",
+        f"units={units_path.resolve()}",
+        "-a",
+        f"db={db_path.resolve()}",
+        "-a",
+        f"run_id={run_id}",
+    ]
     for key, value in scrapy_settings(crawl).items():
         args += ["-s", f"{key}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
@@ -77,8 +94,9 @@ def run_crawl(
     started = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
         timed_out = False
         while proc.poll() is None:
             if on_tick:

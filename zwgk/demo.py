@@ -30,14 +30,29 @@ DEMO_CRAWL = {
 
 
 @click.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("demo-out"), show_default=True,
-              help="Where the store, the farm's units file and the reports go.")
-@click.option("--days", type=click.IntRange(1, 2), default=2, show_default=True,
-              help="Run day 1 only, or day 1 then day 2 (the farm's pages change overnight).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Where the store, the farm's units file and the reports go.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, 2),
+    default=2,
+    show_default=True,
+    help="Run day 1 only, or day 1 then day 2 (the farm's pages change overnight).",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="The demo city's seed.")
-@click.option("--now", "now_value", metavar="ISO8601", default=None,
-              help="Day 1's clock (default: now). Day 2 is one day later.")
+@click.option(
+    "--now",
+    "now_value",
+    metavar="ISO8601",
+    default=None,
+    help="Day 1's clock (default: now). Day 2 is one day later.",
+)
 def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
     """Serve the bundled demo city on 127.0.x.y and run the whole monitor on it."""
     from zwgk.farm.server import FarmProcess
@@ -60,8 +75,9 @@ def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
                     farm.set_day(2)
                 clock.set_now(day1 + timedelta(days=day - 1))
                 click.echo(f"--- day {day}: {clock.iso()}", err=True)
-                result = run_once(units, db_path, None, out_dir, progress=None,
-                                  crawl_overrides=DEMO_CRAWL)
+                result = run_once(
+                    units, db_path, None, out_dir, progress=None, crawl_overrides=DEMO_CRAWL
+                )
                 exit_code = max(exit_code, result.exit_code)
     finally:
         shutil.rmtree(farm_dir, ignore_errors=True)

@@ -16,6 +16,7 @@ import click
 from zwgk import clock, store
 from zwgk.config import load_config
 from zwgk.crawl import run_crawl
+from zwgk.outcomes import record_site_outcomes
 from zwgk.units import load_units
 
 
@@ -57,8 +58,10 @@ class Progress:
         self.last_print = now
         sites, pages, failures = self.counts()
         rate = pages / max(now - self.started, 1e-6)
-        line = (f"crawl: sites {sites}/{self.sites_total}  pages {pages}  {rate:.0f} pages/s"
-                f"  failures {failures}")
+        line = (
+            f"crawl: sites {sites}/{self.sites_total}  pages {pages}  {rate:.0f} pages/s"
+            f"  failures {failures}"
+        )
         if self.live:
             click.echo(f"\r{line}\x1b[K", nl=False, err=True)
         else:
@@ -88,17 +91,23 @@ def run_once(
     meter = Progress(db_path, run_id, sites_total, live)
     t0 = time.monotonic()
     logs = (out_dir or db_path.parent) / "logs"
-    outcome = run_crawl(units_path, db_path, run_id, config.crawl, logs / f"crawl-{run_id}.log",
-                        on_tick=meter.tick)
+    outcome = run_crawl(
+        units_path, db_path, run_id, config.crawl, logs / f"crawl-{run_id}.log", on_tick=meter.tick
+    )
     meter.close()
-    stats: dict = {"crawl_seconds": round(outcome.seconds, 1), "crawl_exit": outcome.exit_code,
-                   "crawl_log": str(outcome.log_path)}
+    stats: dict = {
+        "crawl_seconds": round(outcome.seconds, 1),
+        "crawl_exit": outcome.exit_code,
+        "crawl_log": str(outcome.log_path),
+    }
     errors: list[str] = []
     if outcome.exit_code != 0 or outcome.timed_out:
         errors.append(
             f"crawl {'timed out' if outcome.timed_out else f'exited {outcome.exit_code}'}: "
             f"{outcome.error_tail()}"
         )
+    stats["sites"] = record_site_outcomes(db, run_id)
+    stats["spider_errors"] = outcome.count("Spider error processing")
     checks = run_checks(db, run_id, units, rules_config, errors)
     if checks is not None:
         stats.update(checks)
@@ -106,8 +115,14 @@ def run_once(
         write_reports(db, run_id, out_dir, config, errors)
     stats["total_seconds"] = round(time.monotonic() - t0, 1)
     status = "failed" if errors else "completed"
-    store.finish_run(db, run_id, status, exit_code=1 if errors else 0,
-                     error="\n".join(errors) or None, stats=stats)
+    store.finish_run(
+        db,
+        run_id,
+        status,
+        exit_code=1 if errors else 0,
+        error="\n".join(errors) or None,
+        stats=stats,
+    )
     print_summary(db, run_id, out_dir, errors)
     return RunResult(run_id, 1 if errors else 0, stats)
 
@@ -140,28 +155,49 @@ def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> N
     row = db.execute(
         "SELECT pages_fetched, failures, stats FROM runs WHERE run_id = ?", [run_id]
     ).fetchone()
-    sites = dict(db.execute(
-        "SELECT status, count(*) FROM site_runs WHERE run_id = ? GROUP BY status", [run_id]
-    ).fetchall())
+    sites = dict(
+        db.execute(
+            "SELECT status, count(*) FROM site_runs WHERE run_id = ? GROUP BY status", [run_id]
+        ).fetchall()
+    )
     columns, items = db.execute(
         "SELECT count(DISTINCT column_id), coalesce(sum(new_items), 0) FROM column_runs"
-        " WHERE run_id = ?", [run_id]
+        " WHERE run_id = ?",
+        [run_id],
     ).fetchone()
-    findings = dict(db.execute(
-        "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY severity"
-    ).fetchall()) if "findings" in db.table_names() else {}
-    verdicts = dict(db.execute(
-        "SELECT verdict, count(*) FROM verdicts WHERE run_id = ? GROUP BY verdict", [run_id]
-    ).fetchall())
+    findings = (
+        dict(
+            db.execute(
+                "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY severity"
+            ).fetchall()
+        )
+        if "findings" in db.table_names()
+        else {}
+    )
+    verdicts = dict(
+        db.execute(
+            "SELECT verdict, count(*) FROM verdicts WHERE run_id = ? GROUP BY verdict", [run_id]
+        ).fetchall()
+    )
     click.echo(f"run {run_id} at {clock.iso()}", err=True)
     click.echo(f"  pages fetched {row[0]}, failures {row[1]}", err=True)
     click.echo("  sites " + ", ".join(f"{k} {v}" for k, v in sorted(sites.items())), err=True)
     click.echo(f"  columns crawled {columns}, new items {items}", err=True)
-    click.echo("  verdicts " + (", ".join(f"{k} {v}" for k, v in verdicts.items()) or "none"),
-               err=True)
-    click.echo("  open findings " + (", ".join(f"{k} {v}" for k, v in findings.items()) or "none"),
-               err=True)
+    click.echo(
+        "  verdicts " + (", ".join(f"{k} {v}" for k, v in verdicts.items()) or "none"), err=True
+    )
+    click.echo(
+        "  open findings " + (", ".join(f"{k} {v}" for k, v in findings.items()) or "none"),
+        err=True,
+    )
     if out_dir is not None:
         click.echo(f"  reports: {out_dir / 'index.html'}", err=True)
+    stats = store.loads(row[2]) or {}
+    if stats.get("spider_errors"):
+        click.echo(
+            f"  WARNING {stats['spider_errors']} pages raised parser errors: see "
+            f"{stats.get('crawl_log')}",
+            err=True,
+        )
     for e in errors:
         click.echo(f"  ERROR {e}", err=True)

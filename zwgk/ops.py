@@ -1,0 +1,213 @@
+"""Operations commands: `zwgk probe`, `zwgk schedule`, `zwgk status` (registered by zwgk.cli).
+
+The scheduling itself lives in the top-level `scheduler.py` (fixed by the design card); this
+module is its command line and the read-only `status` view of the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from zwgk import clock
+from zwgk.cli import config_option, db_option, existing, main, now_option, units_option
+from zwgk.probe import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS, probe_round
+
+schedule_option = click.option(
+    "--schedule",
+    "schedule_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Schedule YAML: daily_run_at, probes_per_day (>= 20), timezone, crawl_timeout_seconds, "
+    "probe_timeout_seconds, report_timeout_seconds, misfire_grace_seconds, weekly_summary "
+    "{day, at}, quarterly_report_at (default: the --config file's schedule: section, else "
+    "built-in defaults).",
+)
+
+
+@click.command()
+@units_option
+@db_option
+@now_option
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds before a probe counts as failed (one attempt each, no retry).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Home pages probed at the same time.",
+)
+def probe(units_path: Path, db_path: Path, timeout: float, workers: int) -> None:
+    """One availability probe of every unit's home page, recorded in the store.
+
+    Exits 0 when the round was recorded, whatever it found; 2 for a bad units file.
+    """
+    run_id, probes = probe_round(units_path, db_path, timeout, workers)
+    failed = [p for p in probes if not p.ok]
+    click.echo(
+        f"probe round {run_id} at {clock.iso()}: {len(probes)} home pages, "
+        f"{len(probes) - len(failed)} reachable, {len(failed)} failed"
+    )
+    for p in failed:
+        click.echo(f"  FAILED {p.unit_id:16} {p.status or '-':>4} {p.url}  {p.error or ''}")
+
+
+@click.command()
+@units_option
+@db_option
+@schedule_option
+@config_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Reports go under DIR/daily/<date>, DIR/weekly/<year>-W<nn>, DIR/quarterly/<YYYYQn> "
+    "(default: a reports folder next to the database).",
+)
+def schedule(
+    units_path: Path,
+    db_path: Path,
+    schedule_path: Path | None,
+    config_path: Path | None,
+    out_dir: Path | None,
+) -> None:
+    """Run unattended until SIGTERM: daily run, probe rounds, weekly summary, quarterly 通报.
+
+    Exits 0 after SIGTERM/SIGINT; 2 for a bad units or schedule file, or when another
+    scheduler already runs on the same database.
+    """
+    import scheduler
+
+    logging.basicConfig(
+        level=logging.INFO,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    scheduler.serve(units_path, db_path, schedule_path, out_dir, config_path)
+
+
+@click.command()
+@db_option
+@schedule_option
+@config_option
+@now_option
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many monitoring runs to list.",
+)
+def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, limit: int) -> None:
+    """The last runs, the next scheduled jobs (from the schedule, without starting it), and any
+    failures of the last 7 days: failed runs and jobs, crashed rules."""
+    import scheduler
+    from zwgk.store import open_db
+
+    s = scheduler.load_schedule(schedule_path, config_path)
+    db = open_db(existing(db_path))
+    now = clock.now().astimezone(s.timezone)
+    since = clock.iso(now - timedelta(days=7))
+
+    holder = scheduler.SchedulerLock(db_path).holder()
+    click.echo(
+        f"scheduler: {'running, pid ' + str(holder) if holder else 'not running'}"
+        f"  (now {now.isoformat()})"
+    )
+
+    click.echo("\nlast runs:")
+    rows = db.execute(
+        "SELECT run_id, kind, started_at, finished_at, status, exit_code, pages_fetched,"
+        " failures FROM runs WHERE kind != 'probe' ORDER BY run_id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    click.echo(
+        f"  {'id':>5}  {'kind':6} {'started':25} {'finished':25} {'status':9} "
+        f"{'exit':>4} {'pages':>6} {'failures':>8}"
+    )
+    for r in rows:
+        click.echo(
+            f"  {r[0]:>5}  {r[1]:6} {r[2]:25} {r[3] or '-':25} {r[4]:9} "
+            f"{'-' if r[5] is None else r[5]:>4} {r[6]:>6} {r[7]:>8}"
+        )
+    if not rows:
+        click.echo("  (none yet)")
+    probes, failed, last = db.execute(
+        "SELECT count(*), coalesce(sum(NOT ok), 0), max(probed_at) FROM probes"
+        " WHERE probed_at >= ?",
+        [since],
+    ).fetchone()
+    click.echo(
+        f"  probes in the last 7 days: {probes}, failed {failed}"
+        + (f" ({failed / probes:.1%}), last at {last}" if probes else "")
+    )
+
+    click.echo(f"\nnext jobs (schedule: {s.source}, {s.timezone.key}):")
+    for job_id, trigger in scheduler.triggers(s, now).items():
+        nxt = trigger.get_next_fire_time(None, now)
+        last_job = db.execute(
+            "SELECT status, started_at FROM schedule_runs WHERE job_id = ?"
+            " ORDER BY schedule_run_id DESC LIMIT 1",
+            [job_id],
+        ).fetchone()
+        done = f"last {last_job[0]} {last_job[1]}" if last_job else "never run"
+        due = (
+            "  [missed: runs when the scheduler starts]"
+            if scheduler.needs_catch_up(db, job_id, trigger, now)
+            else ""
+        )
+        click.echo(f"  {job_id:17} {nxt.isoformat() if nxt else '-':25}  {trigger}  ({done}){due}")
+
+    click.echo("\nfailures (last 7 days):")
+    lines = [
+        f"  run {rid} ({kind}) {st} at {started}, exit {code}: {first_line(err)}"
+        for rid, kind, st, started, code, err in db.execute(
+            "SELECT run_id, kind, status, started_at, exit_code, error FROM runs"
+            " WHERE status IN ('failed', 'killed') AND started_at >= ? ORDER BY run_id DESC",
+            [since],
+        )
+    ]
+    lines += [
+        f"  job {job} {st} at {started}, exit {code}: {last_line(tail)}"
+        for job, st, started, code, tail in db.execute(
+            "SELECT job_id, status, started_at, exit_code, error_tail FROM schedule_runs"
+            " WHERE status IN ('failed', 'timeout', 'killed') AND started_at >= ?"
+            " ORDER BY schedule_run_id DESC",
+            [since],
+        )
+    ]
+    lines += [
+        f"  rule {rule} crashed in run {rid}: {first_line(err)}"
+        for rid, rule, err in db.execute(
+            "SELECT rr.run_id, rr.rule, rr.error FROM rule_runs rr JOIN runs r USING (run_id)"
+            " WHERE rr.status = 'crashed' AND r.started_at >= ? ORDER BY rr.run_id DESC",
+            [since],
+        )
+    ]
+    for line in lines or ["  (none)"]:
+        click.echo(line)
+
+
+def first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0][:200] if (text or "").strip() else "-"
+
+
+def last_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[-1][:200] if (text or "").strip() else "-"
+
+
+# zwgk.cli registers these on import; if this module was imported first, that registration ran
+# while it was half-built, so make sure here (add_command is idempotent).
+for _cmd in (probe, schedule, status):
+    main.add_command(_cmd)
