@@ -1,0 +1,307 @@
+"""The national `<meta>` block and the 公开目录表头 (索引号, 文号, 发布机构, dates) of detail pages.
+
+Two facts are kept apart on purpose: the visible 发布日期 and the meta `PubDate`. Migrations
+re-stamp `PubDate` (a real county page says PubDate 2022-04-24 while showing 发布日期 2017-05-15),
+and the back-dating and freshness rules need the date a reader sees, while `meta-missing` needs
+the meta. Labels are matched on the page's text segments (the text between tags), which is
+indifferent to the markup around them: `<td><b>…</b>`, gov.cn tables, Ucap `<dl><dd>`, spans.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from datetime import date
+
+from crawler.extract.dates import parse_date
+from crawler.extract.types import Detail
+
+__all__ = ["STANDARD_META_NAMES", "extract_detail", "extract_meta", "text_segments"]
+
+#: The 政府网站 standard meta names (rules.md `meta-missing`), spelled canonically: a page that
+#: writes `sitename` still has the tag, and checks should find it under `SiteName`.
+STANDARD_META_NAMES = (
+    "SiteName",
+    "SiteDomain",
+    "SiteIDCode",
+    "ColumnName",
+    "ColumnDescription",
+    "ColumnKeywords",
+    "ColumnType",
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+    "Keywords",
+    "Description",
+)
+_CANONICAL = {n.lower(): n for n in STANDARD_META_NAMES}
+
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_META_TAG = re.compile(r"<meta\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([^\s=/"'<>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(raw):
+        key = m.group(1).lower()
+        if key not in out:
+            value = m.group(2) if m.group(2) is not None else m.group(3)
+            out[key] = value if value is not None else m.group(4)
+    return out
+
+
+def extract_meta(html: str) -> dict[str, str]:
+    """All `<meta name=… content=…>` pairs of the head, in page order.
+
+    Attribute order does not matter; duplicated names keep the first non-empty value (the Ucap
+    templates repeat the Site* block, sometimes empty the first time); a name that is only ever
+    empty maps to "". Regex over the head only: detail pages run to 150 KB and this runs on
+    every page of every crawl.
+    """
+    if not html:
+        return {}
+    end = _HEAD_END.search(html)
+    head = html[: end.start()] if end else html
+    head = _COMMENT.sub(" ", head)
+    out: dict[str, str] = {}
+    for tag in _META_TAG.finditer(head):
+        attrs = _attrs(tag.group(1))
+        name = attrs.get("name")
+        if not name:
+            continue
+        name = name.strip()
+        key = _CANONICAL.get(name.lower(), name)
+        value = htmllib.unescape(attrs.get("content", "")).strip()
+        if key not in out or (not out[key] and value):
+            out[key] = value
+    return out
+
+
+# ---------------------------------------------------------------- text segments
+
+_DROP_BLOCKS = re.compile(
+    r"<(script|style|noscript|textarea|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S
+)
+_TAG = re.compile(r"<[^>]*>")
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+
+
+def _clean(text: str) -> str:
+    return _WS.sub(" ", htmllib.unescape(text)).strip()
+
+
+def text_segments(html: str) -> list[str]:
+    """The non-empty text runs between tags, entities decoded, NBSP/U+3000 folded to spaces.
+
+    Every tag boundary splits, so a label (`<b>索 引 号：</b>`) and its value (the tail, the next
+    `<td>`, the `<div class="display-block">`) become neighbouring segments whatever the markup.
+    """
+    body = _DROP_BLOCKS.sub(" ", html)
+    segments = []
+    for piece in _TAG.split(body):
+        if piece and not piece.isspace():
+            cleaned = _clean(piece)
+            if cleaned:
+                segments.append(cleaned)
+    return segments
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _label(*words: str) -> str:
+    """`索引号` → `索\\s*引\\s*号`: sites pad labels with ASCII spaces, U+3000 or &nbsp;."""
+    return "|".join(r"\s*".join(map(re.escape, w)) for w in words)
+
+
+#: Label words per Detail field, longest first inside each group. Configuration may extend them.
+LABELS: dict[str, tuple[str, ...]] = {
+    "index_no": ("索引号",),
+    "doc_no": ("发文字号", "发文文号", "文件编号", "文号"),
+    "publisher": ("公开责任部门", "发布机构", "发文机关", "发文单位", "发布单位", "责任部门"),
+    "written_date": ("成文日期", "生成日期", "发文日期", "印发日期", "成文时间"),
+    "pub_date": ("发布日期", "发布时间", "公开日期"),
+    "title": ("文件名称", "信息名称", "标题", "名称"),
+}
+# Other labels of the 表头 and article bar: a value stops where one of them starts.
+_OTHER_LABELS = (
+    "主题分类",
+    "体裁分类",
+    "服务对象",
+    "公开方式",
+    "公开时限",
+    "公开范围",
+    "有效性",
+    "时效",
+    "信息来源",
+    "来源",
+    "访问量",
+    "浏览次数",
+    "点击数",
+    "作者",
+    "字号",
+    "关键词",
+    "主题词",
+)
+_ALL_LABELS = tuple(w for ws in LABELS.values() for w in ws) + _OTHER_LABELS
+
+_BOUNDARY = r"(?:^|(?<=[\s|｜丨/，,;；【\[(（]))"
+_LABEL_RE = {
+    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*(?P<colon>[:：])?")
+    for field, words in LABELS.items()
+}
+_ANY_KNOWN_LABEL = re.compile(r"(?:" + _label(*_ALL_LABELS) + r")\s*[:：]")
+_IS_LABEL_ONLY = re.compile(r"^(?:" + _label(*_ALL_LABELS) + r")\s*[:：]?\s*$")
+_GENERIC_LABEL_START = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
+_GENERIC_NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
+_PLACEHOLDERS = {"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none", "n/a"}
+
+
+def _cut(value: str) -> str:
+    """Stop a value where the next label on the same line begins (`2026-01-22 来源：…`)."""
+    m = _ANY_KNOWN_LABEL.search(value)
+    if m and m.start() > 0:
+        value = value[: m.start()]
+    m = _GENERIC_NEXT_LABEL.search(value)
+    if m:
+        value = value[: m.start()]
+    return value.strip(" |｜丨;；,，")
+
+
+def _label_values(segments: list[str], field: str) -> list[str]:
+    """Values written after the field's label, in page order (first is likeliest)."""
+    pattern = _LABEL_RE[field]
+    values: list[str] = []
+    for i, seg in enumerate(segments):
+        if len(seg) > 200 and "：" not in seg[:200] and ":" not in seg[:200]:
+            continue
+        for m in pattern.finditer(seg):
+            rest = seg[m.end() :]
+            if not m.group("colon"):
+                # A bare label only counts as a whole cell (`<td>索引号</td><td>…</td>`) or when
+                # the colon sits in the next tag (`<b>索 引 号</b>：…`); inside prose it is a word.
+                if rest.strip() and not rest.lstrip().startswith((":", "：")):
+                    continue
+                rest = rest.lstrip().lstrip(":：")
+            value = _cut(rest)
+            if not value:
+                value = _next_value(segments, i + 1)
+            if value and value.lower() not in _PLACEHOLDERS:
+                values.append(value)
+            break
+    return values
+
+
+def _next_value(segments: list[str], start: int) -> str:
+    for seg in segments[start : start + 3]:
+        seg = seg.lstrip(":： ")
+        if not seg:
+            continue
+        if _IS_LABEL_ONLY.match(seg) or _GENERIC_LABEL_START.match(seg):
+            return ""  # the field is empty and the next label follows
+        return _cut(seg)
+    return ""
+
+
+# ---------------------------------------------------------------- field shapes
+
+_INDEX_NO_RE = re.compile(r"[0-9A-Za-z]{6,20}\s*/\s*\d{4}\s*-\s*\d{3,10}")
+_UCAPTITLE = re.compile(r"<ucaptitle[^>]*>(.*?)</ucaptitle\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_TITLE_SPLIT = re.compile(r"\s*(?:\||｜|_|——|—|\s-\s|-{2,}|－)\s*")
+_SITE_SUFFIXES = ("人民政府", "政府网", "门户网站", "网站", "政府网站", "人民政府网", "政务网")
+
+
+def _index_no(values: list[str]) -> str | None:
+    for value in values:
+        m = _INDEX_NO_RE.search(value)
+        if m:
+            return re.sub(r"\s+", "", m.group(0))
+    for value in values:
+        token = value.split(" ")[0]
+        if 4 <= len(token) <= 60:
+            return token
+    return None
+
+
+def _doc_no(values: list[str]) -> str | None:
+    """文号 as written, minus whitespace: `浙人社发〔2025〕52 号` has a typing slip, not a different
+    number, and catalog comparisons must see one 文号. Bracket styles are kept as the page has them."""
+    for value in values:
+        compact = re.sub(r"\s+", "", value)
+        if 2 <= len(compact) <= 60:
+            return compact
+    return None
+
+
+def _first_date(values: list[str], today: date) -> date | None:
+    for value in values:
+        found = parse_date(value, today)
+        if found is not None:
+            return found
+    return None
+
+
+def _strip_tags(fragment: str) -> str:
+    return _clean(_TAG.sub(" ", fragment))
+
+
+def _title_from_title_tag(raw: str, site_name: str) -> str | None:
+    text = _strip_tags(raw)
+    if not text:
+        return None
+    parts = [p for p in _TITLE_SPLIT.split(text) if p]
+    kept = [
+        p for p in parts if p != site_name and not (len(parts) > 1 and p.endswith(_SITE_SUFFIXES))
+    ]
+    return max(kept or parts, key=len) if (kept or parts) else None
+
+
+def _title(html: str, meta: dict[str, str], labels: list[str]) -> str | None:
+    if meta.get("ArticleTitle"):
+        return meta["ArticleTitle"]
+    m = _UCAPTITLE.search(html)
+    if m and _strip_tags(m.group(1)):
+        return _strip_tags(m.group(1))
+    for value in labels:
+        if len(value) >= 4:
+            return value
+    # Site banners are also <h1> (the Ucap xxgk page has two before the article's): the
+    # article's own heading is the longest one.
+    h1s = [t for t in (_strip_tags(h) for h in _H1.findall(html)) if t]
+    if h1s:
+        return max(h1s, key=len)
+    m = _TITLE.search(html)
+    if m:
+        return _title_from_title_tag(m.group(1), meta.get("SiteName", ""))
+    return None
+
+
+def extract_detail(html: str, url: str, today: date) -> Detail:
+    """Facts of an article page: title, visible and meta publication dates, 索引号, 文号,
+    publishing body, written date, plus the meta block.
+
+    `pub_date` is the visible 发布日期/发布时间 when the page shows one, else the meta PubDate;
+    `meta_pub_date` is always the meta's. `url` is accepted for callers' symmetry with the other
+    extractors and for family-specific fallbacks; no fact is taken from it here (URL dates have
+    their own `date_source`).
+    """
+    del url  # documented above: detail facts come from the page itself
+    meta = extract_meta(html)
+    segments = text_segments(html)
+    visible_pub = _first_date(_label_values(segments, "pub_date"), today)
+    meta_pub = parse_date(meta.get("PubDate", ""), today)
+    publisher_values = _label_values(segments, "publisher")
+    return Detail(
+        title=_title(html, meta, _label_values(segments, "title")),
+        pub_date=visible_pub or meta_pub,
+        meta_pub_date=meta_pub,
+        index_no=_index_no(_label_values(segments, "index_no")),
+        doc_no=_doc_no(_label_values(segments, "doc_no")),
+        publisher=publisher_values[0] if publisher_values else None,
+        written_date=_first_date(_label_values(segments, "written_date"), today),
+        meta=meta,
+    )

@@ -1,0 +1,278 @@
+"""Meta block and 公开目录表头 on strings and on the two real Ucap pages (cms.md §1.5, §3.1)."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crawler.extract.meta import extract_detail, extract_meta, text_segments
+
+TODAY = date(2026, 9, 10)
+URL = "http://www.example.gov.cn/zwgk/202605/t20260530_1.html"
+
+
+def _real_pages_dir() -> Path:
+    """shared/domain/real_pages beside the repo (or under $ZWGK_SHARED); never copied in."""
+    shared = os.environ.get("ZWGK_SHARED")
+    root = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
+    return root / "domain" / "real_pages"
+
+
+@pytest.fixture(scope="module")
+def portal_html() -> str:
+    return (_real_pages_dir() / "ucap-wanzai-county-portal-detail.html").read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def xxgk_html() -> str:
+    return (_real_pages_dir() / "ucap-wanzai-county-xxgk-detail.html").read_text("utf-8")
+
+
+# ---------------------------------------------------------------- extract_meta
+
+
+def test_meta_attribute_order_duplicates_and_empties() -> None:
+    html = """<html><head>
+    <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+    <meta content="" name="SiteName" />
+    <meta content="万载县人民政府" name="SiteName" />
+    <meta name="SiteName" content="第二个不算">
+    <meta name='SiteIDCode' content='3609220011'>
+    <meta name=ColumnType content=信息公开，政策文件>
+    <meta name="ContentSource" content="">
+    <meta name="ContentSource" content="">
+    <meta NAME="pubdate" CONTENT="2025-07-14 01:59">
+    <meta name="ArticleTitle" content="关于&ldquo;十五五&rdquo;规划的通知 &amp; 附件">
+    <!-- <meta name="Keywords" content="commented out"> -->
+    <meta name="others" content="页面生成时间 2023-08-16 10:33:59">
+    </head><body><meta name="Description" content="in body, ignored"></body></html>"""
+    assert extract_meta(html) == {
+        "SiteName": "万载县人民政府",
+        "SiteIDCode": "3609220011",
+        "ColumnType": "信息公开，政策文件",
+        "ContentSource": "",
+        "PubDate": "2025-07-14 01:59",
+        "ArticleTitle": "关于“十五五”规划的通知 & 附件",
+        "others": "页面生成时间 2023-08-16 10:33:59",
+    }
+
+
+def test_meta_without_head_end_scans_whole_text() -> None:
+    assert extract_meta('<meta name="SiteDomain" content=" www.x.gov.cn ">') == {
+        "SiteDomain": "www.x.gov.cn"
+    }
+
+
+def test_meta_empty_input() -> None:
+    assert extract_meta("") == {}
+    assert extract_meta("<html><head></head></html>") == {}
+
+
+def test_meta_real_portal(portal_html: str) -> None:
+    meta = extract_meta(portal_html)
+    assert meta["SiteName"] == "万载县人民政府"
+    assert meta["SiteDomain"] == "www.wanzai.gov.cn"
+    assert meta["SiteIDCode"] == "3609220011"
+    assert meta["ColumnName"] == "统计公报"
+    assert meta["ColumnType"] == "统计公报"
+    assert meta["ArticleTitle"] == "万载县2015年国民经济和社会发展统计公报"
+    assert meta["PubDate"] == "2022-04-24 10:00:43"
+    assert meta["ContentSource"] == ""
+    assert meta["Keywords"] == ""
+    assert meta["template,templategroup,version"] == (
+        "3e2051609b2c4c7e93f049b0f77feb2f,default,1.0"
+    )
+
+
+def test_meta_real_xxgk_with_duplicated_site_block(xxgk_html: str) -> None:
+    meta = extract_meta(xxgk_html)
+    assert list(meta)[:3] == ["SiteName", "SiteDomain", "SiteIDCode"]
+    assert meta["SiteIDCode"] == "3609220011"
+    assert meta["ColumnName"] == "统计数据"
+    assert meta["ColumnDescription"] == "统计数据"
+    assert meta["PubDate"] == "2023-08-16 10:33:59"
+    assert meta["ContentSource"] == "万载县统计局"
+    assert meta["Description"] == ""
+
+
+# ---------------------------------------------------------------- real detail pages
+
+
+def test_real_portal_detail_keeps_visible_and_meta_dates_apart(portal_html: str) -> None:
+    url = "http://www.wanzai.gov.cn/wzxrmzf/tjgb/201705/9c059bf058ef4db8b3c8f920e22186fe.shtml"
+    d = extract_detail(portal_html, url, TODAY)
+    assert d.title == "万载县2015年国民经济和社会发展统计公报"
+    assert d.pub_date == date(2017, 5, 15)  # visible 发布日期 (in <publishtime>)
+    assert d.meta_pub_date == date(2022, 4, 24)  # migration re-stamp
+    assert d.index_no is None
+    assert d.doc_no is None
+    assert d.publisher is None  # 来源： is empty on this page; 访问量 must not leak in
+    assert d.written_date is None
+    assert d.meta["SiteIDCode"] == "3609220011"
+
+
+def test_real_xxgk_detail_ucap_dl_block(xxgk_html: str) -> None:
+    url = "http://www.wanzai.gov.cn/wzxrmzf/tjsja/202305/7215380191c5400397df5d7d0b5fd06b.shtml"
+    d = extract_detail(xxgk_html, url, TODAY)
+    assert d.title == "万载县2022年国民经济和社会发展统计公报"
+    assert d.index_no == "014742224A/2023-0043406"
+    assert d.written_date == date(2023, 5, 11)  # 生成日期
+    assert d.publisher == "万载县统计局"  # 责任部门
+    assert d.doc_no is None
+    # No visible 发布日期 on this page: pub_date falls back to the meta.
+    assert d.pub_date == date(2023, 8, 16)
+    assert d.meta_pub_date == date(2023, 8, 16)
+
+
+# ---------------------------------------------------------------- label variants
+
+GOV_CN_TABLE = """<html><head><title>国务院关于印发某方案的通知_政府信息公开专栏</title></head><body>
+<table class="bd1"><tbody>
+<tr><td><b>索&nbsp;&nbsp;引&nbsp;&nbsp;号：</b></td><td>000014349/2018-00222</td>
+    <td><b>主题分类：</b></td><td>综合政务\\其他</td></tr>
+<tr><td><b>发文机关：</b></td><td>国务院</td><td><b>成文日期：</b></td><td>2018年07月31日</td></tr>
+<tr><td><b>标　　题：</b></td><td>国务院关于印发某方案的通知</td></tr>
+<tr><td><b>发文字号：</b></td><td>国发〔2018〕43号</td>
+    <td><b>发布日期：</b></td><td>2018年08月03日</td></tr>
+</tbody></table>
+<div id="UCAP-CONTENT"><p>各省、自治区、直辖市人民政府……</p></div></body></html>"""
+
+OLD_TABLE = """<HTML><HEAD><TITLE>关于做好2021年度工作的通知 - 某某县人民政府</TITLE></HEAD><BODY>
+<TABLE><TR><TD><B>索 引 号：</B>000747761/2016-00054</TD><TD><B>主题分类：</B>综合</TD></TR>
+<TR><TD><B>发布机构：</B>某某县人社局</TD><TD><B>发文日期：</B>2021-03-02</TD></TR>
+<TR><TD colspan=2><B>名&nbsp;&nbsp;称：</B>关于做好2021年度工作的通知</TD></TR>
+<TR><TD><B>文　　号：</B>某人社发[2021]7号</TD><TD><B>发布日期：</B>2021-03-05</TD></TR>
+</TABLE></BODY></HTML>"""
+
+UCAP_DL = """<div class="meta-data"><dl class="clearfix">
+<dd class="addWidth IndexNo"><label><font>索 引 号：</font></label>
+  <div class="display-block">
+    11441200MB2C91453G/2026-00271
+  </div></dd>
+<dd class="addWidth scrq"><label><font>生成日期：</font></label>
+  <div class="display-block"> 2026-01-20 </div></dd>
+<dd class="addWidth gkfs"><label><font>公开方式：</font></label>
+  <div class="display-block">主动公开</div></dd>
+<dd class="addWidth ReleaseMechanism"><label><font>责任部门：</font></label>
+  <div class="display-block">某某镇人民政府</div></dd>
+</dl></div>
+<h1 class="zz-name">某某县人民政府-</h1>
+<h1 class="article-title"><ucaptitle>某某镇2025年政府信息公开工作年度报告</ucaptitle></h1>"""
+
+INLINE_SPANS = """<html><head><title>深圳市某局 | 关于公布2026年第一批名单的公告</title></head>
+<body><h1>关于公布2026年第一批名单的公告</h1>
+<div class="info"><span>发布时间：2026-01-22 11:40:11 来源：深圳市某局</span>
+<span>文号：浙人社发〔2025〕52 号</span><span>字号：大 中 小</span></div>
+<p>名称可以出现在正文中：产品名称：不应被当作标题。</p></body></html>"""
+
+
+def test_gov_cn_table() -> None:
+    d = extract_detail(GOV_CN_TABLE, URL, TODAY)
+    assert d.title == "国务院关于印发某方案的通知"
+    assert d.index_no == "000014349/2018-00222"
+    assert d.publisher == "国务院"
+    assert d.written_date == date(2018, 7, 31)
+    assert d.doc_no == "国发〔2018〕43号"
+    assert d.pub_date == date(2018, 8, 3)
+    assert d.meta_pub_date is None
+    assert d.meta == {}
+
+
+def test_old_table_with_bold_labels_and_nbsp_name() -> None:
+    d = extract_detail(OLD_TABLE, URL, TODAY)
+    assert d.title == "关于做好2021年度工作的通知"  # 名&nbsp;&nbsp;称 label, before <title>
+    assert d.index_no == "000747761/2016-00054"
+    assert d.publisher == "某某县人社局"
+    assert d.written_date == date(2021, 3, 2)  # 发文日期
+    assert d.doc_no == "某人社发[2021]7号"
+    assert d.pub_date == date(2021, 3, 5)
+
+
+def test_county_ucap_dl() -> None:
+    d = extract_detail(UCAP_DL, URL, TODAY)
+    assert d.title == "某某镇2025年政府信息公开工作年度报告"
+    assert d.index_no == "11441200MB2C91453G/2026-00271"
+    assert d.written_date == date(2026, 1, 20)
+    assert d.publisher == "某某镇人民政府"
+    assert d.pub_date is None
+
+
+def test_inline_spans_cut_at_next_label() -> None:
+    d = extract_detail(INLINE_SPANS, URL, TODAY)
+    assert d.title == "关于公布2026年第一批名单的公告"  # longest <h1>
+    assert d.pub_date == date(2026, 1, 22)
+    assert d.doc_no == "浙人社发〔2025〕52号"  # stray space before 号 removed
+    assert d.publisher is None  # 来源 is a content source, not the 发布机构
+
+
+def test_meta_pub_date_used_when_no_visible_date() -> None:
+    html = (
+        '<head><meta name="PubDate" content="2025-07-14 01:59">'
+        '<meta name="ArticleTitle" content="标题甲"></head><body><h1>别的标题</h1></body>'
+    )
+    d = extract_detail(html, URL, TODAY)
+    assert (d.title, d.pub_date, d.meta_pub_date) == (
+        "标题甲",
+        date(2025, 7, 14),
+        date(2025, 7, 14),
+    )
+
+
+@pytest.mark.parametrize(
+    ("snippet", "field", "expected"),
+    [
+        ("<td>索引号：014742224A/2023-0043406</td>", "index_no", "014742224A/2023-0043406"),
+        ("<p>索引号:000014348/2020-35428</p>", "index_no", "000014348/2020-35428"),
+        ("<td>索引号</td><td>000014349/2018-00222</td>", "index_no", "000014349/2018-00222"),
+        ("<b>索 引 号</b>：000014349/2018-00222", "index_no", "000014349/2018-00222"),
+        ("<strong>索 引 号：</strong><span>XX-001-2024</span>", "index_no", "XX-001-2024"),
+        (
+            "<td><label>文　号：</label></td><td>津政办规〔2022〕9号</td>",
+            "doc_no",
+            "津政办规〔2022〕9号",
+        ),
+        ("<td>文号：国令第845号</td>", "doc_no", "国令第845号"),
+        ("<td>发文字号：煤安监司函办〔2020〕12号</td>", "doc_no", "煤安监司函办〔2020〕12号"),
+        ("<td>文号：某发（2021）3号</td>", "doc_no", "某发（2021）3号"),
+        ("<td>文号：某发【2021】3号</td>", "doc_no", "某发【2021】3号"),
+        ("<td>文号：</td><td>无</td>", "doc_no", None),
+        ("<td>文号：</td><td>发布机构：某局</td>", "doc_no", None),
+        ("<td>发布机构：</td><td>某某县统计局</td>", "publisher", "某某县统计局"),
+        ("<font>发文机关：</font>国务院办公厅", "publisher", "国务院办公厅"),
+        ("<td>成文日期：2026年08月30日</td>", "written_date", date(2026, 8, 30)),
+        ("<td>生成日期：</td><td>2023-05-11</td>", "written_date", date(2023, 5, 11)),
+        ("<span>发布日期：[ 2026-09-03 ]</span>", "pub_date", date(2026, 9, 3)),
+        ("<span>发布时间：2026年8月3日</span>", "pub_date", date(2026, 8, 3)),
+        ("<span>发布日期: 2021/4/2</span>", "pub_date", date(2021, 4, 2)),
+        ("<td>标　题：</td><td>关于某事项的通知</td>", "title", "关于某事项的通知"),
+        ("<p>产品名称：不是标题</p><h1>真正的标题在这里</h1>", "title", "真正的标题在这里"),
+    ],
+)
+def test_label_variants(snippet: str, field: str, expected: object) -> None:
+    d = extract_detail(f"<html><body>{snippet}</body></html>", URL, TODAY)
+    assert getattr(d, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("title_tag", "expected"),
+    [
+        ("万载县人民政府 | 万载县2015年统计公报", "万载县2015年统计公报"),
+        ("万载县2022年统计公报 | 万载县人民政府", "万载县2022年统计公报"),
+        ("关于开展检查的通知_某某市人民政府门户网站", "关于开展检查的通知"),
+        ("关于开展检查的通知 - 某某区政府网", "关于开展检查的通知"),
+        ("只有标题", "只有标题"),
+    ],
+)
+def test_title_tag_minus_site_suffix(title_tag: str, expected: str) -> None:
+    d = extract_detail(
+        f"<html><head><title>{title_tag}</title></head><body></body></html>", URL, TODAY
+    )
+    assert d.title == expected
+
+
+def test_text_segments_split_at_every_tag() -> None:
+    html = "<td><b>索&nbsp;引　号：</b>0001/2020-1</td><script>var a='<b>x</b>';</script><!-- c -->"
+    assert text_segments(html) == ["索 引 号：", "0001/2020-1"]
