@@ -224,6 +224,7 @@ def _finding(row: dict[str, Any], units: dict[str, Any], sites: dict[int, Any]) 
         "unit_kind": unit["kind"] if unit else "",
         "site_id": row["site_id"],
         "site_label": site["label"] if site else (row["site_url"] or ""),
+        "site_role": site["role_zh"] if site else "",
         "site_id_code": site["id_code"] if site else (unit["site_code"] if unit else ""),
         "site_url": row["site_url"] or (site["url"] if site else ""),
         "rule": row["rule"],

@@ -10,6 +10,7 @@ from reports.data import TREND_DAYS, Snapshot, pct
 from reports.meta import KIND_ZH, rule_meta
 
 KIND_ORDER = list(KIND_ZH)
+SEVERITY_ORDER = {"veto": 0, "deduct": 1, "warn": 2}
 CHART_W, CHART_H, PAD_L, PAD_R, PAD_T, PAD_B = 760, 240, 48, 16, 16, 36
 
 
@@ -133,7 +134,14 @@ def trend(snap: Snapshot) -> dict[str, Any]:
         }
         for d in (0, 30, 60, 90)
     ]
+    # the latest rate is labelled on the side away from the previous point
+    label_y = 0.0
+    if points:
+        last = points[-1]
+        below = len(points) > 1 and points[-2]["y"] < last["y"]
+        label_y = min(last["y"] + 20, CHART_H - PAD_B - 4) if below else max(last["y"] - 10, 12)
     return {
+        "label_y": label_y,
         "width": CHART_W,
         "height": CHART_H,
         "left": PAD_L,
@@ -152,7 +160,7 @@ def table_rows(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "unit": f["unit_id"],
             "unit_name": f["unit_name"],
-            "site": f["site_label"],
+            "site": f["site_role"] or f["site_label"],
             "rule": f["rule"],
             "title": f["title"],
             "severity": f["severity"],
@@ -164,5 +172,5 @@ def table_rows(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "first_detected": f["first_detected"],
             "evidence": f["evidence"],
         }
-        for f in findings
+        for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
     ]
