@@ -16,7 +16,13 @@ from datetime import date
 from crawler.extract.dates import parse_date
 from crawler.extract.types import Detail
 
-__all__ = ["STANDARD_META_NAMES", "extract_detail", "extract_meta", "text_segments"]
+__all__ = [
+    "STANDARD_META_NAMES",
+    "extract_detail",
+    "extract_meta",
+    "strip_invisible",
+    "text_segments",
+]
 
 #: The 政府网站 standard meta names (rules.md `meta-missing`), spelled canonically: a page that
 #: writes `sitename` still has the tag, and checks should find it under `SiteName`.
@@ -37,8 +43,7 @@ STANDARD_META_NAMES = (
 _CANONICAL = {n.lower(): n for n in STANDARD_META_NAMES}
 
 _HEAD_END = re.compile(r"</head\s*>", re.I)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_META_TAG = re.compile(r"<meta\b([^>]*)>", re.I)
+_META_TAG = re.compile(r"<meta\b([^<>]*)>", re.I)
 _ATTR = re.compile(r"""([^\s=/"'<>]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
 
@@ -64,7 +69,7 @@ def extract_meta(html: str) -> dict[str, str]:
         return {}
     end = _HEAD_END.search(html)
     head = html[: end.start()] if end else html
-    head = _COMMENT.sub(" ", head)
+    head = strip_invisible(head)  # commented-out or script-written metas do not count
     out: dict[str, str] = {}
     for tag in _META_TAG.finditer(head):
         attrs = _attrs(tag.group(1))
@@ -81,15 +86,44 @@ def extract_meta(html: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- text segments
 
-_DROP_BLOCKS = re.compile(
-    r"<(script|style|noscript|textarea|template)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S
-)
-_TAG = re.compile(r"<[^>]*>")
+_BLOCK_OPEN = re.compile(r"<(script|style|noscript|textarea|template)\b|<!--", re.I)
+_BLOCK_CLOSE = {
+    name: re.compile(rf"</{name}\s*>", re.I)
+    for name in ("script", "style", "noscript", "textarea", "template")
+}
+_TAG = re.compile(r"<[^<>]*>")  # `[^<>]` keeps a stray `<` from scanning the whole page
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 
 
 def _clean(text: str) -> str:
     return _WS.sub(" ", htmllib.unescape(text)).strip()
+
+
+def strip_invisible(html: str) -> str:
+    """Remove scripts, styles, comments and similar blocks, in one linear pass.
+
+    A lazy `<script.*?</script>` regex restarts at every unclosed `<script` and goes quadratic
+    on broken pages; like a browser, an unclosed block here swallows the rest of the page.
+    """
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _BLOCK_OPEN.search(html, pos)
+        if m is None:
+            out.append(html[pos:])
+            break
+        out.append(html[pos : m.start()])
+        out.append(" ")
+        if m.group(1):
+            close = _BLOCK_CLOSE[m.group(1).lower()].search(html, m.end())
+            end = close.end() if close else -1
+        else:
+            found = html.find("-->", m.end())
+            end = found + 3 if found >= 0 else -1
+        if end < 0:
+            break
+        pos = end
+    return "".join(out)
 
 
 def text_segments(html: str) -> list[str]:
@@ -98,7 +132,7 @@ def text_segments(html: str) -> list[str]:
     Every tag boundary splits, so a label (`<b>索 引 号：</b>`) and its value (the tail, the next
     `<td>`, the `<div class="display-block">`) become neighbouring segments whatever the markup.
     """
-    body = _DROP_BLOCKS.sub(" ", html)
+    body = strip_invisible(html)
     segments = []
     for piece in _TAG.split(body):
         if piece and not piece.isspace():
@@ -208,9 +242,10 @@ def _next_value(segments: list[str], start: int) -> str:
 # ---------------------------------------------------------------- field shapes
 
 _INDEX_NO_RE = re.compile(r"[0-9A-Za-z]{6,20}\s*/\s*\d{4}\s*-\s*\d{3,10}")
-_UCAPTITLE = re.compile(r"<ucaptitle[^>]*>(.*?)</ucaptitle\s*>", re.I | re.S)
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+# Bounded bodies: an unclosed tag must not make the search scan the rest of the page each time.
+_UCAPTITLE = re.compile(r"<ucaptitle[^>]*>(.{0,2000}?)</ucaptitle\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.{0,2000}?)</h1\s*>", re.I | re.S)
+_TITLE = re.compile(r"<title\b[^>]*>(.{0,2000}?)</title\s*>", re.I | re.S)
 _TITLE_SPLIT = re.compile(r"\s*(?:\||｜|_|——|—|\s-\s|-{2,}|－)\s*")
 _SITE_SUFFIXES = ("人民政府", "政府网", "门户网站", "网站", "政府网站", "人民政府网", "政务网")
 

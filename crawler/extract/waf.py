@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from crawler.extract.meta import strip_invisible
+
 __all__ = ["TINY_TEXT_CHARS", "classify_block", "visible_text"]
 
 #: A challenge page shows at most a sentence or two. Real list/detail pages show far more.
@@ -20,7 +22,7 @@ TINY_TEXT_CHARS = 400
 _SCAN_BYTES = 96 * 1024
 
 _RUISHU_TS = re.compile(r"\$_ts\s*(?:=|\.|\[)")
-_RUISHU_SCRIPT = re.compile(r"""<script[^>]*\br\s*=\s*["']?m\b""", re.I)
+_RUISHU_SCRIPT = re.compile(r"""<script[^<>]*\br\s*=\s*["']?m\b""", re.I)
 _JSL_BODY = re.compile(r"__jsl_clearance|go\(\s*\{\s*[\"']bts[\"']", re.I)
 _JS_COOKIE = re.compile(r"document\.cookie\s*=", re.I)
 _WZWS_URL = re.compile(r"/wzwsrel|wzwschallenge", re.I)
@@ -32,15 +34,14 @@ _RATE_TEXT = re.compile(
 )
 _CAPTCHA_TEXT = re.compile(r"验证码|captcha|人机验证|滑动验证|安全验证", re.I)
 # A challenge may show only an image and an input whose placeholder says 验证码.
-_CAPTCHA_INPUT = re.compile(r"<input[^>]*(?:captcha|verifycode|验证码)", re.I)
+_CAPTCHA_INPUT = re.compile(r"<input[^<>]*(?:captcha|verifycode|验证码)", re.I)
 _REJECT_TEXT = re.compile(
     r"不合法的参数|参数不合法|非法访问|非法请求|访问被拒绝|拒绝访问|请求被拒绝|请求被拦截|"
     r"访问被阻断|已被拦截|访问受限|禁止访问|access denied|request rejected",
     re.I,
 )
 
-_STRIP_BLOCKS = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # `[^<>]` keeps a stray `<` from scanning the whole page
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
@@ -60,7 +61,7 @@ def _as_text(body: bytes | str) -> str:
 
 def visible_text(html: str) -> str:
     """Text a reader would see (scripts, styles and comments removed, whitespace collapsed)."""
-    return _SPACE.sub(" ", _TAG.sub(" ", _STRIP_BLOCKS.sub(" ", html))).strip()
+    return _SPACE.sub(" ", _TAG.sub(" ", strip_invisible(html))).strip()
 
 
 def _header(headers: Mapping[str, str], name: str) -> str:

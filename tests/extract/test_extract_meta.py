@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from crawler.extract.meta import extract_detail, extract_meta, text_segments
+from crawler.extract.waf import classify_block
 
 TODAY = date(2026, 9, 10)
 URL = "http://www.example.gov.cn/zwgk/202605/t20260530_1.html"
@@ -276,3 +278,23 @@ def test_title_tag_minus_site_suffix(title_tag: str, expected: str) -> None:
 def test_text_segments_split_at_every_tag() -> None:
     html = "<td><b>索&nbsp;引　号：</b>0001/2020-1</td><script>var a='<b>x</b>';</script><!-- c -->"
     assert text_segments(html) == ["索 引 号：", "0001/2020-1"]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "<script>" * 2000 + "x" * 200_000,
+        "<!--" * 5000 + "y" * 100_000,
+        '<meta name="a" content="' * 5000,
+        "<" * 200_000,
+        "<h1>" * 5000 + "z" * 100_000,
+    ],
+    ids=["unclosed-scripts", "unclosed-comments", "unclosed-metas", "stray-lt", "unclosed-h1"],
+)
+def test_broken_markup_stays_linear(broken: str) -> None:
+    # Quadratic regex scans took seconds per page on inputs like these before.
+    start = time.perf_counter()
+    extract_meta(broken)
+    extract_detail(broken, URL, TODAY)
+    classify_block(412, {}, broken, URL)
+    assert time.perf_counter() - start < 2.0
