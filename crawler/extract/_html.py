@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -44,6 +45,7 @@ _MARKERS = {
     "[图]",
     "【图】",
 }
+_BADGE = re.compile(r"^[\[【(（]\s*置顶\s*[\]】)）]\s*|^置顶\s*[:：]\s*")
 _BAD_SCHEMES = ("javascript:", "mailto:", "tel:", "vbscript:", "data:")
 _PAGER_TEXT = re.compile(
     r"^(?:\d{1,4}|首页|上一页|下一页|上页|下页|尾页|末页|最后一页|前一页|后一页|跳转|GO|go|"
@@ -79,6 +81,13 @@ def abs_url(href: str | None, base_url: str) -> str | None:
     """Absolute http(s) URL for an href, or None for javascript:, mailto:, bare # and junk."""
     if not href:
         return None
+    return _abs_url(href, base_url)
+
+
+@lru_cache(maxsize=8192)
+def _abs_url(href: str, base_url: str) -> str | None:
+    # Cached: every extractor resolves the same hrefs several times (row grouping, title-link
+    # choice, scoring, pager scan) and urljoin dominates the profile on big pages.
     href = href.strip().replace("\r", "").replace("\n", "").replace("\t", "")
     if not href or href.startswith("#"):
         return None
@@ -174,7 +183,7 @@ def anchor_title(a: HtmlElement, skip: set[str] | None = None) -> str:
         if not c or (skip and c in skip) or c.lower() in _MARKERS:
             continue
         parts.append(t)
-    text = clean("".join(parts))
+    text = _BADGE.sub("", clean("".join(parts)))
     attr = clean(a.get("title"))
     if attr:
         stem = text.rstrip(".…。 ")
@@ -322,6 +331,10 @@ def table_columns(table: HtmlElement) -> dict[int, str] | None:
     return None
 
 
+#: is_detail_url is pure; rows are scored and re-read several times per page.
+is_detail = lru_cache(maxsize=8192)(is_detail_url)
+
+
 def pick_anchor(anchors: list[HtmlElement], base_url: str) -> HtmlElement | None:
     """The title link of a row: the first detail-looking link, else the one with the longest
     text (a row can also carry a `[通知公告]` column tag or an attachment link)."""
@@ -334,7 +347,7 @@ def pick_anchor(anchors: list[HtmlElement], base_url: str) -> HtmlElement | None
         text = clean(a.text_content()) or clean(a.get("title"))
         if not text or is_pager_text(text):
             continue
-        if is_detail_url(url):
+        if is_detail(url):
             return a
         if len(text) > best_len:
             best, best_len = a, len(text)

@@ -61,6 +61,7 @@ _FOOTERISH = re.compile(
     re.I,
 )
 _LISTS = ("ul", "ol", "dl")
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 _HEADING = re.compile(r"^h[1-6]$")
 _HEADING_CLASS = re.compile(r"tit|title|hd\b|head|caption|name", re.I)
 _CRUMB_LABEL = re.compile(r"^.*?(?:位置|导航)\s*[:：]?\s*")
@@ -149,7 +150,7 @@ def _more_name(a: HtmlElement) -> str:
         if box is None:
             continue
         for e in box.iter():
-            if e is a or not isinstance(e.tag, str):
+            if e is a or not isinstance(e.tag, str) or any(x is a for x in e.iter("a")):
                 continue
             if _HEADING.match(e.tag) or _HEADING_CLASS.search(e.get("class") or ""):
                 text = clean(e.text_content())
@@ -161,6 +162,12 @@ def _more_name(a: HtmlElement) -> str:
     return ""
 
 
+def _same_page_key(url: str) -> str:
+    """`dir/`, `dir/index.html` and `dir/index.html#top` are one page."""
+    plain = urldefrag(url)[0]
+    return _INDEX_PAGE.sub("/", plain)
+
+
 def extract_nav(html: str, base_url: str) -> list[NavLink]:
     """Catalogue links of a disclosure root / section page, in document order, one per URL.
     Excluded: detail pages, files, javascript/mailto, non-http(s), footer and friend links,
@@ -168,15 +175,14 @@ def extract_nav(html: str, base_url: str) -> list[NavLink]:
     root = parse_html(html)
     if root is None:
         return []
-    me = urldefrag(base_url)[0]
+    me = _same_page_key(base_url)
     out: list[NavLink] = []
     seen: set[str] = set()
     for a in root.iter("a"):
         url = abs_url(a.get("href"), base_url)
         if url is None:
             continue
-        plain = urldefrag(url)[0]
-        if plain == me or url in seen:
+        if _same_page_key(url) == me or url in seen:
             continue
         path = urlsplit(url).path
         if _ASSET_EXT.search(path) or "downfile" in path.lower() or is_detail_url(url):
@@ -259,7 +265,7 @@ def home_items(html: str, base_url: str, today: date) -> list[ListItem]:
     seen: set[str] = set()
     for row, anchors in rows.items():
         a = pick_anchor(anchors, base_url)
-        if a is None:
+        if a is None or _skipped_box(a):
             continue
         item = row_item(row, a, base_url, today)
         if item is None or item.date is None or item.url in seen:

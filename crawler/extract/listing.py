@@ -3,8 +3,9 @@
 How the main list is found: every link is assigned to its *row* (nearest li / tr / p, a dl for
 dt+dd pairs, or the largest single-link ancestor for div rows) and rows are grouped by their
 parent (the *container*). A container scores one point per row whose link looks like a detail
-page (classify.is_detail_url) or whose text carries a date; containers inside header / footer /
-nav / friend-link boxes count a quarter. The best container wins, together with same-tag,
+page (classify.is_detail_url) or whose text carries a date, five when that link also lies under
+the list page's own directory (so a short last page beats a long "latest news" side box);
+containers inside header / footer / nav / side / friend-link boxes count a quarter. The best container wins, together with same-tag,
 same-class siblings (lists split into several `<ul>`s or one `<table>` per row). Navigation,
 pager and footer links therefore never become items, while entries pointing to other columns
 inside the list stay. Hanweb pages carry the list only in a `<datastore>` island, read first.
@@ -14,12 +15,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urljoin
 
 from crawler.extract._html import (
     HtmlElement,
     abs_url,
     clean,
     has_dateish,
+    is_detail,
     is_pager_text,
     parse_html,
     pick_anchor,
@@ -27,7 +30,6 @@ from crawler.extract._html import (
     row_of,
     table_columns,
 )
-from crawler.extract.classify import is_detail_url
 from crawler.extract.hanweb import parse_datastore, records
 from crawler.extract.pagination import pagination_from
 from crawler.extract.types import ListItem, ListPage
@@ -49,8 +51,8 @@ PLACEHOLDERS = (
 )
 _CHROME = re.compile(
     r"(?:^|[\s_-])(?:foot|footer|header|nav|navbar|menu|yqlj|friend|"
-    r"bottom|copyright|banner|crumb|breadcrumb|position|location)(?:$|[\s_-])|"
-    r"footer|navbar|leftnav|subnav|topnav|mainnav|yqlj|friendlink",
+    r"bottom|copyright|banner|crumb|breadcrumb|position|location|side|sidebar)(?:$|[\s_-])|"
+    r"footer|navbar|leftnav|subnav|topnav|mainnav|yqlj|friendlink|sidebar",
     re.I,
 )
 _CHROME_TAGS = {"nav", "header", "footer"}
@@ -87,6 +89,7 @@ def _row_text(row: HtmlElement, a: HtmlElement) -> str:
 
 def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     """Items of the page's main list container (see module doc); [] when there is none."""
+    page_dir = urljoin(base_url, ".")
     rows: dict[HtmlElement, list[HtmlElement]] = {}
     containers: dict[HtmlElement, list[HtmlElement]] = {}
     for a in root.iter("a"):
@@ -113,8 +116,10 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
                 continue
             strong[row] = a
             url = abs_url(a.get("href"), base_url) or ""
-            if is_detail_url(url) or has_dateish(_row_text(row, a)):
-                score += 1.0
+            if is_detail(url) or has_dateish(_row_text(row, a)):
+                # Entries stored under the column's own directory outweigh a side box of
+                # "latest news" from other columns when the main list is short.
+                score += 5.0 if url.startswith(page_dir) else 1.0
         if score:
             scores[cont] = score * _chrome_weight(cont)
     if not scores:

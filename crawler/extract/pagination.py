@@ -104,7 +104,7 @@ def _create_page_html(html: str, url: str) -> Pagination | None:
                 return Pagination(
                     page_count=count, urls=_series(url, m[5], m[7], count, current, False)
                 )
-    count_m = _COUNT_VAR.search(html)
+    count_m = _COUNT_VAR.search(html) if "countPage" in html else None
     if count_m:
         count = int(count_m[1])
         cur_m = _CURRENT_VAR.search(html)
@@ -154,8 +154,8 @@ def decode_webname(value: str) -> str:
 
 
 def _hanweb(html: str, url: str) -> HanwebPaging | None:
-    jm = _JPAGE.search(html)
-    ng = _NEXTGROUP.search(html)
+    jm = _JPAGE.search(html) if "jpage" in html else None
+    ng = _NEXTGROUP.search(html) if "nextgroup" in html.lower() else None
     if jm is None and ng is None:
         return None
     params: dict[str, str] = {}
@@ -261,10 +261,12 @@ def _rendered(root: HtmlElement, html: str, url: str) -> Pagination | None:
     for a in root.iter("a"):
         href = a.get("href")
         aid = a.get("id") or ""
-        text = clean(a.text_content())
         is_nav = aid.startswith("pagenav_")
         if not href and not is_nav:
             continue
+        text = clean(a.text_content())
+        if not is_nav and len(text) > 6:
+            continue  # titles and menu entries, not pager controls
         u = abs_url(href, url)
         if u is None:
             continue
@@ -285,7 +287,10 @@ def _rendered(root: HtmlElement, html: str, url: str) -> Pagination | None:
                 numbered.append((int(text), u))
         elif is_nav:
             numbered.append((None, u))
-    for dec in _b64_links(root, html):
+    has_box = "atob" in html or re.search(
+        r"""id\s*=\s*['"]?pages?\b|class\s*=\s*['"][^'"]*pages""", html
+    )
+    for dec in _b64_links(root, html) if has_box else ():
         numbered.append((None, urldefrag(urljoin(url, dec))[0]))
     total_m = _TOTAL_TEXT.search(root.text_content()) if (numbered or tails or nexts) else None
     total = int(total_m[1]) if total_m else None
