@@ -433,3 +433,34 @@ def test_twenty_item_page_is_fast():
     assert len(page.items) == 20
     runs.sort()
     assert runs[len(runs) // 2] < 0.005
+
+
+def test_short_last_page_beats_a_longer_latest_news_side_box():
+    side = "".join(
+        f'<li><a href="/zwdt/202611/t202611{d:02d}_{d}.html">政务动态第{d}条新闻标题</a><span>2026-11-{d:02d}</span></li>'
+        for d in range(1, 9)
+    )
+    html = f"""<html><body><div class="main"><ul class="list">
+    <li><a href="./201801/t20180105_11.html">[置顶]关于开展2018年度统计调查的公告</a><span>2018-01-05</span></li>
+    <li><a href="./201712/t20171228_10.html">关于年末统计报表报送的通知</a><span>2017-12-28</span></li>
+    </ul></div><div class="right"><h3>最新信息</h3><ul>{side}</ul></div></body></html>"""
+    page = extract_list(html, BASE + "index_7.html", TODAY)
+    assert [(i.title, i.date) for i in page.items] == [
+        ("关于开展2018年度统计调查的公告", date(2018, 1, 5)),
+        ("关于年末统计报表报送的通知", date(2017, 12, 28)),
+    ]
+
+
+def test_div_rows_and_labelled_dates():
+    html = """<html><body><div class="nav"><a href="/">首页</a><a href="/xxgk/">信息公开</a></div>
+    <div class="news-list">
+      <div class="item"><h4><a href="/xxgk/tzgg/202611/t20261112_7.html">关于冬季供暖保障工作的通知</a></h4>
+        <div class="info">发布时间：2026-11-12 09:30</div></div>
+      <div class="item"><h4><a href="/xxgk/tzgg/202611/t20261105_6.html">关于道路施工交通管制的通告</a></h4>
+        <div class="info">发布日期：2026年11月05日</div></div>
+    </div></body></html>"""
+    page = extract_list(html, BASE, TODAY)
+    assert [(i.title, i.date, i.date_source) for i in page.items] == [
+        ("关于冬季供暖保障工作的通知", date(2026, 11, 12), "list"),
+        ("关于道路施工交通管制的通告", date(2026, 11, 5), "list"),
+    ]

@@ -1,0 +1,170 @@
+"""Catalogue navigation, breadcrumbs and portal-home items (cms.md §3.1)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from crawler.extract.catalog import extract_breadcrumb, extract_nav, home_items
+from crawler.extract.types import NavLink
+
+TODAY = date(2026, 11, 29)
+ROOT = "http://www.wz.gov.cn/xxgk/"
+
+DISCLOSURE_ROOT = """<html><body>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a></div>
+<div class="left-menu"><ul class="menu">
+  <li><a href="/xxgk/zfxxgkzn/">政府信息公开指南</a></li>
+  <li><a href="/xxgk/zfxxgkzd/">政府信息公开制度</a></li>
+  <li><span>法定主动公开内容</span>
+    <ul>
+      <li><a href="/xxgk/fdzdgknr/jgzn/">机构职能</a></li>
+      <li><a href="/xxgk/fdzdgknr/czxx/">财政信息</a>
+        <div class="sub"><ul>
+          <li><a href="/xxgk/fdzdgknr/czxx/czyjs/">财政预决算</a></li>
+          <li><a href="/xxgk/fdzdgknr/czxx/sgjf/">“三公”经费</a></li>
+        </ul></div>
+      </li>
+    </ul>
+  </li>
+  <li><a href="/xxgk/zfxxgknb/">政府信息公开年报</a></li>
+  <li><a href="http://ysqgk.wz.gov.cn/apply/">依申请公开</a></li>
+</ul></div>
+<div class="bmml"><dl><dt>部门信息公开目录</dt>
+  <dd><a href="/xxgk/bm/tjj/">统计局</a></dd><dd><a href="/xxgk/bm/czj/">财政局</a></dd></dl></div>
+<div class="box"><div class="box-tit"><h3>通知公告</h3><a href="/xxgk/tzgg/">更多&gt;&gt;</a></div>
+  <ul><li><a href="/xxgk/tzgg/202611/t20261120_1.html">某某通知</a><span>2026-11-20</span></li></ul></div>
+<div class="nb"><h3>年报</h3><ul><li><a href="/xxgk/zfxxgknb/2025/">2025</a></li></ul></div>
+<a href="/xxgk/">信息公开</a>
+<a href="javascript:void(0)">收藏</a><a href="mailto:wz@gov.cn">邮箱</a>
+<a href="/files/guide.pdf">指南下载</a><a href="/xxgk/index.html#top">顶部</a>
+<a href="ftp://files.wz.gov.cn/">文件服务器</a>
+<div class="footer"><a href="/wzdt/">网站地图</a><a href="/lxwm/">联系我们</a>
+  <a href="http://www.gov.cn/">中国政府网</a></div>
+<div class="tools"><a href="/wza/">无障碍</a><a href="/login/">登录</a></div>
+</body></html>"""
+
+
+def test_extract_nav_builds_paths_and_excludes_chrome():
+    links = extract_nav(DISCLOSURE_ROOT, ROOT)
+    assert links == [
+        NavLink("政府信息公开指南", ROOT + "zfxxgkzn/", ("政府信息公开指南",)),
+        NavLink("政府信息公开制度", ROOT + "zfxxgkzd/", ("政府信息公开制度",)),
+        NavLink("机构职能", ROOT + "fdzdgknr/jgzn/", ("法定主动公开内容", "机构职能")),
+        NavLink("财政信息", ROOT + "fdzdgknr/czxx/", ("法定主动公开内容", "财政信息")),
+        NavLink(
+            "财政预决算",
+            ROOT + "fdzdgknr/czxx/czyjs/",
+            ("法定主动公开内容", "财政信息", "财政预决算"),
+        ),
+        NavLink(
+            "“三公”经费",
+            ROOT + "fdzdgknr/czxx/sgjf/",
+            ("法定主动公开内容", "财政信息", "“三公”经费"),
+        ),
+        NavLink("政府信息公开年报", ROOT + "zfxxgknb/", ("政府信息公开年报",)),
+        NavLink("依申请公开", "http://ysqgk.wz.gov.cn/apply/", ("依申请公开",)),
+        NavLink("统计局", ROOT + "bm/tjj/", ("部门信息公开目录", "统计局")),
+        NavLink("财政局", ROOT + "bm/czj/", ("部门信息公开目录", "财政局")),
+        NavLink("通知公告", ROOT + "tzgg/", ("通知公告",)),
+        NavLink("2025", ROOT + "zfxxgknb/2025/", ("年报", "2025")),
+    ]
+
+
+def test_extract_nav_nested_link_parents_and_plain_lists():
+    html = """<div class="nav"><ul>
+      <li><a href="/gk/fdzdgknr/">法定主动公开内容</a><ul>
+        <li><a href="/gk/fdzdgknr/ghjh/">规划计划</a></li>
+        <li><a href="/gk/fdzdgknr/tjxx/">统计信息</a><ul><li><a href="/gk/fdzdgknr/tjxx/tjgb/">统计公报</a></li></ul></li>
+      </ul></li></ul></div>
+      <p><a href="/gk/zcjd/">政策解读</a> | <a href="/gk/rsxx/">人事信息</a></p>"""
+    got = [(n.name, n.path) for n in extract_nav(html, "http://a.gov.cn/gk/")]
+    assert got == [
+        ("法定主动公开内容", ("法定主动公开内容",)),
+        ("规划计划", ("法定主动公开内容", "规划计划")),
+        ("统计信息", ("法定主动公开内容", "统计信息")),
+        ("统计公报", ("法定主动公开内容", "统计信息", "统计公报")),
+        ("政策解读", ("政策解读",)),
+        ("人事信息", ("人事信息",)),
+    ]
+
+
+def test_extract_nav_empty():
+    assert extract_nav("", ROOT) == []
+
+
+@pytest.mark.parametrize(
+    "html,expected",
+    [
+        (
+            '<div class="position">当前位置：首页 &gt; 信息公开 &gt; 法定主动公开内容 &gt; 财政信息</div>',
+            ["首页", "信息公开", "法定主动公开内容", "财政信息"],
+        ),
+        (  # real Ucap markup (万载): label in a heading, links glued by &gt;
+            """<div class="xxgk-crumb"><div class="xxgk-container"><h2>
+            您当前所在位置：
+<a href="http://www.wanzai.gov.cn/wzxrmzf/index.shtml" target="_self">首页</a>&gt;<a href="http://www.wanzai.gov.cn/wzxrmzf/zwgk/zwgk.shtml" target="_self">政务公开</a>&gt;<a href="x" target="_self">部门信息公开目录</a>&gt;<a href="y" target="_self">统计局</a>&gt;<a href="z" target="_self">法定主动公开内容</a>&gt;<a href="w" target="_self">工作动态</a>&gt;<a href="v" target="_self"><span>统计数据</span></a>
+            </h2></div></div>""",
+            [
+                "首页",
+                "政务公开",
+                "部门信息公开目录",
+                "统计局",
+                "法定主动公开内容",
+                "工作动态",
+                "统计数据",
+            ],
+        ),
+        (
+            '<p><span>您的位置:</span><a href="/">首页</a> › <a href="/xxgk/">信息公开</a> » <span>通知公告</span></p>',
+            ["首页", "信息公开", "通知公告"],
+        ),
+        (
+            '<div class="breadcrumb"><a href="/">首页</a> / <a href="/zwgk/">政务公开</a> → 政策文件</div>',
+            ["首页", "政务公开", "政策文件"],
+        ),
+        ('<div class="main">没有面包屑</div>', []),
+    ],
+    ids=["text-gt", "ucap-real", "mixed-separators", "class-only", "none"],
+)
+def test_extract_breadcrumb(html, expected):
+    assert extract_breadcrumb(f"<html><body>{html}</body></html>") == expected
+
+
+HOME = """<html><body><div class="header"><a href="/xxgk/">信息公开</a></div>
+<div class="col-l"><h3>政务要闻</h3><ul>
+  <li><a href="/zwdt/202611/t20261125_1.html" title="县长主持召开县政府常务会议">县长主持召开县政府...</a><span>11-25</span></li>
+  <li><a href="/zwdt/202611/t20261120_2.html">全县安全生产工作会议召开</a></li></ul></div>
+<div class="col-r"><h3>通知公告</h3>
+  <p><a href="/tzgg/list.html">关于调整公交线路的公告</a> 2026-11-18</p>
+  <table><tr><td><a href="/tzgg/show.jsp?id=9">关于征集意见的通知</a></td><td>[2026-10-01]</td></tr></table></div>
+<div class="footer"><a href="/wzdt/">网站地图</a> 版权所有 2026-01-01</div></body></html>"""
+
+
+def test_home_items():
+    got = [
+        (i.title, i.url, i.date, i.date_source)
+        for i in home_items(HOME, "http://www.x.gov.cn/", TODAY)
+    ]
+    assert got == [
+        (
+            "县长主持召开县政府常务会议",
+            "http://www.x.gov.cn/zwdt/202611/t20261125_1.html",
+            date(2026, 11, 25),
+            "list",
+        ),
+        (
+            "全县安全生产工作会议召开",
+            "http://www.x.gov.cn/zwdt/202611/t20261120_2.html",
+            date(2026, 11, 20),
+            "url",
+        ),
+        (
+            "关于调整公交线路的公告",
+            "http://www.x.gov.cn/tzgg/list.html",
+            date(2026, 11, 18),
+            "list",
+        ),
+        ("关于征集意见的通知", "http://www.x.gov.cn/tzgg/show.jsp?id=9", date(2026, 10, 1), "list"),
+    ]
