@@ -78,8 +78,13 @@ def classify_block(
     cookies = _header(headers, "set-cookie")
     location = _header(headers, "location")
 
+    shown = visible_text(text)
+    tiny = len(shown) <= TINY_TEXT_CHARS
+
     # 瑞数: the `$_ts` seed script plus `r='m'` loader scripts; status 412, 202 or even 200.
-    if _RUISHU_TS.search(text) and (_RUISHU_SCRIPT.search(text) or status in (202, 412)):
+    # Pages served after the challenge keep the injected scripts, so a 200 only counts as the
+    # stub when it shows (next to) nothing.
+    if _RUISHU_TS.search(text) and (status in (202, 412) or (_RUISHU_SCRIPT.search(text) and tiny)):
         return "ruishu"
     if status == 412 and _RUISHU_SCRIPT.search(text):
         return "ruishu"
@@ -99,8 +104,6 @@ def classify_block(
     if status == 429:
         return "rate-limit"
 
-    shown = visible_text(text)
-    tiny = len(shown) <= TINY_TEXT_CHARS
     if "wzws_cid" in cookies and (300 <= status < 400 or (tiny and _JS_COOKIE.search(text))):
         return "wzws"
     if not tiny:

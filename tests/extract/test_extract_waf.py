@@ -141,6 +141,14 @@ def test_blocked(
         (200, {}, BIG_WITH_CAPTCHA_WORD),
         (200, {"set-cookie": "wzws_sessionid=gWZiMjc5; path=/"}, LIST_PAGE),  # 安徽 normal page
         (200, {"set-cookie": "wzws_cid=abc"}, LIST_PAGE),  # passed challenge, real content
+        # a real page served after the 瑞数 challenge keeps the injected scripts
+        (
+            200,
+            {},
+            LIST_PAGE.replace(
+                "<head>", "<head>" + RUISHU[RUISHU.index("<script") : RUISHU.index("</head>")]
+            ),
+        ),
         (301, {"location": "http://www.example.gov.cn/zwgk/"}, ""),
         (200, {}, ""),
         (403, {}, "<html><head><title>403 Forbidden</title></head><body>403</body></html>"),
