@@ -1,0 +1,151 @@
+"""Rule thresholds: checks/defaults.yaml merged with the deployment's configuration.
+
+The user mapping (already parsed by zwgk.config) is
+``{"rules": {code: {option: value}}, "units": {unit_code: {"rules": {code: {option: value}}}}}``.
+An unknown rule code, option or a value of the wrong type is a ConfigError naming the file, the
+unit and the valid choices. ``enabled: false`` switches a rule off globally or for one unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zwgk.errors import ConfigError
+
+ENABLED = "enabled"
+
+
+@cache
+def _shipped() -> dict[str, dict[str, Any]]:
+    text = resources.files("checks").joinpath("defaults.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text) or {}
+
+
+def shipped_defaults() -> dict[str, dict[str, Any]]:
+    """A copy of checks/defaults.yaml: {code: {option: value}} including `enabled`."""
+    return {code: dict(opts) for code, opts in _shipped().items()}
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+@dataclass(slots=True)
+class RuleConfig:
+    """Merged rule options; `options(code, unit_id)` gives the effective mapping."""
+
+    path: Path | None = None
+    global_: dict[str, dict[str, Any]] = field(default_factory=shipped_defaults)
+    per_unit: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def options(self, code: str, unit_id: str | None = None) -> dict[str, Any]:
+        opts = dict(self.global_.get(code, {}))
+        if unit_id is not None:
+            opts.update(self.per_unit.get(unit_id, {}).get(code, {}))
+        return opts
+
+    def enabled(self, code: str, unit_id: str | None = None) -> bool:
+        return bool(self.options(code, unit_id).get(ENABLED, True))
+
+    def enabled_anywhere(self, code: str) -> bool:
+        """A rule runs when enabled globally or for at least one unit."""
+        if self.enabled(code):
+            return True
+        return any(rules.get(code, {}).get(ENABLED) for rules in self.per_unit.values())
+
+
+def _where(path: Path | None, *parts: str) -> str:
+    return ": ".join([str(path) if path else "configuration", *parts])
+
+
+def _merge_rules(
+    path: Path | None, where: tuple[str, ...], raw: Any, base: Mapping[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{_where(path, *where)}: expected a mapping of rule code to options")
+    out: dict[str, dict[str, Any]] = {}
+    for code, opts in raw.items():
+        if code not in base:
+            raise ConfigError(
+                f"{_where(path, *where)}: unknown rule '{code}' (valid: {', '.join(sorted(base))})"
+            )
+        if opts is None:
+            continue
+        if not isinstance(opts, Mapping):
+            raise ConfigError(f"{_where(path, *where, str(code))}: expected a mapping of options")
+        for key, value in opts.items():
+            if key not in base[code]:
+                raise ConfigError(
+                    f"{_where(path, *where, str(code))}: unknown option '{key}'"
+                    f" (valid: {', '.join(sorted(base[code]))})"
+                )
+            default = base[code][key]
+            if not _same_type(default, value):
+                raise ConfigError(
+                    f"{_where(path, *where, str(code), str(key))}: {value!r} should be a"
+                    f" {type(default).__name__} like the default {default!r}"
+                )
+        out[code] = dict(opts)
+    return out
+
+
+def load_rule_config(
+    raw: Mapping[str, Any] | None,
+    path: str | Path | None = None,
+    unit_codes: Iterable[str] | None = None,
+) -> RuleConfig:
+    """Validate and merge the user's `rules` / `units` sections over the shipped defaults."""
+    p = Path(path) if path else None
+    raw = raw or {}
+    base = shipped_defaults()
+    merged = {code: dict(opts) for code, opts in base.items()}
+    for code, opts in _merge_rules(p, ("rules",), raw.get("rules"), base).items():
+        merged[code].update(opts)
+    per_unit: dict[str, dict[str, dict[str, Any]]] = {}
+    units = raw.get("units") or {}
+    if not isinstance(units, Mapping):
+        raise ConfigError(f"{_where(p, 'units')}: expected a mapping of unit code to settings")
+    known = set(unit_codes) if unit_codes is not None else None
+    for unit, section in units.items():
+        if known is not None and unit not in known:
+            raise ConfigError(
+                f"{_where(p, 'units')}: unknown unit '{unit}' (valid: {', '.join(sorted(known))})"
+            )
+        section = section or {}
+        if not isinstance(section, Mapping) or set(section) - {"rules"}:
+            extra = sorted(set(section) - {"rules"}) if isinstance(section, Mapping) else []
+            hint = f"unknown key '{extra[0]}' " if extra else ""
+            raise ConfigError(f"{_where(p, 'units', str(unit))}: {hint}(valid: rules)")
+        per_unit[str(unit)] = _merge_rules(
+            p, ("units", str(unit), "rules"), section.get("rules"), base
+        )
+    return RuleConfig(path=p, global_=merged, per_unit=per_unit)
+
+
+def coerce(config: Any, unit_codes: Iterable[str] | None = None) -> RuleConfig:
+    """Accept a RuleConfig, a zwgk.config.Config (`.raw`, `.path`), a plain mapping or None."""
+    if isinstance(config, RuleConfig):
+        return config
+    if config is None:
+        return RuleConfig()
+    if isinstance(config, Mapping):
+        return load_rule_config(config, None, unit_codes)
+    raw = getattr(config, "raw", None)
+    if raw is not None:
+        return load_rule_config(raw, getattr(config, "path", None), unit_codes)
+    raise TypeError(f"cannot use {type(config).__name__} as a rule configuration")
