@@ -252,7 +252,8 @@ def load_snapshot(db: Any, run_id: int) -> Snapshot:
     run = load_run(db, run_id)
     prev = _rows(
         db,
-        "SELECT * FROM runs WHERE kind = 'run' AND run_id < ? ORDER BY run_id DESC LIMIT 1",
+        "SELECT * FROM runs WHERE kind = 'run' AND status = 'completed' AND run_id < ?"
+        " ORDER BY run_id DESC LIMIT 1",
         [run_id],
     )
     prev_run = prev[0] if prev else None
