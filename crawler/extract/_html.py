@@ -56,6 +56,15 @@ DOC_NO = re.compile(r"[〔\[【（(]\s*\d{4}\s*[〕\]】）)]\s*\d+\s*号|第\s*
 ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
 
 
+#: `href="./a.html target=_blank>` (closing quote lost) or `href='./a.html"` (mismatched):
+#: left alone, the parser swallows the rest of the row into the attribute.
+_HREF_QUOTES = re.compile(r"""(\bhref\s*=\s*)(["'])([^"'\s<>]*)(?:(?!\2)["']|(?=[\s>]))""", re.I)
+
+
+def _fix_href(m: re.Match[str]) -> str:
+    return f'{m[1]}"{m[3]}"'
+
+
 def clean(text: str | None) -> str:
     """Collapse all whitespace (incl. nbsp, U+3000, zero-width) to single spaces and strip."""
     if not text:
@@ -71,6 +80,8 @@ def parse_html(html: str | bytes) -> HtmlElement | None:
         html = _XML_DECL.sub("", html, count=1)
         if not html.strip():
             return None
+        if "href" in html or "HREF" in html:
+            html = _HREF_QUOTES.sub(_fix_href, html)
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):

@@ -464,3 +464,33 @@ def test_div_rows_and_labelled_dates():
         ("关于冬季供暖保障工作的通知", date(2026, 11, 12), "list"),
         ("关于道路施工交通管制的通告", date(2026, 11, 5), "list"),
     ]
+
+
+def test_blank_column_with_a_news_side_box_is_a_placeholder():
+    html = """<html><body><div class="main"><div class="list">暂无信息</div></div>
+    <div class="right"><ul>
+      <li><a href="/zwdt/202611/t20261120_1.html">县政府召开常务会议研究工作</a><span>2026-11-20</span></li>
+      <li><a href="/zwdt/202611/t20261118_2.html">全县经济运行情况分析会召开</a><span>2026-11-18</span></li>
+    </ul></div></body></html>"""
+    page = extract_list(html, BASE, TODAY)
+    assert page.items == [] and page.placeholder is True
+
+
+def test_lost_and_mismatched_href_quotes_do_not_swallow_rows():
+    html = """<TABLE>
+<TR><TD><A href="./201710/t20171019_398220.html target=_blank>区政府办公室关于开展安全生产大检查的通知</A></TD><TD>2017-10-18</TD></TR>
+<TR><TD><A href='./201710/t20171016_398100.html" target=_blank>袁州区第三季度重点项目推进情况</A></TD><TD>2017-10-16</TD></TR>
+</TABLE>"""
+    page = extract_list(html, "http://www.yzq.gov.cn/zwgk/tzgg/", TODAY)
+    assert [(i.title, i.url, i.date) for i in page.items] == [
+        (
+            "区政府办公室关于开展安全生产大检查的通知",
+            "http://www.yzq.gov.cn/zwgk/tzgg/201710/t20171019_398220.html",
+            date(2017, 10, 18),
+        ),
+        (
+            "袁州区第三季度重点项目推进情况",
+            "http://www.yzq.gov.cn/zwgk/tzgg/201710/t20171016_398100.html",
+            date(2017, 10, 16),
+        ),
+    ]
