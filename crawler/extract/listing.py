@@ -198,11 +198,14 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
         items, _, _ = parse_datastore(store, base_url, today)
     if not items and root is not None:
         items = main_list(root, base_url, today)
-        if items and not any(i.url.startswith(urljoin(base_url, ".")) for i in items):
-            # A blank column whose page still shows a box of other columns' news: the
-            # 暂无信息 notice is the list, the box is decoration.
-            if is_placeholder_text(_visible_text(root)):
-                items = []
+        # A blank column whose page still shows a box of other columns' news: the 暂无信息
+        # notice is the list, the box is decoration.
+        if (
+            items
+            and not any(i.url.startswith(urljoin(base_url, ".")) for i in items)
+            and is_placeholder_text(_visible_text(root))
+        ):
+            items = []
     placeholder = False
     if not items:
         text = _visible_text(root) if root is not None else ""
