@@ -1,0 +1,330 @@
+"""catalog-mismatch 门户目录与平台目录不一致.
+
+What:
+    For a unit whose portal and disclosure platform were both crawled in this run, the portal's
+    政府信息公开 catalog columns (non-home columns of the portal site) are matched with the
+    platform's columns by normalised catalog path, then by normalised name (政府, whitespace and
+    punctuation removed; generic roots such as 信息公开目录 ignored). Findings (site = portal):
+    - portal-only / platform-only: a column on one side only;
+    - renamed: an unmatched pair under the same parent with similar names (difflib ratio >=
+      `rename_similarity`), or sharing >= `rename_item_overlap_ratio` of the smaller side's items;
+    - items: a matched pair, both crawled ok, listing different items over the dates both
+      sides cover (an item matches by URL, 索引号, 文号, or normalised title + date).
+    Evidence: both URLs and names, the differing items (at most `max_listed_items` per side).
+    A portal that shows no catalog columns is not compared.
+Why:
+    国办公开办函〔2019〕61号: the portal's 政府信息公开 column and the platform must present the
+    same catalog and content (one source, 统一发布), so the public sees one consistent record.
+How to fix:
+    Publish disclosure content once on the platform and have the portal catalog mirror it:
+    same column names, same tree, same items.
+Options:
+    rename_similarity: name similarity (0-1) that marks two unmatched columns as renamed (0.6).
+    rename_item_overlap_ratio: share of the smaller column's items found in the other that
+        marks a rename (0.5).
+    max_listed_items: differing items listed per side in the evidence (10).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Any
+
+from checks.context import Context
+from checks.registry import Hit, Rule, register
+from checks.text import normalise_name, normalise_title
+
+GENERIC_ROOTS = {
+    normalise_name(n)
+    for n in (
+        "首页",
+        "政务公开",
+        "信息公开",
+        "政府信息公开",
+        "信息公开目录",
+        "政府信息公开目录",
+        "政务公开目录",
+        "信息公开专栏",
+    )
+}
+
+ITEMS_SQL = """
+CREATE TEMP TABLE zc_cm_items AS
+SELECT i.column_id, i.url, i.title, i.pub_date, nullif(trim(i.index_no), '') AS index_no,
+       nullif(trim(i.doc_no), '') AS doc_no, zc_norm(i.title) || '|' || i.pub_date AS tk
+FROM items i WHERE i.column_id IN (SELECT column_id FROM zc_cm_cols) AND i.pub_date IS NOT NULL
+"""
+
+
+def _path(catalog_path: str, name: str) -> tuple[str, ...]:
+    segs = [normalise_name(s) for s in (catalog_path or "").split("/") if s.strip()]
+    while segs and segs[0] in GENERIC_ROOTS:
+        segs.pop(0)
+    return tuple(segs) or (normalise_name(name),)
+
+
+@register
+class CatalogMismatch(Rule):
+    code = "catalog-mismatch"
+    title_zh = "门户目录与平台目录不一致"
+    title_en = "Portal catalog differs from the platform"
+    severity = "deduct"
+    scope = "column"
+    regulation = "国办公开办函〔2019〕61号《关于政府信息公开平台建设的通知》"
+    fix = "门户网站政府信息公开栏目应与政府信息公开平台目录、内容保持一致，做到同源发布。"
+    message = "{detail}"
+
+    def assessed_sql(self) -> str:
+        return "f.unit_id IN (SELECT unit_id FROM zc_cm_units)"
+
+    def evaluate(self, ctx: Context) -> list[Hit]:
+        db = ctx.db
+        opts = ctx.opts_table(self.code)
+        db.conn.create_function("zc_norm", 1, normalise_title, deterministic=True)
+        for t in ("zc_cm_units", "zc_cm_cols", "zc_cm_items", "zc_cm_pairs"):
+            db.execute(f"DROP TABLE IF EXISTS temp.{t}")
+        db.execute(
+            f"""CREATE TEMP TABLE zc_cm_units AS
+                SELECT p.unit_id, p.site_id AS portal_id, d.site_id AS platform_id
+                FROM zc_assessed_sites p JOIN zc_assessed_sites d
+                  ON d.unit_id = p.unit_id AND d.role = 'disclosure'
+                JOIN {opts} o ON o.unit_id = p.unit_id
+                WHERE p.role = 'portal'"""
+        )
+        db.execute(
+            """CREATE TEMP TABLE zc_cm_cols AS
+               SELECT c.column_id, c.unit_id, c.site_id, c.url, c.name, c.catalog_path,
+                      CASE WHEN c.site_id = u.portal_id THEN 'portal' ELSE 'platform' END AS side,
+                      c.column_id IN (SELECT column_id FROM zc_assessed_columns) AS assessed
+               FROM columns c JOIN zc_cm_units u
+                 ON c.site_id IN (u.portal_id, u.platform_id)
+               WHERE c.is_home = 0 AND (c.last_run_id = :run OR EXISTS (
+                 SELECT 1 FROM column_runs r WHERE r.column_id = c.column_id AND r.run_id = :run))""",
+            {"run": ctx.run_id},
+        )
+        cols: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"portal": [], "platform": []})
+        for c in ctx.query("SELECT * FROM zc_cm_cols ORDER BY unit_id, column_id"):
+            c["path"] = _path(c["catalog_path"], c["name"])
+            c["nn"] = normalise_name(c["name"])
+            cols[c["unit_id"]][c["side"]].append(c)
+        cols = {u: s for u, s in cols.items() if s["portal"] and s["platform"]}
+        if not cols:
+            return []
+        db.execute(ITEMS_SQL)
+        for idx in ("tk", "url", "index_no", "doc_no"):
+            db.execute(f"CREATE INDEX temp.zc_cm_items_{idx} ON zc_cm_items (column_id, {idx})")
+        portal_site = {
+            r[0]: r[1] for r in db.execute("SELECT unit_id, portal_id FROM zc_cm_units").fetchall()
+        }
+        hits: list[Hit] = []
+        pairs: list[tuple[dict, dict]] = []
+        for unit, sides in sorted(cols.items()):
+            o = ctx.options(self.code, unit)
+            matched, left, right = self._match(sides["portal"], sides["platform"])
+            pairs += matched
+            renamed, left, right = self._renames(ctx, left, right, o)
+            site = portal_site[unit]
+            for a, b, why in renamed:
+                hits.append(
+                    self._hit(
+                        unit,
+                        site,
+                        a,
+                        b,
+                        "renamed",
+                        f"门户网站目录“{a['name']}”与平台目录“{b['name']}”名称不一致（{why}）",
+                        {"match": why},
+                    )
+                )
+            for a in left:
+                hits.append(
+                    self._hit(
+                        unit,
+                        site,
+                        a,
+                        None,
+                        "portal-only",
+                        f"门户网站信息公开目录有“{a['name']}”栏目，政府信息公开平台目录中没有",
+                        {},
+                    )
+                )
+            for b in right:
+                hits.append(
+                    self._hit(
+                        unit,
+                        site,
+                        None,
+                        b,
+                        "platform-only",
+                        f"政府信息公开平台有“{b['name']}”栏目，门户网站信息公开目录中没有",
+                        {},
+                    )
+                )
+        hits += self._item_diffs(ctx, pairs, portal_site)
+        return hits
+
+    # -- matching ------------------------------------------------------------------------
+    @staticmethod
+    def _match(portal: list[dict], platform: list[dict]):
+        matched = []
+        left, right = list(portal), list(platform)
+        for key in ("path", "nn"):
+            by_key: dict[Any, list[dict]] = defaultdict(list)
+            for b in right:
+                by_key[b[key]].append(b)
+            rest = []
+            for a in left:
+                cands = by_key.get(a[key], [])
+                if len(cands) == 1 or (cands and key == "path"):
+                    b = cands.pop(0)
+                    matched.append((a, b))
+                    right.remove(b)
+                else:
+                    rest.append(a)
+            left = rest
+        return matched, left, right
+
+    def _renames(self, ctx: Context, left: list[dict], right: list[dict], o: dict):
+        if not left or not right:
+            return [], left, right
+        ids_l = ",".join(str(a["column_id"]) for a in left)
+        ids_r = ",".join(str(b["column_id"]) for b in right)
+        overlap = {
+            (r[0], r[1]): r[2]
+            for r in ctx.db.execute(
+                f"""SELECT a.column_id, b.column_id, count(DISTINCT a.tk) FROM zc_cm_items a
+                    JOIN zc_cm_items b ON b.tk = a.tk AND b.column_id IN ({ids_r})
+                    WHERE a.column_id IN ({ids_l}) GROUP BY a.column_id, b.column_id"""
+            ).fetchall()
+        }
+        sizes = dict(
+            ctx.db.execute(
+                f"SELECT column_id, count(DISTINCT tk) FROM zc_cm_items WHERE column_id IN"
+                f" ({ids_l},{ids_r}) GROUP BY column_id"
+            ).fetchall()
+        )
+        scored = []
+        for a in left:
+            for b in right:
+                shared = overlap.get((a["column_id"], b["column_id"]), 0)
+                smaller = min(sizes.get(a["column_id"], 0), sizes.get(b["column_id"], 0))
+                sim = difflib.SequenceMatcher(None, a["nn"], b["nn"]).ratio()
+                if smaller and shared >= max(1, o["rename_item_overlap_ratio"] * smaller):
+                    scored.append((1 + shared / smaller, a, b, f"两栏目有{shared}条相同信息"))
+                elif a["path"][:-1] == b["path"][:-1] and sim >= o["rename_similarity"]:
+                    scored.append((sim, a, b, f"名称相似度{sim:.2f}"))
+        scored.sort(key=lambda s: (-s[0], s[1]["column_id"], s[2]["column_id"]))
+        renamed, used_l, used_r = [], set(), set()
+        for _score, a, b, why in scored:
+            if a["column_id"] in used_l or b["column_id"] in used_r:
+                continue
+            used_l.add(a["column_id"])
+            used_r.add(b["column_id"])
+            renamed.append((a, b, why))
+        return (
+            renamed,
+            [a for a in left if a["column_id"] not in used_l],
+            [b for b in right if b["column_id"] not in used_r],
+        )
+
+    def _item_diffs(self, ctx: Context, pairs: list[tuple[dict, dict]], portal_site: dict):
+        pairs = [(a, b) for a, b in pairs if a["assessed"] and b["assessed"]]
+        if not pairs:
+            return []
+        db = ctx.db
+        db.execute("CREATE TEMP TABLE zc_cm_pairs (pa INTEGER PRIMARY KEY, pb INTEGER, lo TEXT)")
+        db.conn.executemany(
+            "INSERT INTO zc_cm_pairs (pa, pb) VALUES (?, ?)",
+            [(a["column_id"], b["column_id"]) for a, b in pairs],
+        )
+        # compare only the dates both sides cover (a portal list may show fewer pages)
+        db.execute(
+            """UPDATE zc_cm_pairs SET lo = max(
+                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pa), '9999'),
+                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb), '9999'))"""
+        )
+        diff_sql = """
+            SELECT p.pa, p.pb, '{side}' AS side, y.title, y.pub_date, y.url, y.index_no, y.doc_no
+            FROM zc_cm_pairs p JOIN zc_cm_items y ON y.column_id = p.{this}
+            WHERE y.pub_date >= p.lo
+              AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}
+                              AND x.tk = y.tk)
+              AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}
+                              AND x.url = y.url)
+              AND (y.index_no IS NULL OR NOT EXISTS (SELECT 1 FROM zc_cm_items x
+                   WHERE x.column_id = p.{other} AND x.index_no = y.index_no))
+              AND (y.doc_no IS NULL OR NOT EXISTS (SELECT 1 FROM zc_cm_items x
+                   WHERE x.column_id = p.{other} AND x.doc_no = y.doc_no))
+        """
+        rows = ctx.query(
+            diff_sql.format(side="portal_only", this="pa", other="pb")
+            + " UNION ALL "
+            + diff_sql.format(side="platform_only", this="pb", other="pa")
+            + " ORDER BY 1, 3, 5 DESC, 6"
+        )
+        by_pair: dict[int, dict[str, list[dict]]] = defaultdict(
+            lambda: {"portal_only": [], "platform_only": []}
+        )
+        for r in rows:
+            by_pair[r["pa"]][r["side"]].append(
+                {k: r[k] for k in ("title", "pub_date", "url", "index_no", "doc_no") if r[k]}
+            )
+        hits = []
+        for a, b in pairs:
+            d = by_pair.get(a["column_id"])
+            if not d:
+                continue
+            cap = ctx.options(self.code, a["unit_id"])["max_listed_items"]
+            n_p, n_f = len(d["portal_only"]), len(d["platform_only"])
+            detail = (
+                f"“{a['name']}”栏目门户网站与政府信息公开平台发布的信息不一致："
+                f"平台有{n_f}条门户未显示，门户有{n_p}条平台没有"
+            )
+            hits.append(
+                self._hit(
+                    a["unit_id"],
+                    portal_site[a["unit_id"]],
+                    a,
+                    b,
+                    "items",
+                    detail,
+                    {
+                        "missing_on_portal": d["platform_only"][:cap],
+                        "missing_on_platform": d["portal_only"][:cap],
+                        "missing_on_portal_count": n_f,
+                        "missing_on_platform_count": n_p,
+                    },
+                )
+            )
+        return hits
+
+    def _hit(
+        self,
+        unit: str,
+        site: int,
+        a: dict | None,
+        b: dict | None,
+        kind: str,
+        detail: str,
+        extra: dict,
+    ) -> Hit:
+        col = a or b
+        evidence = {
+            "kind": kind,
+            "portal_url": a["url"] if a else None,
+            "portal_name": a["name"] if a else None,
+            "portal_path": a["catalog_path"] if a else None,
+            "platform_url": b["url"] if b else None,
+            "platform_name": b["name"] if b else None,
+            "platform_path": b["catalog_path"] if b else None,
+            **extra,
+        }
+        return Hit(
+            unit_id=unit,
+            site_id=site,
+            column_id=col["column_id"],
+            subkey=kind,
+            summary=self.render(detail=detail),
+            evidence=evidence,
+        )
