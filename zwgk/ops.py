@@ -171,7 +171,8 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
 
     click.echo("\nfailures (last 7 days):")
     lines = [
-        f"  run {rid} ({kind}) {st} at {started}, exit {code}: {first_line(err)}"
+        f"  run {rid} ({kind}) {st} at {started}, exit {'-' if code is None else code}: "
+        f"{first_line(err)}"
         for rid, kind, st, started, code, err in db.execute(
             "SELECT run_id, kind, status, started_at, exit_code, error FROM runs"
             " WHERE status IN ('failed', 'killed') AND started_at >= ? ORDER BY run_id DESC",
