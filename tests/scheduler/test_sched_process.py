@@ -1,0 +1,117 @@
+"""The scheduler as a process: one per database, and SIGTERM/SIGINT stop it cleanly (exit 0)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zwgk import clock
+from zwgk.store import open_db
+
+REPO = Path(__file__).resolve().parents[2]
+ZWGK = [sys.executable, "-c", "from zwgk.cli import main; main(prog_name='zwgk')"]
+READY = "zwgk scheduler started on"
+
+
+class Scheduler:
+    """`python scheduler.py ...` in the background, its stderr collected by a thread."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "scheduler.py"), *args], cwd=REPO,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, text: str, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.lines):
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        pytest.fail(f"scheduler never logged {text!r}:\n{''.join(self.lines)}")
+
+    def stop(self, sig: int, timeout: float = 5) -> int:
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self.reader.join(2)
+        return code
+
+
+@pytest.fixture
+def setup(server, make_units, tmp_path) -> Iterator[list[str]]:
+    """Arguments for a scheduler whose jobs are not due: today's daily run already succeeded."""
+    units = make_units({"ok": server.url("/ok/")})
+    db = tmp_path / "zwgk.db"
+    open_db(db).execute(
+        "INSERT INTO schedule_runs (job_id, started_at, finished_at, status, exit_code)"
+        " VALUES ('daily-run', ?, ?, 'ok', 0)", [clock.iso(), clock.iso()],
+    )
+    yield ["--units", str(units), "--db", str(db), "--out", str(tmp_path / "out")]
+
+
+@pytest.fixture
+def running(setup) -> Iterator[Scheduler]:
+    first = Scheduler(setup)
+    first.wait_for(READY)
+    yield first
+    if first.proc.poll() is None:
+        first.proc.kill()
+        first.proc.wait()
+
+
+def test_sigterm_stops_the_scheduler_cleanly_with_exit_0(running):
+    started = time.monotonic()
+    assert running.stop(signal.SIGTERM) == 0
+    assert time.monotonic() - started < 5
+    log = "".join(running.lines)
+    assert "SIGTERM received: stopping" in log and "zwgk scheduler stopped" in log
+    assert "Traceback" not in log
+
+
+def test_a_second_scheduler_on_the_same_database_refuses(running, setup, tmp_path):
+    second = subprocess.run([*ZWGK, "schedule", *setup], cwd=REPO, capture_output=True,
+                            text=True, timeout=30)
+
+    assert second.returncode == 2
+    assert second.stderr.startswith("zwgk: error: another scheduler is already running on ")
+    assert f"pid {running.proc.pid}" in second.stderr
+    assert "Traceback" not in second.stderr
+
+    other = tmp_path / "other.db"  # another database is another scheduler's business
+    args = [*setup[:2], "--db", str(other), *setup[4:]]
+    third = Scheduler(args)
+    third.wait_for(READY)
+    assert third.stop(signal.SIGINT) == 0
+    assert running.stop(signal.SIGINT) == 0
+
+    # the lock dies with its holder: a new scheduler may start now
+    again = Scheduler(setup)
+    again.wait_for(READY)
+    assert again.stop(signal.SIGTERM) == 0
+
+
+def test_a_bad_schedule_file_is_exit_2_before_starting(setup, tmp_path):
+    bad = tmp_path / "schedule.yaml"
+    bad.write_text("probes_per_day: 12\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "scheduler.py"), *setup, "--schedule", str(bad)],
+        cwd=REPO, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 2
+    assert "schedule.yaml: probes_per_day must be a whole number from 20" in result.stderr
