@@ -103,6 +103,7 @@ class Unit:
     hosts: list[str] = field(default_factory=list)
     column_overrides: list[dict] = field(default_factory=list)
     org_code: str = ""  # for 索引号
+    opts: dict = field(default_factory=dict)  # the generator's spec for this unit
 
     @property
     def sites(self) -> list[Site]:

@@ -1,0 +1,236 @@
+"""Ground-truth plants: what each rule must report (fire) or stay silent on (quiet) on a day.
+
+Column- and site-level freshness plants are computed exhaustively from the generated items (so a
+rule that fires anywhere else is a false positive); controls near the thresholds are named by the
+unit specs in generate.py. Thresholds are rules.md's defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Plant, Site
+
+BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
+BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
+
+
+def assessable(site: Site) -> bool:
+    return site.block not in BLOCKED
+
+
+def category(col: Column) -> str:
+    return col.opts.get("override") or col.category
+
+
+def burst_at(dates: list[date], window: int) -> date | None:
+    """Start of the first cluster of >=3 items within 3 days after a silence >= min(window, 30)."""
+    ds = sorted(dates)
+    silence = min(window, 30)
+    for i in range(len(ds)):
+        if i == 0 or (ds[i] - ds[i - 1]).days < silence:
+            continue
+        if sum(1 for d in ds[i:] if (d - ds[i]).days <= BURST_SPAN_DAYS) >= 3:
+            return ds[i]
+    return None
+
+
+def plant(city: City, specs: list[dict]) -> None:
+    day = city.day
+    today = city.now.date()
+    out = city.plants
+
+    def add(rule: str, site: Site, col: Column | None, expect: str, why: str) -> None:
+        out.append(
+            Plant(rule, site.unit.code, site.url, col.url if col else None, expect, day, why)
+        )
+
+    for u in city.units:
+        spec = u.opts
+        for site in u.sites:
+            if site.role == "extra":
+                continue
+            ok = assessable(site)
+            if not ok:
+                add(
+                    "crawl-failed",
+                    site,
+                    None,
+                    "fire",
+                    f"site answers {site.block}: cannot be assessed",
+                )
+            elif site.block == "flaky-503":
+                add(
+                    "crawl-failed",
+                    site,
+                    None,
+                    "quiet",
+                    "503 on the first request of each list page, 200 on retry: fully assessable",
+                )
+            news_notice = all_stale = blanks = 0
+            for col in site.columns:
+                cat = category(col)
+                why = col.opts.get("why", "")
+                shown = col.visible(day)
+                dated = [i.date for i in shown if i.date]
+                if not ok:
+                    if col.opts.get("control") in ("stale", "blank"):
+                        add(f"{col.opts['control']}-column", site, col, "quiet", why)
+                    continue
+                if not shown:
+                    blanks += 1
+                    add(
+                        "blank-column",
+                        site,
+                        col,
+                        "fire",
+                        "never had an item"
+                        + (" (shows 暂无信息)" if col.placeholder else " (empty list)"),
+                    )
+                elif col.opts.get("control") == "blank":
+                    add("blank-column", site, col, "quiet", why)
+                elif col.opts.get("fixed") and day == 2 and col.placeholder:
+                    add("blank-column", site, col, "quiet", why + ": the day-1 finding resolves")
+                if dated and cat in CATEGORY_WINDOW:
+                    w = CATEGORY_WINDOW[cat]
+                    age = (today - max(dated)).days
+                    if age > w:
+                        all_stale += 1
+                        news_notice += cat in ("news", "notice")
+                        add(
+                            "stale-column",
+                            site,
+                            col,
+                            "fire",
+                            f"{cat} newest item {age} d old > {w} d" + (f"; {why}" if why else ""),
+                        )
+                    elif col.opts.get("fixed") and day == 2 and not col.placeholder:
+                        add(
+                            "stale-column",
+                            site,
+                            col,
+                            "quiet",
+                            f"{why}: newest {age} d, the finding resolves",
+                        )
+                    elif col.opts.get("control") == "stale" and age < w:
+                        add(
+                            "stale-column",
+                            site,
+                            col,
+                            "quiet",
+                            f"{cat} newest item {age} d old < {w} d; {why}",
+                        )
+                    b = burst_at(dated, w)
+                    if b is not None:
+                        add(
+                            "burst-publishing",
+                            site,
+                            col,
+                            "fire",
+                            f"cluster from {b}; {why}".strip("; "),
+                        )
+                    elif col.opts.get("control") == "burst":
+                        add("burst-publishing", site, col, "quiet", why)
+                if day == 2 and col.section != "mirror":
+                    if col.opts.get("backdated"):
+                        add("backdated-publishing", site, col, "fire", why)
+                    elif col.opts.get("control") == "backdated" or "genuinely new" in why:
+                        add("backdated-publishing", site, col, "quiet", why)
+            if ok and site.role == "disclosure":
+                _rollups(site, spec, news_notice, all_stale, blanks, add)
+            elif ok and (news_notice >= 5 or all_stale >= 10 or blanks >= 5):
+                raise AssertionError(f"unplanned site veto on {site.url}")
+            if site.role == "portal" and ok:
+                _home(site, today, day, add, spec)
+            if site.role == "disclosure" and ok:
+                _sections(site, today, add, spec)
+        _catalog(u, add)
+
+
+def _rollups(site: Site, spec: dict, news_notice: int, all_stale: int, blanks: int, add) -> None:
+    """Site veto roll-ups; the unit spec states what it expects, and the generator checks it."""
+    want = {r: (e, w) for r, e, w in spec.get("site_plants", [])}
+    got = {
+        "stale-column": (
+            "fire" if news_notice >= 5 or all_stale >= 10 else "quiet",
+            f"{news_notice} news+notice stale, {all_stale} stale in all",
+        ),
+        "blank-column": ("fire" if blanks >= 5 else "quiet", f"{blanks} blank columns"),
+    }
+    for rule, (expect, detail) in got.items():
+        if rule in want and want[rule][0] != expect:
+            raise AssertionError(f"{site.url}: {rule} roll-up is {expect}, spec says {want[rule]}")
+        if expect == "fire" or rule in want:
+            why = want[rule][1] if rule in want else "site veto"
+            add(rule, site, None, expect, f"{why} ({detail})")
+
+
+def _home(site: Site, today: date, day: int, add, spec: dict) -> None:
+    dates = [i.date for c in site.home_items.values() for i in c.visible(day)[:6] if i.date]
+    age = (today - max(dates)).days
+    hp = spec["p"].get("home_plant") if isinstance(spec["p"], dict) else None
+    if age > 14:
+        add("homepage-stale", site, None, "fire", f"newest home item {age} d old > 14")
+    elif hp and age < 14:
+        add("homepage-stale", site, None, "quiet", f"newest home item {age} d old < 14")
+
+
+def _sections(site: Site, today: date, add, spec: dict) -> None:
+    present = {s.section: s for s in site.sections}
+    req = present["request"]
+    kind = site.opts.get("request_kind")
+    if not req.present:
+        add("missing-request-section", site, None, "fire", req.note)
+    elif kind in ("extra", "form"):
+        add("missing-request-section", site, None, "quiet", req.note)
+    missing = [s for s in ("guide", "system", "annual") if not present[s].present]
+    if missing:
+        add("missing-required-section", site, None, "fire", "missing " + ", ".join(missing))
+    elif spec.get("section_control"):
+        add("missing-required-section", site, None, "quiet", spec["section_control"])
+    annual = next(c for c in site.columns if c.section == "annual")
+    years = {int(i.title.split("年政府")[0][-4:]) for i in annual.items}
+    gov = site.unit.kind in ("city", "county", "township")
+    deadline = date(today.year, 3, 31) if gov else date(today.year, 1, 31)
+    last = today.year - 1
+    if today > deadline and last not in years:
+        add(
+            "annual-report-missing",
+            site,
+            None,
+            "fire",
+            f"{site.unit.kind}: no {last} report after {deadline}",
+        )
+    elif site.unit.kind == "city" or site.unit.code == "czj":
+        add(
+            "annual-report-missing",
+            site,
+            None,
+            "quiet",
+            f"{site.unit.kind}: the {last} report is published",
+        )
+
+
+def _catalog(u, add) -> None:
+    if not u.opts.get("mirror"):
+        return
+    mism = [c for c in u.portal.columns if c.opts.get("mismatch")]
+    for c in mism:
+        why = {
+            "renamed": f"portal 通知公告 vs platform 公示公告 ({c.mirror_of.url if c.mirror_of else ''})",
+            "items": "same column, different items on the two sides (2 missing, 1 extra)",
+            "portal-only": "专项资金 is on the portal catalog only",
+        }[c.opts["mismatch"]]
+        add("catalog-mismatch", u.portal, c, "fire", why)
+    if (
+        not mism
+        and u.portal.block in (None, "flaky-503")
+        and u.disclosure.block in (None, "flaky-503")
+    ):
+        add(
+            "catalog-mismatch",
+            u.portal,
+            None,
+            "quiet",
+            "the portal's /zwgk/ catalog mirrors the platform exactly",
+        )
