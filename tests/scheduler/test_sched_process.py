@@ -25,8 +25,11 @@ class Scheduler:
 
     def __init__(self, args: list[str]) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, str(REPO / "scheduler.py"), *args], cwd=REPO,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [sys.executable, str(REPO / "scheduler.py"), *args],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.lines: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -60,7 +63,8 @@ def setup(server, make_units, tmp_path) -> Iterator[list[str]]:
     db = tmp_path / "zwgk.db"
     open_db(db).execute(
         "INSERT INTO schedule_runs (job_id, started_at, finished_at, status, exit_code)"
-        " VALUES ('daily-run', ?, ?, 'ok', 0)", [clock.iso(), clock.iso()],
+        " VALUES ('daily-run', ?, ?, 'ok', 0)",
+        [clock.iso(), clock.iso()],
     )
     yield ["--units", str(units), "--db", str(db), "--out", str(tmp_path / "out")]
 
@@ -85,8 +89,9 @@ def test_sigterm_stops_the_scheduler_cleanly_with_exit_0(running):
 
 
 def test_a_second_scheduler_on_the_same_database_refuses(running, setup, tmp_path):
-    second = subprocess.run([*ZWGK, "schedule", *setup], cwd=REPO, capture_output=True,
-                            text=True, timeout=30)
+    second = subprocess.run(
+        [*ZWGK, "schedule", *setup], cwd=REPO, capture_output=True, text=True, timeout=30
+    )
 
     assert second.returncode == 2
     assert second.stderr.startswith("zwgk: error: another scheduler is already running on ")
@@ -111,7 +116,10 @@ def test_a_bad_schedule_file_is_exit_2_before_starting(setup, tmp_path):
     bad.write_text("probes_per_day: 12\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(REPO / "scheduler.py"), *setup, "--schedule", str(bad)],
-        cwd=REPO, capture_output=True, text=True, timeout=30,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 2
     assert "schedule.yaml: probes_per_day must be a whole number from 20" in result.stderr

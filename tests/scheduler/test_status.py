@@ -9,17 +9,15 @@ NOW = "2026-11-29T10:00:00+08:00"  # a Sunday
 
 def seed(db_path) -> None:
     db = open_db(db_path)
-    runs = [
-        ("run", "2026-11-27T02:30:00+08:00", "2026-11-27T02:41:00+08:00", "completed", 0, 812, 3,
-         None),
-        ("probe", "2026-11-28T01:00:00+08:00", "2026-11-28T01:00:01+08:00", "completed", 0, 2, 1,
-         None),
-        ("run", "2026-11-28T02:30:00+08:00", "2026-11-28T03:30:00+08:00", "killed", None, 90, 0,
-         "killed by the scheduler: after the 3600 s timeout"),
-        ("run", "2026-11-29T02:30:00+08:00", "2026-11-29T02:44:00+08:00", "failed", 1, 799, 5,
-         "rule stale-column crashed: KeyError: 'x'"),
+    killed = "killed by the scheduler: after the 3600 s timeout"
+    runs = [  # kind, day, started, finished, status, exit, pages, failures, error
+        ("run", 27, "02:30", "02:41", "completed", 0, 812, 3, None),
+        ("probe", 28, "01:00", "01:00", "completed", 0, 2, 1, None),
+        ("run", 28, "02:30", "03:30", "killed", None, 90, 0, killed),
+        ("run", 29, "02:30", "02:44", "failed", 1, 799, 5, "rule stale-column crashed: KeyError"),
     ]
-    for kind, started, finished, status, code, pages, failures, error in runs:
+    for kind, day, started, finished, status, code, pages, failures, error in runs:
+        started, finished = (f"2026-11-{day}T{t}:00+08:00" for t in (started, finished))
         db.execute(
             "INSERT INTO runs (kind, started_at, finished_at, clock_at, status, exit_code,"
             " pages_fetched, failures, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
