@@ -288,8 +288,9 @@ def job_specs(
             "probe-round",
             t["probe-round"],
             ("probe", "--units", units, "--db", db, "--timeout", f"{s.probe_timeout_seconds:g}"),
-            # a round is concurrent: one timeout plus start-up, well inside the interval
-            min(s.probe_timeout_seconds * 4 + 60, s.probe_interval.total_seconds()),
+            # hundreds of units with many down take a while even concurrently; a round that
+            # still runs at the next one's slot is stuck (and its results would be lost anyway)
+            0.9 * s.probe_interval.total_seconds(),
             probe_grace,
             run_kind="probe",
         ),

@@ -77,7 +77,12 @@ def probe_one(unit: Unit, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Probe:
     try:
         with _opener().open(request, timeout=timeout) as response:
             status = response.status
-            response.read(BODY_SAMPLE_BYTES)
+            received = 0
+            while received < BODY_SAMPLE_BYTES and time.monotonic() - started <= timeout:
+                chunk = response.read1(8192)  # a server dripping its page must not hold us
+                if not chunk:
+                    break
+                received += len(chunk)
     except urllib.error.HTTPError as exc:  # 3xx (not followed), 4xx, 5xx: the server answered
         status = exc.code
         exc.close()

@@ -22,7 +22,8 @@ WAF_STUB = b"<html><script>$_ts=window['$_ts'];</script></html>"
 
 class Handler(BaseHTTPRequestHandler):
     """Paths: /ok/ 200, /missing/ 404, /gone/ 410, /down/ 503, /waf/ 412 stub, /moved/ 302,
-    /slow/ answers after 2 s, /flaky/ fails every 10th request (503 and dropped, alternately)."""
+    /slow/ answers after 2 s, /drip/
+    sends its body a byte at a time, /flaky/ fails every 10th request (503 and dropped, alternately)."""
 
     server: LoopbackServer
 
@@ -36,6 +37,15 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if path == "/slow/":
             time.sleep(2)
+        if path == "/drip/":  # headers at once, then the page a byte every 0.1 s
+            self.send_response(200)
+            self.send_header("Content-Length", "30")
+            self.end_headers()
+            for _ in range(30):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.1)
+            return None
         status = {"/missing/": 404, "/gone/": 410, "/down/": 503, "/waf/": 412, "/moved/": 302}.get(
             path, 200
         )

@@ -55,7 +55,12 @@ def test_each_answer_is_classified_and_stored(server, make_units, zwgk, tmp_path
 
 def test_a_slow_home_page_times_out_and_probes_run_concurrently(server, make_units, zwgk, tmp_path):
     units = make_units(
-        {"slow": server.url("/slow/"), "slow2": server.url("/slow/"), "ok": server.url("/ok/")}
+        {
+            "slow": server.url("/slow/"),
+            "slow2": server.url("/slow/"),
+            "drip": server.url("/drip/"),
+            "ok": server.url("/ok/"),
+        }
     )
     db = tmp_path / "zwgk.db"
     started = time.monotonic()
@@ -67,6 +72,8 @@ def test_a_slow_home_page_times_out_and_probes_run_concurrently(server, make_uni
     assert got["slow"]["ok"] == got["slow2"]["ok"] == 0
     assert got["slow"]["error"] == "timeout after 0.5 s"
     assert got["ok"]["ok"] == 1
+    assert got["drip"]["ok"] == 0 and got["drip"]["status"] == 200
+    assert got["drip"]["error"] == "timeout after 0.5 s (answered 200 too slowly)"
     assert elapsed < 1.5, "two 0.5 s timeouts in sequence would be slower: probes are concurrent"
 
 
