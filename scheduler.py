@@ -67,7 +67,6 @@ DEFAULTS: dict[str, Any] = {
     "quarterly_report_at": "08:00",
 }
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-JOB_IDS = ("daily-run", "probe-round", "weekly-summary", "quarterly-report")
 ERROR_TAIL_CHARS = 2000
 # `python -m zwgk.cli` has no __main__ guard; this is the console script's entry point.
 ZWGK = (sys.executable, "-c", "from zwgk.cli import main; main(prog_name='zwgk')")
@@ -380,10 +379,14 @@ class JobRunner:
         ).lastrowid
         log.info("%s: starting %s", job_id, " ".join(argv[len(spec.program) :]))
         status, code, tail = self._execute(job_id, argv, spec.timeout, row_id, db)
-        why = {"timeout": f"after the {spec.timeout:g} s timeout", "killed": "scheduler stopping"}
-        run_id, counts = self._child_runs(db, spec.run_kind, last_run, why.get(status))
         if status == "ok" and code != 0:
             status = "failed"
+        close = {
+            "timeout": ("killed", f"killed by the scheduler after the {spec.timeout:g} s timeout"),
+            "killed": ("killed", "killed by the scheduler: it was stopping"),
+            "failed": ("failed", f"the job exited {code} before finishing its run"),
+        }.get(status)
+        run_id, counts = self._child_runs(db, spec.run_kind, last_run, close)
         db.execute(
             "UPDATE schedule_runs SET finished_at = ?, status = ?, exit_code = ?, run_id = ?,"
             " counts = ?, error_tail = ? WHERE schedule_run_id = ?",
@@ -422,6 +425,8 @@ class JobRunner:
             )
             with self.lock:
                 self.children[job_id] = proc
+            if self.stopping.is_set():  # stop() came while this job was starting
+                kill_group(proc, grace=5.0)
             db.execute(
                 "UPDATE schedule_runs SET pid = ? WHERE schedule_run_id = ?", [proc.pid, row_id]
             )
@@ -445,10 +450,11 @@ class JobRunner:
         return status, proc.returncode, tail
 
     def _child_runs(
-        self, db, kind: str | None, last_run: int, killed: str | None
+        self, db, kind: str | None, last_run: int, close: tuple[str, str] | None
     ) -> tuple[int | None, dict]:
         """The `runs` row the child opened (by kind, after the last one before it started):
-        counts for the record; a killed child's row is closed as killed, not left running."""
+        counts for the record. A row a killed or crashed child left `running` is closed with
+        `close` = (status, error), never left running forever."""
         if kind is None:
             return None, {}
         rows = db.execute(
@@ -458,13 +464,13 @@ class JobRunner:
         ).fetchall()
         run_id, counts = None, {}
         for rid, rkind, rstatus, pages, failures, stats in rows:
-            if rstatus == "running" and killed:
+            if rstatus == "running" and close:
                 db.execute(
-                    "UPDATE runs SET status = 'killed', finished_at = ?, error = ?"
+                    "UPDATE runs SET status = ?, finished_at = ?, error = ?"
                     " WHERE run_id = ? AND status = 'running'",
-                    [clock.iso(), f"killed by the scheduler: {killed}", rid],
+                    [close[0], clock.iso(), close[1], rid],
                 )
-                rstatus = "killed"
+                rstatus = close[0]
             run_id = rid
             counts = {
                 "run_kind": rkind,

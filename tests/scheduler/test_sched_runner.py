@@ -168,3 +168,24 @@ def test_real_probe_job_records_its_round(tmp_path, server, make_units):
     probes = open_db(db_path).execute("SELECT unit_id, ok FROM probes ORDER BY unit_id")
     assert probes.fetchall() == [("down", 0), ("ok", 1)]
     assert timedelta(days=1) / s.probe_interval >= 20
+
+
+def test_a_run_left_open_by_a_crashed_job_is_closed_as_failed(tmp_path):
+    db_path = tmp_path / "zwgk.db"
+    open_db(db_path)
+    crash = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+from zwgk import store
+store.start_run(store.open_db(sys.argv[1]), 'run')
+raise RuntimeError('pipeline exploded')
+"""
+    job = scheduler.JobSpec(
+        "daily-run", IntervalTrigger(hours=24), (crash, str(db_path)), 10, 60, "run", PY
+    )
+    assert scheduler.JobRunner(db_path, [job]).run("daily-run") == "failed"
+
+    row = recorded(db_path)
+    assert row["exit_code"] == 1 and "RuntimeError: pipeline exploded" in row["error_tail"]
+    run = open_db(db_path).execute("SELECT run_id, status, error FROM runs").fetchone()
+    assert run == (row["run_id"], "failed", "the job exited 1 before finishing its run")
