@@ -154,6 +154,7 @@ class Context:
             {"run": self.run_id},
         )
         ex("CREATE UNIQUE INDEX temp.zc_assessed_columns_pk ON zc_assessed_columns (column_id)")
+        ex("CREATE INDEX temp.zc_assessed_columns_site ON zc_assessed_columns (site_id, is_home)")
         self._opts.clear()
 
     def opts_table(self, code: str) -> str:

@@ -230,13 +230,17 @@ def _lifecycle(ctx: Context, classes: dict[str, type[Rule]], fired: dict[str, li
 def _verdicts(ctx: Context) -> dict[int, dict[str, Any]]:
     db, ts = ctx.db, clock.iso(ctx.now)
     rows = ctx.query(
-        """SELECT s.site_id, s.unit_id,
-                  s.site_id IN (SELECT site_id FROM zc_assessed_sites) AS assessed,
-                  (SELECT json_group_array(rule) FROM (
-                     SELECT DISTINCT f.rule FROM findings f WHERE f.site_id = s.site_id
-                     AND f.status = 'open' AND f.severity = 'veto' AND f.last_run_id = :run
-                     ORDER BY f.rule)) AS veto_rules
-           FROM zc_site_runs s ORDER BY s.site_id""",
+        """WITH vetoes AS (
+             SELECT site_id, json_group_array(rule) AS rules FROM (
+               SELECT DISTINCT site_id, rule FROM findings
+               WHERE status = 'open' AND severity = 'veto' AND last_run_id = :run
+               ORDER BY site_id, rule)
+             GROUP BY site_id)
+           SELECT s.site_id, s.unit_id, a.site_id IS NOT NULL AS assessed,
+                  coalesce(v.rules, '[]') AS veto_rules
+           FROM zc_site_runs s LEFT JOIN zc_assessed_sites a ON a.site_id = s.site_id
+           LEFT JOIN vetoes v ON v.site_id = s.site_id
+           ORDER BY s.site_id""",
         {"run": ctx.run_id},
     )
     out = {}
