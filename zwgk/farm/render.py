@@ -109,6 +109,9 @@ def _portal(site: Site, h: Host, day: int) -> None:
             rc.page(site, "政府信息公开目录", [("ColumnName", "政府信息公开目录")], body),
         )
     _columns(site, h, day)
+    if site.cms == "hanweb":
+        cols = {c.colid: c for c in site.columns}
+        h.dynamic.append(render_hanweb.make_dynamic(site, cols, lambda: day))
 
 
 def _platform(city: City, site: Site, h: Host, day: int) -> None:

@@ -132,11 +132,7 @@ def make_dynamic(site: Site, cols: dict[int, Column], day_ref):
             try:
                 col = cols[int(q.get("columnid", "0"))]
             except (KeyError, ValueError):
-                return (
-                    200,
-                    "text/xml;charset=UTF-8",
-                    b'<?xml version="1.0" encoding="UTF-8"?><datastore/>',
-                )
+                return None  # another site on this host may own it; else 404
             items = col.visible(day_ref())
             per = col.per_page
             if "startrecord" in q:
@@ -174,7 +170,7 @@ def search(method: str, query: str, body: bytes, cols: dict[int, Column], day: i
         col = cols[int(q.get("infotypeId", "0"))]
         page = max(1, int(q.get("currpage", "1")))
     except (KeyError, ValueError):
-        return 200, "text/html; charset=utf-8", b"<table></table>"
+        return None
     items = col.visible(day)
     per = 15
     chunk = items[(page - 1) * per : page * per]
