@@ -191,3 +191,7 @@ def register_optional_commands() -> None:
 
 
 register_optional_commands()
+
+
+if __name__ == "__main__":
+    main()

@@ -98,17 +98,28 @@ def run_crawl(
             args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
         )
         timed_out = False
-        while proc.poll() is None:
-            if on_tick:
-                on_tick()
-            if time.monotonic() - started > timeout:
-                timed_out = True
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-                break
-            time.sleep(0.5)
+        try:
+            while proc.poll() is None:
+                if on_tick:
+                    on_tick()
+                if time.monotonic() - started > timeout:
+                    timed_out = True
+                    stop(proc)
+                    break
+                time.sleep(0.5)
+        except BaseException:
+            stop(proc)  # SIGTERM/Ctrl-C on `zwgk run` must not orphan a crawl writing the store
+            raise
     return CrawlOutcome(proc.returncode, time.monotonic() - started, log_path, timed_out)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Scrapy finishes the request in flight and flushes the pipeline on SIGTERM; SIGKILL after 15 s."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
