@@ -6,6 +6,7 @@ exit status non-zero, and the summary says so.
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -91,10 +92,22 @@ def run_once(
     meter = Progress(db_path, run_id, sites_total, live)
     t0 = time.monotonic()
     logs = (out_dir or db_path.parent) / "logs"
-    outcome = run_crawl(
-        units_path, db_path, run_id, config.crawl, logs / f"crawl-{run_id}.log", on_tick=meter.tick
-    )
-    meter.close()
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        outcome = run_crawl(
+            units_path,
+            db_path,
+            run_id,
+            config.crawl,
+            logs / f"crawl-{run_id}.log",
+            on_tick=meter.tick,
+        )
+    except (KeyboardInterrupt, SystemExit) as exc:
+        store.finish_run(db, run_id, "killed", exit_code=143, error=f"stopped: {exc!r}")
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        meter.close()
     stats: dict = {
         "crawl_seconds": round(outcome.seconds, 1),
         "crawl_exit": outcome.exit_code,
@@ -125,6 +138,10 @@ def run_once(
     )
     print_summary(db, run_id, out_dir, errors)
     return RunResult(run_id, 1 if errors else 0, stats)
+
+
+def terminate(signum, frame) -> None:
+    raise SystemExit(143)
 
 
 def load_rules_config(config):
