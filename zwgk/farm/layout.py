@@ -62,6 +62,14 @@ def _items(u: Unit, port: int) -> None:
             for it in col.items:
                 if it.path:
                     continue  # a mirror shares the platform's item (and its URL)
+                if (
+                    col.date_form != "none"
+                    and site.cms in ("trs", "hanweb")
+                    and it.uid % 13 == 5
+                    and it.date
+                    and it.url_date == it.date
+                ):
+                    it.url_date = it.date + timedelta(days=1)  # URL date != displayed date
                 cross = None
                 if (
                     (site.opts.get("cross") or site.cms == "trs")

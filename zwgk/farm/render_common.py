@@ -102,7 +102,7 @@ def header(site: Site) -> str:
             f'<li><a href="/hdjl/index.html">互动交流</a></li></ul></div>'
         )
     return (
-        f'<div class="header"><div class="logo">{esc(u.name)}政府信息公开</div>'
+        f'<div class="header"><div class="logo">{esc(u.name)}信息公开</div>'
         f'<div class="top-links"><a href="{home_url(site)}">网站首页</a> | '
         f'<a href="{site.url}">信息公开首页</a></div></div>'
     )
