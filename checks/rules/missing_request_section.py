@@ -5,7 +5,8 @@ What:
     no `sections` row (section = request) that answered with content (ok = 1) in this run, and
     (with `accept_request_column`) no 依申请公开 column crawled ok. The section may live on another
     configured host (units file `hosts`): the catalog link is what counts. A dead link (ok = 0)
-    counts as missing, and the evidence says so with the URL and status.
+    counts as missing, and the evidence says so with the URL and status. A 依申请公开 column in
+    the catalog whose crawl failed in this run is not assessed: no finding (crawl-failed says it).
 Why:
     《政府信息公开条例》（国务院令第711号）第二十七条至第三十三条 and 国办公开办函〔2019〕61号:
     the platform must offer an independent 依申请公开 section (申请指南, 申请表, 在线申请).
@@ -52,6 +53,9 @@ class MissingRequestSection(Rule):
               AND NOT (o.accept_request_column AND EXISTS (
                     SELECT 1 FROM zc_assessed_columns a JOIN columns c USING (column_id)
                     WHERE a.site_id = s.site_id AND c.section = 'request'))
+              AND NOT EXISTS (SELECT 1 FROM column_runs r JOIN columns c USING (column_id)
+                    WHERE r.run_id = :run AND c.site_id = s.site_id AND c.section = 'request'
+                    AND r.status IN ('failed', 'blocked'))
             """,
             {"run": ctx.run_id},
         )

@@ -6,7 +6,8 @@ What:
     法定主动公开内容, annual 政府信息公开年报. A section is present when the catalog links to it
     and the page answered with content (`sections.ok = 1`), or when a column classified under it
     was crawled ok in this run. Names are matched by meaning by the crawler (政府 removed,
-    path keywords such as zfxxgkzn / xxgknb). A dead link counts as missing. One finding per
+    path keywords such as zfxxgkzn / xxgknb). A dead link counts as missing; a section column
+    whose crawl failed in this run is not assessed and not judged missing. One finding per
     platform, listing every missing section.
 Why:
     国办公开办函〔2019〕61号《关于政府信息公开平台建设的通知》: the platform's first-level
@@ -48,6 +49,10 @@ class MissingRequiredSection(Rule):
               (SELECT json_group_array(DISTINCT c.section) FROM zc_assessed_columns a
                JOIN columns c USING (column_id)
                WHERE a.site_id = s.site_id AND c.section IS NOT NULL) AS col_sections,
+              (SELECT json_group_array(DISTINCT c.section) FROM column_runs r
+               JOIN columns c USING (column_id)
+               WHERE r.run_id = :run AND c.site_id = s.site_id AND c.section IS NOT NULL
+                 AND r.status IN ('failed', 'blocked')) AS failed_sections,
               (SELECT json_group_array(json_object('section', x.section, 'url', x.url,
                                                    'status', x.status))
                FROM sections x WHERE x.run_id = :run AND x.site_id = s.site_id AND x.ok = 0)
@@ -60,6 +65,7 @@ class MissingRequiredSection(Rule):
         hits = []
         for r in rows:
             present = set(json.loads(r["ok_sections"])) | set(json.loads(r["col_sections"]))
+            present |= set(json.loads(r["failed_sections"]))  # not assessed: not judged missing
             missing = [s for s in json.loads(r["required"]) if s not in present]
             if not missing:
                 continue

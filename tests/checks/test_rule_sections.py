@@ -128,3 +128,15 @@ def test_annual_not_judged_without_annual_column(b):
     run, site = platform(b, kind="department", now="2026-02-15T08:00:00+08:00")
     b.check(run)
     assert b.findings("annual-report-missing") == []
+
+
+@pytest.mark.parametrize("rule", ["missing-request-section", "missing-required-section"])
+def test_section_column_that_failed_is_not_judged_missing(b, rule):
+    run, site = platform(b, site_status="partial")
+    for s in ("guide", "system", "fdzdgknr"):
+        b.section(run, site, s)
+    section = "request" if rule == "missing-request-section" else "annual"
+    b.column_run(run, b.column(site, "依申请公开", section=section), "failed", error="HTTP 404")
+    b.check(run)
+    assert b.findings(rule) == []
+    assert len(b.findings("crawl-failed")) == 1

@@ -1,0 +1,141 @@
+"""End to end on the demo farm over two days: every planted defect found, no control flagged.
+
+Plants (zwgk.farm.plants) name a rule, unit, site and column with `fire` or `quiet`. A finding
+matches a plant on (rule, unit, site, column_url). `show` prints per-rule recall and precision (a
+finding with no fire plant counts against precision). Plants on columns the spiders never stored
+are crawl gaps (listed as "not crawled"), not misses of the checks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+
+import pytest
+
+pytestmark = pytest.mark.farm
+
+
+def open_findings(db) -> list[dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = [
+        dict(r) for r in conn.execute("SELECT * FROM findings WHERE status IN ('open', 'waived')")
+    ]
+    conn.close()
+    return rows
+
+
+def crawled_columns(db) -> set[str]:
+    """Column URLs the spiders stored: a plant on any other column is a crawl gap, not a miss."""
+    conn = sqlite3.connect(db)
+    urls = {r[0].rstrip("/") for r in conn.execute("SELECT url FROM columns")}
+    conn.close()
+    return urls
+
+
+def key(rule, unit, site, column):
+    return (rule, unit, (site or "").rstrip("/"), (column or "").rstrip("/") or None)
+
+
+def compare(truth: dict, db) -> dict[str, dict]:
+    plants = [p for p in truth["plants"]]
+    found = {
+        key(f["rule"], f["unit_id"], f["site_url"], f["column_url"]): f for f in open_findings(db)
+    }
+    fire = {
+        key(p["rule"], p["unit"], p["site"], p["column_url"]): p
+        for p in plants
+        if p["expect"] == "fire"
+    }
+    quiet = {
+        key(p["rule"], p["unit"], p["site"], p["column_url"]): p
+        for p in plants
+        if p["expect"] == "quiet"
+    }
+    stored = crawled_columns(db)
+    gaps = {k for k in fire if k[3] is not None and k[3] not in stored}
+    gap_sites = {(k[0], k[2]) for k in gaps}
+    report: dict[str, dict] = defaultdict(
+        lambda: {"tp": 0, "fn": [], "fp": [], "quiet_hit": [], "gap": []}
+    )
+    for k in fire:
+        if k in found:
+            report[k[0]]["tp"] += 1
+        elif k in gaps or (k[3] is None and (k[0], k[2]) in gap_sites):
+            report[k[0]]["gap"].append(fire[k])  # the spiders never stored this subject
+        else:
+            report[k[0]]["fn"].append(fire[k])
+    for k, f in found.items():
+        if k in quiet:
+            report[k[0]]["quiet_hit"].append((quiet[k], f["summary"]))
+        elif k not in fire:
+            report[k[0]]["fp"].append((k, f["summary"]))
+    return report
+
+
+def show(report) -> str:
+    lines = []
+    for rule, r in sorted(report.items()):
+        tp, fn, fp = r["tp"], len(r["fn"]), len(r["fp"]) + len(r["quiet_hit"])
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        lines.append(
+            f"{rule:26} recall {recall:.2f} ({tp}/{tp + fn})  precision {precision:.2f}"
+            f"  controls flagged {len(r['quiet_hit'])}"
+        )
+        lines += [
+            f"    missed: {p['unit']} {p['column_url'] or p['site']} {p['why']}" for p in r["fn"]
+        ]
+        lines += [
+            f"    control flagged: {p['unit']} {p['column_url'] or p['site']} ({p['why']}): {s}"
+            for p, s in r["quiet_hit"]
+        ]
+        lines += [f"    unplanted: {k[1]} {k[3] or k[2]}: {s}" for k, s in r["fp"]]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("day", [1, 2])
+def test_planted_defects_found_and_controls_quiet(crawled, day):
+    truth = crawled.truth1 if day == 1 else crawled.truth2
+    db = crawled.db_day1 if day == 1 else crawled.db
+    report = compare(truth, db)
+    text = show(report)
+    print(f"\nday {day}\n{text}")
+    missed = {r: v["fn"] for r, v in report.items() if v["fn"]}
+    flagged = {r: v["quiet_hit"] for r, v in report.items() if v["quiet_hit"]}
+    assert not missed, text
+    assert not flagged, text
+
+
+def test_day2_fix_resolves_finding(crawled):
+    fixed = [
+        p for p in crawled.truth2["plants"] if p["expect"] == "quiet" and "resolves" in p["why"]
+    ]
+    if not fixed:
+        pytest.skip("the farm plants no fixed column")
+    conn = sqlite3.connect(crawled.db)
+    for p in fixed:
+        rows = conn.execute(
+            "SELECT status FROM findings WHERE rule = ? AND unit_id = ? AND rtrim(column_url, '/') = ?",
+            [p["rule"], p["unit"], (p["column_url"] or "").rstrip("/")],
+        ).fetchall()
+        assert rows and {r[0] for r in rows} == {"resolved"}, (p, rows)
+
+
+def test_day2_backdated_found(crawled):
+    want = [
+        p
+        for p in crawled.truth2["plants"]
+        if p["rule"] == "backdated-publishing" and p["expect"] == "fire"
+    ]
+    assert want, "the farm plants back-dated day-2 items"
+    conn = sqlite3.connect(crawled.db)
+    ev = [
+        json.loads(r[0])
+        for r in conn.execute(
+            "SELECT evidence FROM findings WHERE rule = 'backdated-publishing' AND status = 'open'"
+        )
+    ]
+    assert len(ev) >= len(want)
