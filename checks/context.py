@@ -100,13 +100,19 @@ class Context:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     # -- per-run temp tables -------------------------------------------------------------
-    def prepare(self) -> None:
-        ex = self.db.execute
+    def load_units(self) -> None:
+        """Without a units list, judge every unit in the store."""
         if not self.units:
             self.units = [
                 Unit(code=r[0], name=r[1], kind=r[2], disclosure=r[3], portal=r[4])
-                for r in ex("SELECT unit_id, name, kind, disclosure, portal FROM units").fetchall()
+                for r in self.db.execute(
+                    "SELECT unit_id, name, kind, disclosure, portal FROM units"
+                ).fetchall()
             ]
+
+    def prepare(self) -> None:
+        ex = self.db.execute
+        self.load_units()
         for t in TEMP_TABLES:
             ex(f"DROP TABLE IF EXISTS temp.{t}")
         ex("CREATE TEMP TABLE zc_run (run_id INTEGER, today TEXT)")

@@ -82,3 +82,23 @@ def verdicts(db: sqlite_utils.Database, run_id: int | None = None) -> list[dict[
 def rule_runs(db: sqlite_utils.Database, run_id: int) -> list[dict[str, Any]]:
     """Each rule's outcome in a run (crashed rules carry their error line)."""
     return _rows(db, "SELECT * FROM rule_runs WHERE run_id = ? ORDER BY rule", [run_id])
+
+
+def probe_states(
+    db: sqlite_utils.Database, units: Any = None, config: Any = None, now: Any = None
+) -> list[dict[str, Any]]:
+    """Each unit's availability over the probe window at `now` (default: the clock):
+    state ok / unreachable / shutdown / insufficient (too few probes: no verdict)."""
+    from checks.config import coerce
+    from checks.context import Context
+    from checks.rules.site_unreachable import probe_states as states
+    from zwgk import clock
+
+    ctx = Context(
+        db=db, run_id=0, now=now or clock.now(), config=coerce(config), units=list(units or [])
+    )
+    ctx.load_units()
+    try:
+        return [s.as_dict() for s in states(ctx).values()]
+    finally:
+        ctx.cleanup()

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from checks.runner import run_checks
+from zwgk import clock
 
 NOW = "2026-11-29T08:00:00+08:00"
 
@@ -65,3 +66,14 @@ def test_insufficient_probes_leave_an_open_finding_untouched(b):
     )
     assert res.probes["u1"].state == "insufficient"
     assert len(b.findings("site-unreachable")) == 1
+
+
+def test_probe_states_for_reports(b):
+    from checks.export import probe_states
+
+    b.unit(portal=True)
+    b.unit("u2")
+    b.probes("u1", end=NOW, failures=14)
+    (s1, s2) = sorted(probe_states(b.db, now=clock.parse(NOW)), key=lambda s: s["unit_id"])
+    assert s1["state"] == "unreachable" and s1["attempts"] == 140 and s1["failure_ratio"] == 0.1
+    assert s2["state"] == "insufficient" and s2["min_probes"] == 70
