@@ -72,6 +72,7 @@ class Farm:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out together; no 40 ms delayed-ACK stalls
     server_version = "nginx"
     sys_version = ""
     farm: Farm
@@ -92,10 +93,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
+        if status != 304:  # a 304 never has a body (nor a Content-Length here)
+            self.send_header("Content-Length", str(len(body)))
+        self._headers_buffer.append(b"\r\n")
         if method != "HEAD" and status != 304:
-            self.wfile.write(body)
+            self._headers_buffer.append(body)
+        self.flush_headers()  # one write: status line, headers and body
 
     def _handle(self, method: str) -> None:
         farm = self.farm
