@@ -9,24 +9,13 @@ import click
 
 from checks import lifecycle
 from checks.export import finding_json
+from zwgk.cli import db_option, existing
 
 
 def _db(path: Path):
-    from zwgk.errors import ZwgkError
     from zwgk.store import open_db
 
-    if not path.exists():
-        raise ZwgkError(f"{path}: no such store (run `zwgk run --db {path}` first)")
-    return open_db(path)
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The SQLite store.",
-)
+    return open_db(existing(path))
 
 
 @click.command()

@@ -95,9 +95,6 @@ class Rule:
         """SQL condition on alias `f` (findings): this finding's subject was assessed now."""
         return DEFAULT_ASSESSED_SQL
 
-    def hit(self, unit_id: str, severity: str | None = None, **kw: Any) -> Hit:
-        return Hit(unit_id=unit_id, severity=severity, **kw)
-
 
 REGISTRY: dict[str, type[Rule]] = {}
 

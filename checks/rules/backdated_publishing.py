@@ -67,7 +67,8 @@ class BackdatedPublishing(Rule):
               FROM crawls c JOIN column_runs p
                 ON p.column_id = c.column_id AND p.run_id = c.prev_run
             )
-            SELECT pr.column_id, pr.unit_id, pr.site_id, pr.run_id, pr.crawled_at, pr.prev_at,
+            SELECT pr.column_id, pr.unit_id, pr.site_id, pr.run_id,
+                   (SELECT name FROM columns k WHERE k.column_id = pr.column_id) AS name, pr.crawled_at, pr.prev_at,
                    pr.min_items, count(*) AS n,
                    json_group_array(json_object('title', i.title, 'url', i.url,
                                                 'pub_date', i.pub_date)) AS items
@@ -85,14 +86,6 @@ class BackdatedPublishing(Rule):
         per_column: dict[int, list[dict]] = {}
         for r in rows:
             per_column.setdefault(r["column_id"], []).append(r)
-        if not per_column:
-            return []
-        names = dict(
-            ctx.db.execute(
-                f"SELECT column_id, name FROM columns WHERE column_id IN"
-                f" ({','.join(str(int(c)) for c in per_column)})"
-            ).fetchall()
-        )
         hits = []
         for column_id, crawls in per_column.items():
             last = crawls[0]
@@ -102,7 +95,7 @@ class BackdatedPublishing(Rule):
                     site_id=last["site_id"],
                     column_id=column_id,
                     summary=self.render(
-                        label=column_label(names.get(column_id)),
+                        label=column_label(last["name"]),
                         crawl=zh_date(last["crawled_at"]),
                         count=last["n"],
                         prev=zh_date(last["prev_at"]),

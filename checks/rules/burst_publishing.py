@@ -91,7 +91,9 @@ class BurstPublishing(Rule):
               WHERE g.prev IS NOT NULL
                 AND julianday(g.pub_date) - julianday(g.prev) >= c.silence
             )
-            SELECT s.column_id, s.unit_id, s.site_id, s.pub_date AS start, s.prev, s.gap,
+            SELECT s.column_id, s.unit_id, s.site_id,
+                   (SELECT name FROM columns k WHERE k.column_id = s.column_id) AS name,
+                   s.pub_date AS start, s.prev, s.gap,
                    s.silence, sum(d.n) AS count, max(d.pub_date) AS end,
                    json_group_array(json_object('date', d.pub_date, 'items', d.n)) AS days
             FROM starts s JOIN zc_burst_days d ON d.column_id = s.column_id
@@ -105,16 +107,6 @@ class BurstPublishing(Rule):
         per_column: dict[int, list[dict]] = {}
         for c in clusters:
             per_column.setdefault(c["column_id"], []).append(c)
-        names = (
-            dict(
-                ex(
-                    "SELECT column_id, name FROM columns WHERE column_id IN"
-                    " (SELECT column_id FROM zc_burst_cols)"
-                ).fetchall()
-            )
-            if per_column
-            else {}
-        )
         hits = []
         for column_id, found in per_column.items():
             latest = found[0]
@@ -124,7 +116,7 @@ class BurstPublishing(Rule):
                     site_id=latest["site_id"],
                     column_id=column_id,
                     summary=self.render(
-                        label=column_label(names.get(column_id)),
+                        label=column_label(latest["name"]),
                         silence=latest["gap"],
                         start=zh_date(latest["start"]),
                         end=zh_date(latest["end"]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -250,7 +250,3 @@ class Builder:
             [run, site_id],
         ).fetchone()
         return row[0], json.loads(row[1])
-
-
-def iso_date(d: date | datetime) -> str:
-    return d.isoformat()[:10]
