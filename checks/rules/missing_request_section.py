@@ -53,8 +53,9 @@ class MissingRequestSection(Rule):
               AND NOT (o.accept_request_column AND EXISTS (
                     SELECT 1 FROM zc_assessed_columns a JOIN columns c USING (column_id)
                     WHERE a.site_id = s.site_id AND c.section = 'request'))
-              AND NOT EXISTS (SELECT 1 FROM column_runs r JOIN columns c USING (column_id)
-                    WHERE r.run_id = :run AND c.site_id = s.site_id AND c.section = 'request'
+              AND NOT EXISTS (SELECT 1 FROM columns c CROSS JOIN column_runs r
+                      ON r.column_id = c.column_id AND r.run_id = :run
+                    WHERE c.site_id = s.site_id AND c.section = 'request'
                     AND r.status IN ('failed', 'blocked'))
             """,
             {"run": ctx.run_id},

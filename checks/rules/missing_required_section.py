@@ -49,9 +49,9 @@ class MissingRequiredSection(Rule):
               (SELECT json_group_array(DISTINCT c.section) FROM zc_assessed_columns a
                JOIN columns c USING (column_id)
                WHERE a.site_id = s.site_id AND c.section IS NOT NULL) AS col_sections,
-              (SELECT json_group_array(DISTINCT c.section) FROM column_runs r
-               JOIN columns c USING (column_id)
-               WHERE r.run_id = :run AND c.site_id = s.site_id AND c.section IS NOT NULL
+              (SELECT json_group_array(DISTINCT c.section) FROM columns c
+               CROSS JOIN column_runs r ON r.column_id = c.column_id AND r.run_id = :run
+               WHERE c.site_id = s.site_id AND c.section IS NOT NULL
                  AND r.status IN ('failed', 'blocked')) AS failed_sections,
               (SELECT json_group_array(json_object('section', x.section, 'url', x.url,
                                                    'status', x.status))
