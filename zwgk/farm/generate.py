@@ -31,7 +31,7 @@ STD_TREE = [
     (
         "工作动态",
         "gzdt",
-        [("工作动态", "gzdt", "news", 30, 1), ("通知公告", "tzgg", "notice", 14, 6)],
+        [("工作动态", "gzdt", "news", 40, 1), ("通知公告", "tzgg", "notice", 14, 6)],
     ),
     ("规划计划", "ghjh", "periodic", 5, 150),
     (
@@ -902,7 +902,7 @@ def _portal_columns(b: Builder, u: Unit, pspec: dict) -> None:
     site = u.portal
     news = dict(pspec.get("news", {}))
     notice = dict(pspec.get("notice", {}))
-    news.setdefault("n", 28)
+    news.setdefault("n", 40)
     if pspec.get("day2_news"):
         news["day2"] = pspec["day2_news"]
     news_age = news.pop("age", b.seed % 3)
