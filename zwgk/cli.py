@@ -85,12 +85,29 @@ def main() -> None:
     help="Write the reports here (index.html, units/<code>.html, tasks/<code>.xlsx).",
 )
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: on a TTY).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Distributed mode: crawl with N scrapy-redis worker processes sharing one queue "
+    "(0: one process, no Redis).",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    default=None,
+    help="Redis for --workers (default redis://127.0.0.1:6379/0).",
+)
 def run(
     units_path: Path,
     db_path: Path,
     config_path: Path | None,
     out_dir: Path | None,
     progress: bool | None,
+    workers: int,
+    redis_url: str | None,
 ) -> None:
     """One monitoring run: crawl every unit, run every check, write the reports.
 
@@ -99,7 +116,17 @@ def run(
     """
     from zwgk.runner import run_once
 
-    result = run_once(units_path, db_path, config_path, out_dir, progress=progress)
+    if redis_url and not workers:
+        raise click.UsageError("--redis needs --workers N (N >= 1)")
+    result = run_once(
+        units_path,
+        db_path,
+        config_path,
+        out_dir,
+        progress=progress,
+        workers=workers,
+        redis_url=redis_url,
+    )
     sys.exit(result.exit_code)
 
 

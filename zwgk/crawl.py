@@ -65,14 +65,14 @@ class CrawlOutcome:
         return "\n".join((errors or text)[-lines:])
 
 
-def run_crawl(
+def crawl_command(
     units_path: Path,
     db_path: Path,
     run_id: int,
     crawl: dict[str, Any],
-    log_path: Path,
-    on_tick: Callable[[], None] | None = None,
-) -> CrawlOutcome:
+    extra: dict[str, str] | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The `scrapy crawl zwgk` command line and environment (distributed workers add `extra`)."""
     args = [
         sys.executable,
         "-m",
@@ -86,10 +86,22 @@ def run_crawl(
         "-a",
         f"run_id={run_id}",
     ]
-    for key, value in scrapy_settings(crawl).items():
+    for key, value in {**scrapy_settings(crawl), **(extra or {})}.items():
         args += ["-s", f"{key}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="crawler.settings")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    return args, env
+
+
+def run_crawl(
+    units_path: Path,
+    db_path: Path,
+    run_id: int,
+    crawl: dict[str, Any],
+    log_path: Path,
+    on_tick: Callable[[], None] | None = None,
+) -> CrawlOutcome:
+    args, env = crawl_command(units_path, db_path, run_id, crawl)
     timeout = float(crawl.get("crawl_timeout_seconds", 3600))
     started = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)

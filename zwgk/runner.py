@@ -80,10 +80,17 @@ def run_once(
     out_dir: Path | None,
     progress: bool | None = None,
     crawl_overrides: dict | None = None,
+    workers: int = 0,
+    redis_url: str | None = None,
 ) -> RunResult:
     units = load_units(units_path)  # all validation before any crawling
     config = load_config(config_path, crawl_overrides)
     rules_config = load_rules_config(config)
+    if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
+        from zwgk.distributed import DEFAULT_REDIS, connect
+
+        redis_url = redis_url or DEFAULT_REDIS
+        connect(redis_url)
     db = store.open_db(db_path)
     store.sync_units(db, units)
     run_id = store.start_run(db, "run", units_total=len(units))
@@ -94,14 +101,28 @@ def run_once(
     logs = (out_dir or db_path.parent) / "logs"
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        outcome = run_crawl(
-            units_path,
-            db_path,
-            run_id,
-            config.crawl,
-            logs / f"crawl-{run_id}.log",
-            on_tick=meter.tick,
-        )
+        if workers:
+            from zwgk.distributed import run_distributed_crawl
+
+            outcome = run_distributed_crawl(
+                units_path,
+                db_path,
+                run_id,
+                config.crawl,
+                logs / f"crawl-{run_id}.log",
+                workers,
+                redis_url,
+                on_tick=meter.tick,
+            )
+        else:
+            outcome = run_crawl(
+                units_path,
+                db_path,
+                run_id,
+                config.crawl,
+                logs / f"crawl-{run_id}.log",
+                on_tick=meter.tick,
+            )
     except (KeyboardInterrupt, SystemExit) as exc:
         store.finish_run(db, run_id, "killed", exit_code=143, error=f"stopped: {exc!r}")
         raise
@@ -113,6 +134,8 @@ def run_once(
         "crawl_exit": outcome.exit_code,
         "crawl_log": str(outcome.log_path),
     }
+    if workers:
+        stats["workers"] = workers
     errors: list[str] = []
     if outcome.exit_code != 0 or outcome.timed_out:
         errors.append(
