@@ -25,6 +25,8 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "autothrottle": True,
     "timeout_seconds": 20,
     "retries": 2,
+    "retry_backoff_seconds": 1.0,
+    "catalog_refresh_days": 7,
     "max_pages_per_column": 50,
     "max_catalog_depth": 4,
     "max_columns_per_site": 400,

@@ -105,7 +105,10 @@ def find_config_tree(html: str, base_url: str) -> list[NavLink]:
             name = clean(str(node.get("name") or node.get("title") or ""))
             node_id = node.get("id")
             own = path + (name,) if name else path
-            link = node.get("url") or node.get("link")
+            # A node can jump out of the tree (依申请公开 to its own page or host).
+            link = (
+                node.get("url") or node.get("link") or node.get("jump_url") or node.get("jumpUrl")
+            )
             url = abs_url(str(link), base_url) if isinstance(link, str) and link else None
             if url is None and node_id is not None:
                 url = urljoin(root, f"index#{node_id}")

@@ -75,7 +75,10 @@ def pagination_from(html: str, url: str, root: HtmlElement | None) -> Pagination
 
 def _series(url: str, name: str, ext: str, count: int, current: int, one_based: bool) -> list[str]:
     """URLs of pages 2..count of a `{name}_{k}.{ext}` series, minus the current page."""
-    first = 2 if one_based else 1
+    # Container-first templates disagree on the file suffix: some name page k `fg_k`, others
+    # (TRS-generated) `fg_{k-1}`. Both series are offered; the missing one answers 404 and the
+    # spider moves on to the next queued page.
+    first = 1
     last = count if one_based else count - 1
     out = []
     for k in range(first, last + 1):

@@ -149,7 +149,7 @@ class DisclosureSpider(scrapy.Spider):
                 "role": "disclosure",
                 "site": {"root": unit.disclosure, "shared": shared, "top": []},
             }
-            yield self.req(m, unit.disclosure, self.parse_catalog, "root", depth=0, path=[])
+            yield self.req(m, unit.disclosure, self.parse_catalog, "root", cdepth=0, path=[])
 
     # -- shared response handling ----------------------------------------------------------
     def record(
@@ -207,22 +207,45 @@ class DisclosureSpider(scrapy.Spider):
         yield ListRecord(m["unit"], m["role"], home, items, first_page=True)
         yield ColumnDone(m["unit"], m["role"], home, "ok", 1, len(items))
         disclosure = discovery.normalise_url(unit.disclosure)
+        catalog_root = None
+        site = {"root": response.url, "shared": True, "top": []}
         for link in catalog.extract_nav(html, response.url):
-            if not discovery.PORTAL_CATALOG_NAMES.search(link.name.strip()):
+            if not self.allowed(m, link.url) or classify.is_detail_url(link.url):
                 continue
-            if not self.allowed(m, link.url):
-                continue
-            if discovery.normalise_url(link.url) == disclosure:
-                break  # the portal links straight to the platform: one catalog, nothing to compare
-            shared = netloc(link.url) == netloc(response.url)
-            sm = {**m, "site": {"root": link.url, "shared": shared, "top": []}}
-            yield self.req(sm, link.url, self.parse_catalog, "catalog", depth=0, path=[])
-            break
+            key = discovery.normalise_url(link.url)
+            if key == disclosure or key == discovery.normalise_url(response.url):
+                continue  # the platform is crawled as its own site
+            name = link.name.strip()
+            if catalog_root is None and discovery.PORTAL_CATALOG_NAMES.search(name):
+                # The portal's own 政府信息公开 catalog: compared with the platform's.
+                catalog_root = link.url
+                sm = {
+                    **m,
+                    "site": {
+                        **site,
+                        "root": link.url,
+                        "shared": netloc(link.url) == netloc(response.url),
+                    },
+                }
+                yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
+            elif classify.classify_category(name) and netloc(link.url) == netloc(response.url):
+                # The portal's own dated columns (工作动态, 通知公告 behind 更多 links).
+                yield self.req(
+                    {**m, "site": site},
+                    link.url,
+                    self.parse_catalog,
+                    "catalog",
+                    cdepth=self.setting("ZWGK_MAX_CATALOG_DEPTH", 4),
+                    path=[name],
+                    name=name,
+                    link=link.url,
+                    parent_links=[],
+                )
 
     # -- catalog discovery -----------------------------------------------------------------
     def parse_catalog(self, response: Response) -> Iterator[Any]:
         m = response.meta
-        depth: int = m["depth"]
+        depth: int = m["cdepth"]
         name: str = m.get("name", "")
         link_url: str = m.get("link", response.url)
         block = self.blocked(response)
@@ -270,12 +293,17 @@ class DisclosureSpider(scrapy.Spider):
         if depth > 0:
             page = listing.extract_list(html, response.url, self.today)
             is_list = bool(
-                page.items or page.placeholder or page.pagination.urls or page.pagination.hanweb
+                page.items
+                or page.placeholder
+                or page.pagination.urls
+                or page.pagination.hanweb
+                or page.pagination.page_count
             )
             # A leaf of the catalog shows no link its parent page did not already show
             # (left navs repeat the whole tree); an empty leaf without prose is a blank column.
             parent = set(m.get("parent_links", ()))
-            leaf = not (here - parent - {discovery.normalise_url(response.url)})
+            own = {discovery.normalise_url(u) for u in (response.url, link_url, m["site"]["root"])}
+            leaf = not (here - parent - own)
             if is_list or (leaf and not section and discovery.content_chars(html) < 200):
                 path = (
                     m["path"]
@@ -295,7 +323,7 @@ class DisclosureSpider(scrapy.Spider):
                     link.url,
                     self.parse_catalog,
                     "catalog",
-                    depth=depth + 1,
+                    cdepth=depth + 1,
                     path=list(child_path),
                     name=link.name,
                     link=link.url,
@@ -319,14 +347,15 @@ class DisclosureSpider(scrapy.Spider):
                 and not classify.classify_section(link.name, link.url)
             ):
                 continue
-            if (
-                unit.portal
-                and m["role"] == "disclosure"
-                and (discovery.normalise_url(link.url) == discovery.normalise_url(unit.portal))
-            ):
-                continue
+            if discovery.normalise_url(link.url) in self.unit_roots(unit, m["role"]):
+                continue  # the unit's other site is crawled as a site of its own
             out.append(link)
         return out
+
+    @staticmethod
+    def unit_roots(unit: Unit, role: str) -> set[str]:
+        other = unit.disclosure if role == "portal" else unit.portal
+        return {discovery.normalise_url(other)} if other else set()
 
     # -- reuse a known catalog on incremental runs -----------------------------------------
     def crawl_known(self, m: dict, known: list[tuple], html: str, url: str) -> Iterator[Any]:
@@ -391,7 +420,8 @@ class DisclosureSpider(scrapy.Spider):
         yield self.record(response, block)
         if block or response.status >= 400:
             if response.status == 404 and not block and col["pages"]:
-                yield self.column_done(m, col)  # a pager that promises more pages than exist
+                # A pager that promises more pages than exist, or the other suffix convention.
+                yield from self.next_page(m, col)
             else:
                 yield from self.failed_column(
                     m,
@@ -431,10 +461,14 @@ class DisclosureSpider(scrapy.Spider):
         col["queue"] = queue
         # Incremental: new items appear at the top, so a page of only known items ends the
         # column; pinned items cannot stop it early because the whole page must be known.
-        stop = self.all_known(m, col, page.items)
-        if queue and not stop and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
-            nxt = queue[0]
-            col["queue"] = queue[1:]
+        if self.all_known(m, col, page.items):
+            yield self.column_done(m, col)
+        else:
+            yield from self.next_page(m, col)
+
+    def next_page(self, m: dict, col: dict) -> Iterator[Any]:
+        if col["queue"] and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            nxt, col = col["queue"][0], dict(col, queue=col["queue"][1:])
             yield self.req(m, nxt, self.parse_list, "list", dedupe=False, col=col)
         else:
             yield self.column_done(m, col)
@@ -533,7 +567,27 @@ class DisclosureSpider(scrapy.Spider):
     # -- JSON API platforms ----------------------------------------------------------------
     def json_columns(self, m: dict, html: str, url: str, only: set[str] | None) -> Iterator[Any]:
         sid = jsonapi.config_site_id(html)
-        for link in jsonapi.find_config_tree(html, url):
+        tree = jsonapi.find_config_tree(html, url)
+        hubs = {link.path[:-1] for link in tree}
+        root = url.split("#", 1)[0]
+        for link in tree:
+            if tuple(link.path) in hubs:
+                continue  # a branch of the tree, not a list
+            if not link.url.startswith(root + "#"):
+                # A node that jumps to a page of its own (依申请公开): visit it like a catalog node.
+                if only is None and self.allowed(m, link.url):
+                    yield self.req(
+                        m,
+                        link.url,
+                        self.parse_catalog,
+                        "catalog",
+                        cdepth=1,
+                        path=list(link.path),
+                        name=link.name,
+                        link=link.url,
+                        parent_links=[],
+                    )
+                continue
             if only is not None and link.url not in only:
                 continue
             col = new_col(link.url, link.name, link.path, known=only is not None)
@@ -624,7 +678,7 @@ class DisclosureSpider(scrapy.Spider):
         kind = m["kind"]
         error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
         yield PageRecord(m["unit"], m["role"], request.url, kind, None, 0, None, error=error)
-        if kind in ("home", "root") or (kind == "catalog" and m.get("depth") == 0):
+        if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
             yield from self.unassessed(m, "failed", error)
         elif kind == "catalog":
             name = m.get("name", "")

@@ -165,7 +165,7 @@ def read_column(col: dict, site: dict, today: date) -> dict:
     elif cms == "gkmlpt":
         pages, n = 1, 1
         while n <= pages:
-            st, h, body = fetch(re.sub(r"page=\d+", f"page={n}", url))
+            st, h, body = fetch(re.sub(r"page=\d+", f"page={n}", col["api_url"]))
             assert st == 200, (url, n, st)
             doc = json.loads(body)
             pages = doc["total_page"]

@@ -31,6 +31,10 @@ def place(u: Unit, port: int) -> None:
             col.colid = 1000 * x + 100 * (site.role == "portal") + k + 1
             paths.assign_list_path(col, _slug_path(site, col, k))
             col.url = f"{paths.base_url(site, port)}{col.list_path}"
+            if site.cms == "gkmlpt":
+                # The tree carries ids; the page links a column as index#{id} (cms.md §6), and
+                # its items come from the JSON API (`api_url` in the truth).
+                col.api_url, col.url = col.url, f"{site.url}#{col.colid}"
     _items(u, port)
     _catalog(u, port)
     _overrides(u)

@@ -46,6 +46,7 @@ class Column:
     layout: str = "ul"  # family-specific list markup
     per_page: int = 15
     list_path: str = ""  # path of the first list page
+    api_url: str | None = None  # JSON-API platforms: page 1 of the column's data
     url: str = ""  # absolute URL of the first list page, exactly as the catalog links it
     colid: int = 0  # numeric id (Hanweb columnid, gkmlpt classify id)
     column_type: str = ""  # <meta name="ColumnType">

@@ -61,12 +61,16 @@ def assign_item_path(item: Item, col: Column, site: Site, cross_dir: str | None 
     if site.cms == "trs" or col.section in ("mirror", "portal-extra"):
         ext = site.opts.get("detail_ext", "html")
         folder = cross_dir or column_dir(col)
-        if col.opts.get("undated_urls"):
+        # An item with no date anywhere must not gain one from its URL (Guangxi-style t{id}).
+        if col.opts.get("undated_urls") or not (item.url_date or item.date):
             item.path = f"{folder}t{item.uid}.{ext}"
         else:
             item.path = f"{folder}{d:%Y%m}/t{d:%Y%m%d}_{item.uid}.{ext}"
     elif site.cms == "hanweb":
-        item.path = f"/art/{d.year}/{d.month}/{d.day}/art_{col.colid}_{item.uid}.html"
+        if item.url_date or item.date:
+            item.path = f"/art/{d.year}/{d.month}/{d.day}/art_{col.colid}_{item.uid}.html"
+        else:  # the newer JCMS form carries only a year (cms.md §2.1)
+            item.path = f"/art/{d.year}/art_{hex32(site.ip, item.uid)}.html"
     elif site.cms == "gkmlpt":
         item.path = f"/gkmlpt/content/{item.uid // 1000000}/{item.uid // 1000}/post_{item.uid}.html"
     elif site.cms == "ucap":

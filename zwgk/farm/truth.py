@@ -14,6 +14,7 @@ def _column(c: Column, day: int) -> dict:
         "unit": site.unit.code,
         "site": site.url,
         "column_url": c.url,
+        "api_url": c.api_url,
         "column_name": c.name,
         "catalog_path": c.catalog_path,
         "category": category(c),

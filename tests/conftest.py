@@ -1,0 +1,114 @@
+"""Session fixtures: ONE demo farm per test session, and each crawl scenario run once.
+
+`crawled` runs the real CLI (`zwgk run`, which starts a real `scrapy crawl` subprocess) against
+the farm on loopback for day 1, keeps a copy of the day-1 store, then switches the farm to day 2
+and runs again. Spider, checks and report tests all read those stores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from zwgk import clock
+
+DAY1 = "2026-11-29T08:00:00+08:00"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_farm(tmp_path_factory: pytest.TempPathFactory):
+    from zwgk.farm.server import FarmProcess
+
+    with FarmProcess(tmp_path_factory.mktemp("farm"), seed=7, now=clock.parse(DAY1)) as farm:
+        yield farm
+
+
+@dataclass
+class Crawl:
+    db_day1: Path
+    db: Path  # after day 2
+    out: Path
+    units: Path
+    truth1: dict
+    truth2: dict
+    run1: subprocess.CompletedProcess
+    run2: subprocess.CompletedProcess
+    farm_log: Path
+
+
+def zwgk(*args: str, now: str | None = None, timeout: int = 240) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop(clock.ENV, None)
+    return subprocess.run(
+        [sys.executable, "-m", "zwgk.cli", *args, *(["--now", now] if now else [])],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+    )
+
+
+@pytest.fixture(scope="session")
+def crawled(demo_farm, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
+    work = tmp_path_factory.mktemp("crawl")
+    units = work / "units.yaml"
+    shutil.copy(demo_farm.units_path, units)
+    config = work / "config.yaml"
+    config.write_text(
+        "crawl: {delay_seconds: 0, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
+        " timeout_seconds: 10, retries: 2}\n",
+        encoding="utf-8",
+    )
+    db = work / "zwgk.db"
+    out = work / "out"
+    day2 = (clock.parse(DAY1) + timedelta(days=1)).isoformat()
+    common = [
+        "--units",
+        str(units),
+        "--db",
+        str(db),
+        "--config",
+        str(config),
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
+    demo_farm.set_day(1)
+    run1 = zwgk("run", *common, now=DAY1)
+    assert run1.returncode in (0, 1), run1.stderr
+    db_day1 = work / "day1.db"
+    src, dst = sqlite3.connect(db), sqlite3.connect(db_day1)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    demo_farm.set_day(2)
+    try:
+        run2 = zwgk("run", *common, now=day2)
+    finally:
+        demo_farm.set_day(1)
+    return Crawl(
+        db_day1,
+        db,
+        out,
+        units,
+        demo_farm.truth(1),
+        demo_farm.truth(2),
+        run1,
+        run2,
+        Path(demo_farm.dir) / "access.log" if hasattr(demo_farm, "dir") else Path(),
+    )
+
+
+def load_json(text: str):
+    return json.loads(text)
