@@ -76,10 +76,13 @@ class Model:
     def pages(self, site: int, col: int, day: int) -> int:
         return max(1, -(-self.total(site, col, day) // self.s.per_page))
 
-    def item_date(self, site: int, col: int, item_id: int, total: int, day: int) -> date:
-        """Item ids count from the oldest (1); the newest is published on the run's day."""
-        today = self.day1 + timedelta(days=day - 1)
-        return today - timedelta(days=(total - item_id) * (1 + h("g", site, col) % 5))
+    def item_date(self, site: int, col: int, item_id: int) -> date:
+        """Item ids count from the oldest (1); day-1 items keep their dates on day 2, whose new
+        items are dated day 2."""
+        n1 = self.total(site, col, 1)
+        if item_id > n1:
+            return self.day1 + timedelta(days=1)
+        return self.day1 - timedelta(days=(n1 - item_id) * (1 + h("g", site, col) % 5))
 
     def column_name(self, col: int) -> str:
         return f"{NAMES[col % len(NAMES)]}{col:02d}"
@@ -144,7 +147,7 @@ class Renderer:
         rows = []
         top = total - index * per
         for item_id in range(top, max(0, top - per), -1):
-            d = self.m.item_date(site, col, item_id, total, day)
+            d = self.m.item_date(site, col, item_id)
             title = f"关于站点{site}栏目{col}第{item_id}号事项的通知"
             rows.append(
                 f'<li><a href="./{d:%Y%m}/t{d:%Y%m%d}_{item_id}.html" target="_blank" '
