@@ -51,6 +51,14 @@ def directory(url: str) -> str:
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
 
 
+def under(url: str, root_url: str) -> bool:
+    """Is `url` on the host of `root_url` and inside its directory?"""
+    if urlsplit(url).netloc.lower() != urlsplit(root_url).netloc.lower():
+        return False
+    root_dir = directory(root_url)
+    return root_dir != "/" and urlsplit(url).path.startswith(root_dir)
+
+
 def is_chrome(name: str) -> bool:
     return not name or bool(CHROME_NAMES.search(name.strip()))
 

@@ -35,6 +35,7 @@ class ColumnRecord:
     category_source: str | None
     section: str | None
     is_home: bool = False
+    origin: str = "catalog"  # catalog | menu (portal menus only) | link (portal entry → platform)
 
 
 @dataclass(slots=True)

@@ -118,15 +118,16 @@ class StorePipeline:
         site_id = self.site_id(r.unit, r.role)
         self.conn.execute(
             "INSERT INTO columns (site_id, unit_id, url, name, catalog_path, category,"
-            " category_source, section, is_home, first_seen_at, last_seen_at, last_run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " category_source, section, is_home, first_seen_at, last_seen_at, last_run_id, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (site_id, url) DO UPDATE SET name = excluded.name,"
             " catalog_path = CASE WHEN excluded.catalog_path != '' THEN excluded.catalog_path"
             "   ELSE columns.catalog_path END,"
             " category = coalesce(excluded.category, columns.category),"
             " category_source = coalesce(excluded.category_source, columns.category_source),"
             " section = coalesce(excluded.section, columns.section),"
-            " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id",
+            " last_seen_at = excluded.last_seen_at, last_run_id = excluded.last_run_id,"
+            " origin = excluded.origin",
             [
                 site_id,
                 r.unit,
@@ -140,6 +141,7 @@ class StorePipeline:
                 now,
                 now,
                 self.run_id,
+                r.origin,
             ],
         )
 

@@ -20,7 +20,7 @@ JOIN sites s ON s.site_id = c.site_id
 LEFT JOIN stats st ON st.column_id = c.column_id
 LEFT JOIN column_runs cr ON cr.column_id = c.column_id
      AND cr.run_id = (SELECT run_id FROM last_run)
-WHERE c.is_home = 0
+WHERE c.is_home = 0 AND c.origin != 'link'
 ORDER BY s.unit_id, s.role, c.catalog_path, c.url
 """
 

@@ -150,6 +150,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX schedule_runs_job ON schedule_runs (job_id, status, started_at);
         """,
     ),
+    (
+        "m004_column_origin",
+        """
+        -- Where a column was found: in a site's 政府信息公开 catalog; only in the portal's own
+        -- menus (工作动态 behind a 更多 link); or as a portal catalog entry that links straight
+        -- into the platform (crawled as the platform's column, compared by catalog-mismatch).
+        ALTER TABLE columns ADD COLUMN origin TEXT NOT NULL DEFAULT 'catalog'
+            CHECK (origin IN ('catalog', 'menu', 'link'));
+        """,
+    ),
 ]
 
 

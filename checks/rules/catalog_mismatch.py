@@ -94,12 +94,12 @@ class CatalogMismatch(Rule):
         )
         db.execute(
             """CREATE TEMP TABLE zc_cm_cols AS
-               SELECT c.column_id, c.unit_id, c.site_id, c.url, c.name, c.catalog_path,
+               SELECT c.column_id, c.unit_id, c.site_id, c.url, c.name, c.catalog_path, c.origin,
                       CASE WHEN c.site_id = u.portal_id THEN 'portal' ELSE 'platform' END AS side,
                       c.column_id IN (SELECT column_id FROM zc_assessed_columns) AS assessed
                FROM columns c JOIN zc_cm_units u
                  ON c.site_id IN (u.portal_id, u.platform_id)
-               WHERE c.is_home = 0 AND (c.last_run_id = :run OR EXISTS (
+               WHERE c.is_home = 0 AND c.origin IN ('catalog', 'link') AND (c.last_run_id = :run OR EXISTS (
                  SELECT 1 FROM column_runs r WHERE r.column_id = c.column_id AND r.run_id = :run))""",
             {"run": ctx.run_id},
         )
@@ -161,6 +161,8 @@ class CatalogMismatch(Rule):
                         {},
                     )
                 )
+        # Linked entries show the platform's own page: nothing to compare item by item.
+        pairs = [(a, b) for a, b in pairs if a["origin"] != "link"]
         hits += self._item_diffs(ctx, pairs, portal_site)
         return hits
 
@@ -169,14 +171,15 @@ class CatalogMismatch(Rule):
     def _match(portal: list[dict], platform: list[dict]):
         matched = []
         left, right = list(portal), list(platform)
-        for key in ("path", "nn"):
+        # A portal entry that links straight to the platform's column is that column.
+        for key in ("url", "path", "nn"):
             by_key: dict[Any, list[dict]] = defaultdict(list)
             for b in right:
                 by_key[b[key]].append(b)
             rest = []
             for a in left:
                 cands = by_key.get(a[key], [])
-                if len(cands) == 1 or (cands and key == "path"):
+                if len(cands) == 1 or (cands and key != "nn"):
                     b = cands.pop(0)
                     matched.append((a, b))
                     right.remove(b)

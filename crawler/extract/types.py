@@ -43,7 +43,9 @@ class HanwebPaging:
 class ListPage:
     items: list[ListItem]
     pagination: Pagination
-    placeholder: bool = False  # the page says 暂无信息 / 本栏目暂无内容 (a blank column, not a failure)
+    placeholder: bool = (
+        False  # the page says 暂无信息 / 本栏目暂无内容 (a blank column, not a failure)
+    )
 
 
 @dataclass(slots=True)

@@ -95,7 +95,7 @@ class DisclosureSpider(scrapy.Spider):
         return self.ro.execute(
             "SELECT c.url, c.name, c.catalog_path, c.etag, c.last_modified FROM columns c"
             " JOIN sites s USING (site_id) WHERE s.unit_id = ? AND s.role = ? AND c.is_home = 0"
-            " AND c.last_run_id = s.catalog_run_id ORDER BY c.column_id",
+            " AND c.origin = 'catalog' AND c.last_run_id = s.catalog_run_id ORDER BY c.column_id",
             [unit, role],
         ).fetchall()
 
@@ -228,7 +228,11 @@ class DisclosureSpider(scrapy.Spider):
                     },
                 }
                 yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
-            elif classify.classify_category(name) and netloc(link.url) == netloc(response.url):
+            elif (
+                classify.classify_category(name)
+                and netloc(link.url) == netloc(response.url)
+                and not discovery.under(link.url, unit.disclosure)
+            ):
                 # The portal's own dated columns (工作动态, 通知公告 behind 更多 links).
                 yield self.req(
                     {**m, "site": site},
@@ -240,6 +244,7 @@ class DisclosureSpider(scrapy.Spider):
                     name=name,
                     link=link.url,
                     parent_links=[],
+                    origin="menu",
                 )
 
     # -- catalog discovery -----------------------------------------------------------------
@@ -266,9 +271,10 @@ class DisclosureSpider(scrapy.Spider):
                 )
             return
         html = self.decode(response)
-        links = self.catalog_links(m, html, response.url)
+        links, mirrored = self.catalog_links(m, html, response.url)
         if depth == 0:
-            site = dict(m["site"], top=sorted({link.path[0] for link in links if link.path}))
+            top = {link.path[0] for link in links + mirrored if link.path}
+            site = dict(m["site"], top=sorted(top))
             m = {**m, "site": site}
             sig = discovery.nav_signature([(link.name, link.url) for link in links])
             info = SiteInfo(
@@ -285,6 +291,11 @@ class DisclosureSpider(scrapy.Spider):
                 yield from self.crawl_known(m, known, html, response.url)
                 return
             yield info
+        for link in mirrored:
+            # The portal's catalog lists a platform column by linking to it: an entry of the
+            # portal's catalog (for catalog-mismatch), crawled once, as the platform's column.
+            path = discovery.compose_path(tuple(m["path"]), link.path, set(m["site"]["top"]))
+            yield self.column_record(m, new_col(link.url, link.name, path), None, origin="link")
         if section:
             yield SectionRecord(
                 m["unit"], m["role"], section, name, link_url, response.status, True
@@ -332,25 +343,38 @@ class DisclosureSpider(scrapy.Spider):
         if depth == 0:
             yield from self.json_columns(m, html, response.url, only=None)
 
-    def catalog_links(self, m: dict, html: str, url: str) -> list[NavLink]:
+    def catalog_links(self, m: dict, html: str, url: str) -> tuple[list[NavLink], list[NavLink]]:
+        """(links to follow in this catalog, portal entries that link into the platform)."""
         unit = self.units[m["unit"]]
         root = m["site"]["root"]
-        out = []
+        out, mirrored = [], []
         for link in catalog.extract_nav(html, url):
             if discovery.is_chrome(link.name) or classify.is_detail_url(link.url):
                 continue
             if not self.allowed(m, link.url):
                 continue
-            if (
-                netloc(link.url) == netloc(root)
-                and not discovery.in_scope(link.url, root, m["site"]["shared"])
-                and not classify.classify_section(link.name, link.url)
+            if "#" not in link.url and discovery.normalise_url(link.url) in self.unit_roots(
+                unit, m["role"]
             ):
-                continue
-            if discovery.normalise_url(link.url) in self.unit_roots(unit, m["role"]):
                 continue  # the unit's other site is crawled as a site of its own
+            if m["role"] == "portal" and (
+                netloc(link.url) == netloc(unit.disclosure) != netloc(root)
+                or discovery.under(link.url, unit.disclosure)
+            ):
+                section = classify.classify_section(link.name, link.url)
+                if not discovery.is_chrome(link.name) and section != "request":
+                    mirrored.append(link)
+                continue
+            host = netloc(link.url)
+            if host == netloc(root):
+                if not discovery.in_scope(
+                    link.url, root, m["site"]["shared"]
+                ) and not classify.classify_section(link.name, link.url):
+                    continue
+            elif host not in unit.hosts:
+                continue  # another site of the unit, or a shared service: not this catalog
             out.append(link)
-        return out
+        return out, mirrored
 
     @staticmethod
     def unit_roots(unit: Unit, role: str) -> set[str]:
@@ -380,7 +404,9 @@ class DisclosureSpider(scrapy.Spider):
             yield ColumnDone(m["unit"], m["role"], col_url, status, 0, 0, error=why)
 
     # -- columns ---------------------------------------------------------------------------
-    def column_record(self, m: dict, col: dict, html: str | None) -> ColumnRecord:
+    def column_record(
+        self, m: dict, col: dict, html: str | None, origin: str | None = None
+    ) -> ColumnRecord:
         unit = self.units[m["unit"]]
         column_type = column_name = None
         if html:
@@ -396,7 +422,15 @@ class DisclosureSpider(scrapy.Spider):
         section = next(filter(None, (classify.classify_section(p, "") for p in col["path"])), None)
         name = override.name if override and override.name else col["name"]
         return ColumnRecord(
-            m["unit"], m["role"], col["url"], name, "/".join(col["path"]), category, source, section
+            m["unit"],
+            m["role"],
+            col["url"],
+            name,
+            "/".join(col["path"]),
+            category,
+            source,
+            section,
+            origin=origin or m.get("origin", "catalog"),
         )
 
     def parse_list(self, response: Response) -> Iterator[Any]:

@@ -105,6 +105,7 @@ class Builder:
         section: str | None = None,
         is_home: int = 0,
         catalog_path: str | None = None,
+        origin: str = "catalog",
     ) -> int:
         unit = self.db.execute(
             "SELECT unit_id, url FROM sites WHERE site_id = ?", [site_id]
@@ -112,7 +113,8 @@ class Builder:
         url = url or f"{unit[1]}c{next(self._n)}/"
         cur = self.db.execute(
             "INSERT INTO columns (site_id, unit_id, url, name, catalog_path, category, section,"
-            " is_home, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " is_home, first_seen_at, last_seen_at, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 site_id,
                 unit[0],
@@ -124,6 +126,7 @@ class Builder:
                 is_home,
                 clock.iso(),
                 clock.iso(),
+                origin,
             ],
         )
         return int(cur.lastrowid)

@@ -2,8 +2,8 @@
 
 Plants (zwgk.farm.plants) name a rule, unit, site and column with `fire` or `quiet`. A finding
 matches a plant on (rule, unit, site, column_url). `show` prints per-rule recall and precision (a
-finding with no fire plant counts against precision). Plants on columns the spiders never stored
-are crawl gaps (listed as "not crawled"), not misses of the checks.
+finding with no fire plant counts against precision). A plant on a column the spiders never
+stored counts as a miss: the inventory is part of what is judged.
 """
 
 from __future__ import annotations
@@ -27,14 +27,6 @@ def open_findings(db) -> list[dict]:
     return rows
 
 
-def crawled_columns(db) -> set[str]:
-    """Column URLs the spiders stored: a plant on any other column is a crawl gap, not a miss."""
-    conn = sqlite3.connect(db)
-    urls = {r[0].rstrip("/") for r in conn.execute("SELECT url FROM columns")}
-    conn.close()
-    return urls
-
-
 def key(rule, unit, site, column):
     return (rule, unit, (site or "").rstrip("/"), (column or "").rstrip("/") or None)
 
@@ -54,17 +46,10 @@ def compare(truth: dict, db) -> dict[str, dict]:
         for p in plants
         if p["expect"] == "quiet"
     }
-    stored = crawled_columns(db)
-    gaps = {k for k in fire if k[3] is not None and k[3] not in stored}
-    gap_sites = {(k[0], k[2]) for k in gaps}
-    report: dict[str, dict] = defaultdict(
-        lambda: {"tp": 0, "fn": [], "fp": [], "quiet_hit": [], "gap": []}
-    )
+    report: dict[str, dict] = defaultdict(lambda: {"tp": 0, "fn": [], "fp": [], "quiet_hit": []})
     for k in fire:
         if k in found:
             report[k[0]]["tp"] += 1
-        elif k in gaps or (k[3] is None and (k[0], k[2]) in gap_sites):
-            report[k[0]]["gap"].append(fire[k])  # the spiders never stored this subject
         else:
             report[k[0]]["fn"].append(fire[k])
     for k, f in found.items():
@@ -105,16 +90,17 @@ def test_planted_defects_found_and_controls_quiet(crawled, day):
     print(f"\nday {day}\n{text}")
     missed = {r: v["fn"] for r, v in report.items() if v["fn"]}
     flagged = {r: v["quiet_hit"] for r, v in report.items() if v["quiet_hit"]}
+    unplanted = {r: v["fp"] for r, v in report.items() if v["fp"]}
     assert not missed, text
     assert not flagged, text
+    assert not unplanted, text  # the farm plants every stale/blank verdict: any other is false
 
 
 def test_day2_fix_resolves_finding(crawled):
     fixed = [
         p for p in crawled.truth2["plants"] if p["expect"] == "quiet" and "resolves" in p["why"]
     ]
-    if not fixed:
-        pytest.skip("the farm plants no fixed column")
+    assert fixed, "the farm plants columns fixed on day 2"
     conn = sqlite3.connect(crawled.db)
     for p in fixed:
         rows = conn.execute(

@@ -152,3 +152,29 @@ def test_no_portal_catalog_no_comparison(b):
     b.crawl(run, b.column(portal, "首页", is_home=1, catalog_path=""), D)
     b.check(run)
     assert b.findings("catalog-mismatch") == []
+
+
+def test_portal_menu_columns_are_not_catalog_columns(b):
+    """工作动态 linked from the portal's home page menus is not part of its 政府信息公开 catalog."""
+    b.unit(portal=True)
+    portal, platform = b.site(role="portal"), b.site()
+    run = b.run(sites={portal: "ok", platform: "ok"})
+    for site in (portal, platform):
+        col = b.column(site, "通知公告", "notice", catalog_path="法定主动公开内容/通知公告")
+        b.crawl(run, col, list(D), titles=list(T))
+    menu = b.column(portal, "工作动态", "news", catalog_path="工作动态", origin="menu")
+    b.crawl(run, menu, ["2026-11-25"], titles=["门户要闻"])
+    b.check(run)
+    assert b.findings("catalog-mismatch") == []
+
+
+def test_a_portal_with_only_menu_columns_is_not_compared(b):
+    b.unit(portal=True)
+    portal, platform = b.site(role="portal"), b.site()
+    run = b.run(sites={portal: "ok", platform: "ok"})
+    col = b.column(platform, "通知公告", "notice", catalog_path="法定主动公开内容/通知公告")
+    b.crawl(run, col, list(D), titles=list(T))
+    menu = b.column(portal, "工作动态", "news", catalog_path="工作动态", origin="menu")
+    b.crawl(run, menu, ["2026-11-25"], titles=["门户要闻"])
+    b.check(run)
+    assert b.findings("catalog-mismatch") == []
