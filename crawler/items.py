@@ -56,13 +56,14 @@ class DetailRecord:
     unit: str
     role: str
     item_url: str
-    pub_date: str | None
-    meta_pub_date: str | None
-    index_no: str | None
-    doc_no: str | None
-    publisher: str | None
-    written_date: str | None
+    pub_date: str | None = None
+    meta_pub_date: str | None = None
+    index_no: str | None = None
+    doc_no: str | None = None
+    publisher: str | None = None
+    written_date: str | None = None
     title: str | None = None
+    failed: bool = False  # 4xx/5xx or a WAF page: not retried every run
 
 
 @dataclass(slots=True)

@@ -182,6 +182,13 @@ class StorePipeline:
         )
 
     def detail(self, r: DetailRecord) -> None:
+        if r.failed:
+            self.conn.execute(
+                "UPDATE items SET detail_fetched = 2 WHERE url = ? AND detail_fetched = 0"
+                " AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)",
+                [r.item_url, self.site_id(r.unit, r.role)],
+            )
+            return
         self.conn.execute(
             "UPDATE items SET detail_fetched = 1,"
             " date_source = CASE WHEN pub_date IS NULL AND ? IS NOT NULL THEN 'detail'"

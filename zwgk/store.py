@@ -84,7 +84,15 @@ def sync_units(db: sqlite_utils.Database, units: Iterable[Unit]) -> dict[tuple[s
 
 
 def start_run(db: sqlite_utils.Database, kind: str = "run", units_total: int = 0) -> int:
+    """Open a run. A run of the same kind still marked running was killed (power loss, SIGKILL):
+    it is closed as such, and what it stored stays, since every write is an idempotent upsert."""
     now = clock.iso()
+    db.execute(
+        "UPDATE runs SET status = 'killed', finished_at = ?,"
+        " error = coalesce(error, 'found unfinished when the next run started')"
+        " WHERE kind = ? AND status = 'running'",
+        [now, kind],
+    )
     cur = db.execute(
         "INSERT INTO runs (kind, started_at, clock_at, units_total) VALUES (?, ?, ?, ?)",
         [kind, now, now, units_total],

@@ -43,9 +43,8 @@ class HanwebPaging:
 class ListPage:
     items: list[ListItem]
     pagination: Pagination
-    placeholder: bool = (
-        False  # the page says 暂无信息 / 本栏目暂无内容 (a blank column, not a failure)
-    )
+    # True when the page says 暂无信息 / 本栏目暂无内容: a blank column, not a failure.
+    placeholder: bool = False
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ def header(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
-def new_col(url: str, name: str, path: Iterable[str], known: bool = False) -> dict[str, Any]:
+def new_col(url: str, name: str, path: Iterable[str]) -> dict[str, Any]:
     """A column's crawl state; it travels from page to page in request meta."""
     path = [p for p in path if p]
     return {
@@ -54,7 +54,6 @@ def new_col(url: str, name: str, path: Iterable[str], known: bool = False) -> di
         "items": 0,
         "queue": [],
         "seen": [],
-        "known": known,
         "etag": None,
         "lm": None,
     }
@@ -99,22 +98,40 @@ class DisclosureSpider(scrapy.Spider):
             [unit, role],
         ).fetchall()
 
-    def known_items(self, m: dict, column_url: str, urls: Iterable[str]) -> set[str]:
+    def known_items(self, m: dict, column_url: str, urls: Iterable[str]) -> dict[str, int]:
+        """Item URL -> detail_fetched (0 pending, 1 read, 2 failed) for items already stored."""
         urls = list(urls)
         if not urls:
-            return set()
+            return {}
         marks = ",".join("?" * len(urls))
         rows = self.ro.execute(
-            f"SELECT i.url FROM items i JOIN columns c USING (column_id) JOIN sites s"
-            f" ON s.site_id = c.site_id WHERE s.unit_id = ? AND s.role = ? AND c.url = ?"
-            f" AND i.url IN ({marks})",
+            f"SELECT i.url, i.detail_fetched FROM items i JOIN columns c USING (column_id)"
+            f" JOIN sites s ON s.site_id = c.site_id WHERE s.unit_id = ? AND s.role = ?"
+            f" AND c.url = ? AND i.url IN ({marks})",
             [m["unit"], m["role"], column_url, *urls],
         ).fetchall()
-        return {r[0] for r in rows}
+        return dict(rows)
+
+    def completed_before(self, m: dict, column_url: str) -> bool:
+        """Did an earlier crawl read this column to its end? Only then may known items stop
+        paging: a crawl killed halfway through a column leaves its later pages unread."""
+        return (
+            self.ro.execute(
+                "SELECT 1 FROM column_runs cr JOIN columns c USING (column_id) JOIN sites s"
+                " ON s.site_id = c.site_id WHERE s.unit_id = ? AND s.role = ? AND c.url = ?"
+                " AND cr.status IN ('ok', 'placeholder') LIMIT 1",
+                [m["unit"], m["role"], column_url],
+            ).fetchone()
+            is not None
+        )
 
     def can_reuse(self, unit: str, role: str, sig: str) -> bool:
+        """Reuse the known catalog when the root navigation is unchanged, the walk that found
+        it belongs to a run that completed, and it is younger than the refresh interval."""
         row = self.ro.execute(
-            "SELECT catalog_sig, catalog_at FROM sites WHERE unit_id = ? AND role = ?",
+            "SELECT s.catalog_sig, s.catalog_at FROM sites s JOIN runs r"
+            " ON r.run_id = s.catalog_run_id AND r.status = 'completed'"
+            " WHERE s.unit_id = ? AND s.role = ?",
             [unit, role],
         ).fetchone()
         if not row or not row[0] or not row[1]:
@@ -291,9 +308,10 @@ class DisclosureSpider(scrapy.Spider):
                 yield from self.crawl_known(m, known, html, response.url)
                 return
             yield info
-        for link in mirrored:
+        for link in mirrored if depth == 0 else ():
             # The portal's catalog lists a platform column by linking to it: an entry of the
             # portal's catalog (for catalog-mismatch), crawled once, as the platform's column.
+            # Read off the catalog root only, so its path never depends on crawl order.
             path = discovery.compose_path(tuple(m["path"]), link.path, set(m["site"]["top"]))
             yield self.column_record(m, new_col(link.url, link.name, path), None, origin="link")
         if section:
@@ -388,7 +406,7 @@ class DisclosureSpider(scrapy.Spider):
             if "#" in col_url:  # a JSON-API column: the fragment names the column id
                 json_cols.add(col_url)
                 continue
-            col = new_col(col_url, name, cpath.split("/"), known=True)
+            col = new_col(col_url, name, cpath.split("/"))
             request = self.req(m, col_url, self.parse_list, "list", col=col, first=True)
             if etag:
                 request.headers["If-None-Match"] = etag
@@ -480,7 +498,7 @@ class DisclosureSpider(scrapy.Spider):
             col.update(
                 queue=[], etag=header(response, "ETag"), lm=header(response, "Last-Modified")
             )
-        yield from self.emit_items(m, col, page.items, first)
+        stop = yield from self.emit_items(m, col, page.items, first)
         col["items"] += len(page.items)
         if first and page.placeholder and not page.items:
             yield ColumnDone(m["unit"], m["role"], col["url"], "placeholder", col["pages"], 0)
@@ -493,9 +511,7 @@ class DisclosureSpider(scrapy.Spider):
             if discovery.normalise_url(nxt) not in col["seen"] and nxt not in queue:
                 queue.append(nxt)
         col["queue"] = queue
-        # Incremental: new items appear at the top, so a page of only known items ends the
-        # column; pinned items cannot stop it early because the whole page must be known.
-        if self.all_known(m, col, page.items):
+        if stop:
             yield self.column_done(m, col)
         else:
             yield from self.next_page(m, col)
@@ -527,24 +543,45 @@ class DisclosureSpider(scrapy.Spider):
             yield self.column_record(m, col, None)
         yield self.column_done(m, col, status, error)
 
-    def all_known(self, m: dict, col: dict, items: list[ListItem]) -> bool:
-        if not items:
-            return True
-        urls = {i.url for i in items}
-        return len(self.known_items(m, col["url"], urls)) == len(urls)
+    def emit_items(
+        self, m: dict, col: dict, items: list[ListItem], first: bool
+    ) -> Generator[Any, None, bool]:
+        """Hand a page's items to the store and ask for the detail pages still unread.
 
-    def emit_items(self, m: dict, col: dict, items: list[ListItem], first: bool) -> Iterator[Any]:
-        yield ListRecord(m["unit"], m["role"], col["url"], items, first_page=first)
-        if self.detail_mode == "none" or not items:
-            return
+        Returns True when paging can stop: an empty page, or (incremental runs) a page holding
+        only items that an earlier complete crawl of the column saw. New items appear at the
+        top, and pinned items cannot stop a column early because the whole page must be known.
+        """
+        # Read the store before the pipeline sees this page, so this page never counts as known.
         known = self.known_items(m, col["url"], (i.url for i in items))
-        for item in items:
-            if item.url in known or item.url.lower().endswith(ATTACHMENTS):
-                continue
-            if self.detail_mode == "dateless" and item.date is not None:
-                continue
-            if self.allowed(m, item.url):
-                yield self.req(m, item.url, self.parse_detail, "detail")
+        if "complete" not in col:
+            col["complete"] = self.completed_before(m, col["url"])
+        yield ListRecord(m["unit"], m["role"], col["url"], items, first_page=first)
+        wanted = [
+            item.url
+            for item in items
+            if not known.get(item.url)  # unread (a pending detail is retried)
+            and (self.detail_mode == "new" or item.date is None)
+        ]
+        if first:
+            # Details left unread by an interrupted run sit on pages an incremental crawl skips.
+            wanted += self.pending_details(m, col["url"])
+        for url in wanted if self.detail_mode != "none" else ():
+            if self.allowed(m, url) and not url.lower().endswith(ATTACHMENTS):
+                yield self.req(m, url, self.parse_detail, "detail")
+        return not items or (col["complete"] and all(i.url in known for i in items))
+
+    def pending_details(self, m: dict, column_url: str) -> list[str]:
+        dateless = " AND i.pub_date IS NULL" if self.detail_mode == "dateless" else ""
+        return [
+            r[0]
+            for r in self.ro.execute(
+                "SELECT i.url FROM items i JOIN columns c USING (column_id) JOIN sites s"
+                " ON s.site_id = c.site_id WHERE s.unit_id = ? AND s.role = ? AND c.url = ?"
+                f" AND i.detail_fetched = 0{dateless} LIMIT 500",
+                [m["unit"], m["role"], column_url],
+            )
+        ]
 
     # -- Hanweb dataproxy ------------------------------------------------------------------
     def hanweb_next(
@@ -591,9 +628,9 @@ class DisclosureSpider(scrapy.Spider):
             self.decode(response), response.url, self.today
         )
         col = dict(col, pages=col["pages"] + 1)
-        yield from self.emit_items(m, col, items, False)
+        stop = yield from self.emit_items(m, col, items, False)
         col["items"] += len(items)
-        if not items or self.all_known(m, col, items):
+        if stop:
             yield self.column_done(m, col)
             return
         yield from self.hanweb_next(m, col, m["paging"], m["group"] + 1, m["candidates"][:1])
@@ -624,7 +661,7 @@ class DisclosureSpider(scrapy.Spider):
                 continue
             if only is not None and link.url not in only:
                 continue
-            col = new_col(link.url, link.name, link.path, known=only is not None)
+            col = new_col(link.url, link.name, link.path)
             col_id = link.url.rsplit("#", 1)[-1]
             yield self.column_record(m, col, None)
             yield self.req(
@@ -659,12 +696,12 @@ class DisclosureSpider(scrapy.Spider):
             return
         items, info = jsonapi.parse_api(self.decode(response), m["base"])
         col = dict(col, pages=col["pages"] + 1)
-        yield from self.emit_items(m, col, items, page_no == 1)
+        stop = yield from self.emit_items(m, col, items, page_no == 1)
         col["items"] += len(items)
         more = bool(items) and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50)
         if info.get("post_count") is not None:
             more = more and col["items"] < int(info["post_count"])
-        if more and not (col["known"] and self.all_known(m, col, items)):
+        if more and not stop:
             yield self.req(
                 m,
                 jsonapi.api_url(m["base"], m["col_id"], page_no + 1, m["sid"]),
@@ -684,9 +721,10 @@ class DisclosureSpider(scrapy.Spider):
     def parse_detail(self, response: Response) -> Iterator[Any]:
         block = self.blocked(response)
         yield self.record(response, block)
-        if block or response.status >= 400:
-            return
         m = response.meta
+        if block or response.status >= 400:
+            yield DetailRecord(m["unit"], m["role"], response.request.url, failed=True)
+            return
         d = meta.extract_detail(self.decode(response), response.url, self.today)
 
         def iso(value: date | None) -> str | None:
