@@ -59,7 +59,8 @@ return {redis.call('ZCARD', KEYS[1]), redis.call('SCARD', KEYS[2])}
 def run_keys(prefix: str) -> dict[str, str]:
     """Every Redis key a run uses (the orchestrator deletes them all when the run ends)."""
     return {
-        name: f"{prefix}:{name}" for name in ("requests", "dupefilter", "items", "active", "owner")
+        name: f"{prefix}:{name}"
+        for name in ("requests", "dupefilter", "items", "active", "owner", "config")
     }
 
 

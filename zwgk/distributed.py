@@ -8,15 +8,17 @@
    same StorePipeline a single-process crawl uses, so the store is written by one process;
 5. delete the run's keys. The caller then goes on exactly as after a single-process crawl.
 
-Workers on other machines run the same command line against the same Redis (see README:
-Distributed runs); they need the units file and a read-only copy of the store as it was at the
-start of the run (the spider reads previous runs' columns and items from it).
+Workers on other machines join with `python -m zwgk.distributed worker --redis URL --run ID
+--units FILE --db COPY` (see bench/RESULTS.md: Distributed runs); they need the units file and a
+read-only copy of the store as it was at the start of the run (the spider reads previous runs'
+columns and items from it), and they write nothing but Redis.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import pickle
 import signal
@@ -165,6 +167,8 @@ def run_distributed_crawl(
     note = ""
     try:
         seeded = seed(server, keys, units_path, db_path, run_id)
+        # what a worker on another machine needs to join (`python -m zwgk.distributed worker`)
+        server.set(keys["config"], json.dumps({"crawl": crawl, "items_to_redis": to_redis}))
         note = f"{seeded} start requests; "
         drain = Drain(server, keys["items"], db_path, run_id) if to_redis else None
         args, env = crawl_command(
@@ -234,3 +238,66 @@ def combine_logs(log_path: Path, logs: list[Path], note: str) -> None:
             out.write(f"==== worker {i}: {path.name}\n")
             with contextlib.suppress(OSError):
                 out.write(path.read_text(encoding="utf-8", errors="replace"))
+
+
+def join(redis_url: str, run_id: int, units_path: Path, db_path: Path, log_path: Path) -> int:
+    """A worker on another machine: the run's settings come from Redis; returns its exit code."""
+    server = connect(redis_url)
+    prefix = prefix_for(run_id)
+    from crawler.distributed import run_keys
+
+    raw = server.get(run_keys(prefix)["config"])
+    if raw is None:
+        raise ZwgkError(f"run {run_id} is not running on {redis_url} (no {prefix}:config)")
+    cfg = json.loads(raw)
+    check_copy(db_path)
+    extra = worker_extra(cfg["crawl"], prefix, redis_url, cfg["items_to_redis"])
+    args, env = crawl_command(units_path, db_path, run_id, cfg["crawl"], extra)
+    with open(log_path, "wb") as fh:
+        return subprocess.call(args, stdout=fh, stderr=subprocess.STDOUT, env=env)
+
+
+def check_copy(db_path: Path) -> None:
+    """The spider reads the store: a copy taken mid-write (cp of a WAL database) has no tables."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        conn.close()
+    except sqlite3.Error as exc:
+        tables = set()
+        why = str(exc)
+    else:
+        why = "no items/columns tables"
+    if not {"items", "columns", "sites"} <= tables:
+        raise ZwgkError(
+            f"--db {db_path}: not a copy of a zwgk store ({why}); copy the store with "
+            f"`sqlite3 zwgk.db '.backup {db_path}'` (a plain cp can miss the WAL)"
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(
+        prog="python -m zwgk.distributed", description="Join a running distributed crawl."
+    )
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    w = sub.add_parser("worker", help="crawl from the run's shared queue until it drains")
+    w.add_argument("--redis", required=True, metavar="URL")
+    w.add_argument("--run", required=True, type=int, metavar="RUN_ID")
+    w.add_argument("--units", required=True, type=Path)
+    w.add_argument("--db", required=True, type=Path, help="read-only copy of the store")
+    w.add_argument("--log", type=Path, default=Path("zwgk-worker.log"))
+    a = ap.parse_args(argv)
+    try:
+        sys.exit(join(a.redis, a.run, a.units, a.db, a.log))
+    except ZwgkError as exc:
+        print(f"zwgk: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ import redis
 from bench.bigfarm import BigFarm
 from tests.conftest import zwgk
 from tests.distributed.compare import content, differences
-from tests.distributed.conftest import DAY1, Runs
+from tests.distributed.conftest import DAY1, Runs, snapshot
 
 pytestmark = pytest.mark.redis
 
@@ -172,3 +172,52 @@ def test_unreachable_redis_is_one_line_and_exit_2(big_farm: BigFarm, tmp_path) -
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--redis redis://127.0.0.1:1/0" in lines[0], result.stderr
+
+
+def test_a_worker_on_another_machine_joins_the_run(
+    big_farm: BigFarm, redis_url: str, tmp_path
+) -> None:
+    """`python -m zwgk.distributed worker` joins a running crawl from Redis alone (settings,
+    queue) with a read-only copy of the store, and writes nothing but Redis."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    hosts = big_farm.units_path.read_text(encoding="utf-8").split("  - code: ")[1:4]
+    units = tmp_path / "three.yaml"
+    units.write_text("units:\n" + "".join("  - code: " + h for h in hosts), encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "crawl: {delay_seconds: 0.05, concurrency_per_host: 1, concurrency: 2,"
+        " autothrottle: false, detail_pages: none}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "z.db"
+    env = {k: v for k, v in os.environ.items() if k != "ZWGK_NOW"}
+    orchestrator = subprocess.Popen(
+        [sys.executable, "-m", "zwgk.cli", "run", "--units", str(units), "--db", str(db),
+         "--config", str(config), "--no-progress", "--workers", "1", "--redis", redis_url,
+         "--now", DAY1],
+        cwd=REPO, env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 20
+    while not client.exists("zwgk:1:config"):
+        assert time.monotonic() < deadline and orchestrator.poll() is None
+        time.sleep(0.02)
+    copy = snapshot(db, tmp_path / "copy.db")  # a plain copy of a WAL database can miss tables
+    log = tmp_path / "joined.log"
+    joined = subprocess.run(
+        [sys.executable, "-m", "zwgk.distributed", "worker", "--redis", redis_url, "--run", "1",
+         "--units", str(units), "--db", str(copy), "--log", str(log)],
+        cwd=REPO, env={**env, "ZWGK_NOW": DAY1}, timeout=60,
+    )  # fmt: skip
+    _, err = orchestrator.communicate(timeout=60)
+    assert orchestrator.returncode == 0, err[-2000:]
+    assert joined.returncode == 0
+    text = log.read_text(encoding="utf-8")
+    assert "'finish_reason': 'finished'" in text
+    assert int(re.search(r"'downloader/request_count': (\d+)", text).group(1)) > 0
+    assert "columns crawled 24," in err  # 3 sites x 8 columns, whoever fetched them
