@@ -20,3 +20,11 @@ demo:
 	$(VENV)/bin/zwgk demo
 
 ci: install test
+
+# Benchmarks (not part of CI; they print tables, see bench/README.md). Needs redis-server.
+bench:
+	$(PY) -m bench.crawl_throughput
+	$(PY) -m bench.incremental
+	$(PY) -m bench.scale checks
+	$(PY) -m bench.scale reports
+	$(PY) -m bench.distributed
