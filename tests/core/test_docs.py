@@ -1,0 +1,51 @@
+"""Docs that tests check (the Datasette habit): an undocumented command or option fails here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from zwgk.cli import main
+from zwgk.docs import RULES_MD, rules_markdown
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def commands() -> list[tuple[str, click.Command]]:
+    return sorted(main.commands.items())
+
+
+def test_every_command_is_registered() -> None:
+    assert {name for name, _ in commands()} == {
+        "run",
+        "findings",
+        "columns",
+        "probe",
+        "waive",
+        "unwaive",
+        "report",
+        "schedule",
+        "status",
+        "demo",
+    }
+
+
+@pytest.mark.parametrize(("name", "command"), commands(), ids=[n for n, _ in commands()])
+def test_every_command_and_option_is_in_the_readme(name: str, command: click.Command) -> None:
+    assert f"zwgk {name}" in README
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert any(opt in README for opt in param.opts), f"zwgk {name} {param.opts[0]}"
+
+
+def test_rules_doc_is_current() -> None:
+    assert RULES_MD.read_text(encoding="utf-8") == rules_markdown(), "run: python -m zwgk.docs"
+
+
+def test_every_crawl_option_is_documented() -> None:
+    from zwgk.config import CRAWL_DEFAULTS
+
+    for key in CRAWL_DEFAULTS:
+        assert f"{key}:" in README, key
