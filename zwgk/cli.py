@@ -195,29 +195,19 @@ def existing(db_path: Path) -> Path:
     return db_path
 
 
-def register_optional_commands() -> None:
-    """Commands that live with their subsystem (checks, reports, scheduler)."""
-    import importlib
+def register_commands() -> None:
+    """Commands that live with their subsystem; imported last because they reuse the options
+    defined above."""
+    from checks.cli import unwaive, waive
+    from reports.cli import report
+    from zwgk.demo import demo
+    from zwgk.ops import probe, schedule, status
 
-    for module, names in (
-        ("checks.cli", ("waive", "unwaive")),
-        ("reports.cli", ("report",)),
-        ("zwgk.ops", ("probe", "schedule", "status")),
-        ("zwgk.demo", ("demo",)),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        for name in names:
-            cmd = getattr(mod, name, None)
-            if isinstance(cmd, click.Command):
-                main.add_command(cmd, name)
+    for cmd in (waive, unwaive, report, probe, schedule, status, demo):
+        main.add_command(cmd)
 
 
-register_optional_commands()
+register_commands()
 
 
 if __name__ == "__main__":
