@@ -22,9 +22,15 @@ def test_migrations_apply_once_and_record(tmp_path: Path) -> None:
 
 def test_item_natural_key_prevents_duplicates(tmp_path: Path) -> None:
     db = store.open_db(tmp_path / "s.db")
-    db.execute("INSERT INTO units VALUES ('u', 'U', 'county', NULL, NULL, NULL, 'http://127.0.0.1/', '[]', 'x')")
-    db.execute("INSERT INTO sites (unit_id, role, url, host, first_seen_at, last_seen_at) VALUES ('u', 'disclosure', 'http://127.0.0.1/', '127.0.0.1', 'x', 'x')")
-    db.execute("INSERT INTO columns (site_id, unit_id, url, name, first_seen_at, last_seen_at) VALUES (1, 'u', 'http://127.0.0.1/a/', 'A', 'x', 'x')")
+    db.execute(
+        "INSERT INTO units VALUES ('u', 'U', 'county', NULL, NULL, NULL, 'http://127.0.0.1/', '[]', 'x')"
+    )
+    db.execute(
+        "INSERT INTO sites (unit_id, role, url, host, first_seen_at, last_seen_at) VALUES ('u', 'disclosure', 'http://127.0.0.1/', '127.0.0.1', 'x', 'x')"
+    )
+    db.execute(
+        "INSERT INTO columns (site_id, unit_id, url, name, first_seen_at, last_seen_at) VALUES (1, 'u', 'http://127.0.0.1/a/', 'A', 'x', 'x')"
+    )
     row = (1, "http://127.0.0.1/a/1.html", "t", "x", "x", 1, 1)
     sql = "INSERT INTO items (column_id, url, title, first_seen_at, last_seen_at, first_run_id, last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
     db.execute(sql, row)

@@ -45,22 +45,39 @@ def test_contract_example_loads(tmp_path: Path) -> None:
 
 
 MISTAKES = [
-    ("unknown key", GOOD.replace("    hosts:", "    host_list: [a]\n    hosts:"),
-     ["unit 'yingjiang'", "unknown field 'host_list'"]),
-    ("unknown kind", GOOD.replace("kind: county", "kind: province"),
-     ["unit 'yingjiang'", "'kind'", "province", "township"]),
-    ("duplicate code", GOOD + GOOD.split("units:\n", 1)[1],
-     ["unit 'yingjiang'", "duplicate code"]),
-    ("malformed url", GOOD.replace("disclosure: http://127.0.1.1:8080/xxgk/", "disclosure: 127.0.1.1/xxgk"),
-     ["unit 'yingjiang'", "'disclosure'", "not an http(s) URL"]),
-    ("bad portal port", GOOD.replace("portal: http://127.0.1.1:8080/", "portal: http://127.0.1.1:99999/"),
-     ["'portal'", "bad port"]),
-    ("missing disclosure", GOOD.replace("    disclosure: http://127.0.1.1:8080/xxgk/\n", ""),
-     ["unit 'yingjiang'", "missing required field 'disclosure'"]),
+    (
+        "unknown key",
+        GOOD.replace("    hosts:", "    host_list: [a]\n    hosts:"),
+        ["unit 'yingjiang'", "unknown field 'host_list'"],
+    ),
+    (
+        "unknown kind",
+        GOOD.replace("kind: county", "kind: province"),
+        ["unit 'yingjiang'", "'kind'", "province", "township"],
+    ),
+    ("duplicate code", GOOD + GOOD.split("units:\n", 1)[1], ["unit 'yingjiang'", "duplicate code"]),
+    (
+        "malformed url",
+        GOOD.replace("disclosure: http://127.0.1.1:8080/xxgk/", "disclosure: 127.0.1.1/xxgk"),
+        ["unit 'yingjiang'", "'disclosure'", "not an http(s) URL"],
+    ),
+    (
+        "bad portal port",
+        GOOD.replace("portal: http://127.0.1.1:8080/", "portal: http://127.0.1.1:99999/"),
+        ["'portal'", "bad port"],
+    ),
+    (
+        "missing disclosure",
+        GOOD.replace("    disclosure: http://127.0.1.1:8080/xxgk/\n", ""),
+        ["unit 'yingjiang'", "missing required field 'disclosure'"],
+    ),
     ("bad yaml", "units:\n  - code: a\n    name: [unclosed\n", ["line", "not valid YAML"]),
     ("bad code", GOOD.replace("code: yingjiang", "code: Ying Jiang"), ["'code'", "[a-z0-9-]+"]),
-    ("bad category", GOOD.replace("category: notice", "category: urgent"),
-     ["columns[0]", "'category'", "periodic"]),
+    (
+        "bad category",
+        GOOD.replace("category: notice", "category: urgent"),
+        ["columns[0]", "'category'", "periodic"],
+    ),
     ("bad site code", GOOD.replace('"3408020001"', '"34080"'), ["'site_code'"]),
     ("no units list", "units: {}\n", ["list under 'units:'"]),
     ("top-level typo", "unit:\n  - code: a\n", ["list under 'units:'"]),
@@ -78,8 +95,12 @@ def test_each_mistake_is_named(tmp_path: Path, case: str, text: str, expected: l
         assert fragment in message
 
 
-@pytest.mark.parametrize(("case", "text", "expected"), MISTAKES[:4], ids=[m[0] for m in MISTAKES[:4]])
-def test_cli_exits_2_with_one_line_and_no_crawl(tmp_path: Path, case: str, text: str, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("case", "text", "expected"), MISTAKES[:4], ids=[m[0] for m in MISTAKES[:4]]
+)
+def test_cli_exits_2_with_one_line_and_no_crawl(
+    tmp_path: Path, case: str, text: str, expected: list[str]
+) -> None:
     path = write(tmp_path, text)
     db = tmp_path / "z.db"
     result = CliRunner().invoke(main, ["run", "--units", str(path), "--db", str(db)])
