@@ -189,6 +189,30 @@ def columns(db_path: Path, fmt: str) -> None:
         )
 
 
+@main.command()
+@db_option
+@click.option("--run", "run_id", type=int, default=None, help="Which run (default: the latest).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "table"]),
+    default="json",
+    show_default=True,
+    help="json: one object per site; table: one line per site.",
+)
+def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
+    """Site verdicts of a run: 合格, 不合格 (with the veto rules) or 未评估."""
+    from checks.export import verdicts as export_verdicts
+    from zwgk.store import open_db
+
+    rows = export_verdicts(open_db(existing(db_path)), run_id)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for v in rows:
+        click.echo(f"{v['unit']:16} {v['role']:10} {v['verdict']:4} {','.join(v['veto_rules'])}")
+
+
 def existing(db_path: Path) -> Path:
     if not db_path.exists():
         raise ZwgkError(f"{db_path}: no such store (run `zwgk run --db {db_path}` first)")

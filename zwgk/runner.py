@@ -29,10 +29,12 @@ class RunResult:
 
 
 class Progress:
-    """Live progress from the store: sites done of total, pages, pages/s, failures."""
+    """Live progress read from the store (the crawl is another process): units reached of
+    total, pages fetched, pages/s, failures so far. One line rewritten on a TTY; plain lines
+    every 10 s in a log."""
 
-    def __init__(self, db_path: Path, run_id: int, sites_total: int, live: bool) -> None:
-        self.db_path, self.run_id, self.sites_total, self.live = db_path, run_id, sites_total, live
+    def __init__(self, db_path: Path, run_id: int, units_total: int, live: bool) -> None:
+        self.db_path, self.run_id, self.units_total, self.live = db_path, run_id, units_total, live
         self.started = time.monotonic()
         self.last_print = 0.0
         self.db = None
@@ -45,22 +47,22 @@ class Progress:
             " 0) FROM pages WHERE run_id = ?",
             [self.run_id],
         ).fetchone()
-        sites = self.db.execute(
-            "SELECT count(DISTINCT site_id) FROM column_runs cr JOIN columns c USING (column_id)"
-            " WHERE cr.run_id = ?",
+        units = self.db.execute(
+            "SELECT count(DISTINCT s.unit_id) FROM sites s WHERE s.site_id IN"
+            " (SELECT DISTINCT site_id FROM pages WHERE run_id = ?)",
             [self.run_id],
         ).fetchone()[0]
-        return min(sites, self.sites_total), pages, failures
+        return units, pages, failures
 
     def tick(self) -> None:
         now = time.monotonic()
         if now - self.last_print < (0.5 if self.live else 10):
             return
         self.last_print = now
-        sites, pages, failures = self.counts()
+        units, pages, failures = self.counts()
         rate = pages / max(now - self.started, 1e-6)
         line = (
-            f"crawl: sites {sites}/{self.sites_total}  pages {pages}  {rate:.0f} pages/s"
+            f"crawl: units {units}/{self.units_total}  pages {pages}  {rate:.0f} pages/s"
             f"  failures {failures}"
         )
         if self.live:
@@ -94,9 +96,8 @@ def run_once(
     db = store.open_db(db_path)
     store.sync_units(db, units)
     run_id = store.start_run(db, "run", units_total=len(units))
-    sites_total = sum(1 + bool(u.portal) for u in units)
     live = sys.stderr.isatty() if progress is None else progress
-    meter = Progress(db_path, run_id, sites_total, live)
+    meter = Progress(db_path, run_id, len(units), live)
     t0 = time.monotonic()
     logs = (out_dir or db_path.parent) / "logs"
     previous = signal.signal(signal.SIGTERM, terminate)
