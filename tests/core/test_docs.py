@@ -22,6 +22,7 @@ def test_every_command_is_registered() -> None:
         "run",
         "findings",
         "columns",
+        "verdicts",
         "probe",
         "waive",
         "unwaive",
