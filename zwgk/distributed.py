@@ -54,11 +54,6 @@ def prefix_for(run_id: int) -> str:
     return f"zwgk:{run_id}"
 
 
-def items_to_redis() -> bool:
-    """Default on; `ZWGK_ITEMS_TO_REDIS=0` lets each worker write the SQLite file itself."""
-    return os.environ.get("ZWGK_ITEMS_TO_REDIS", "1").lower() not in ("0", "false", "no")
-
-
 def claim(server, keys: dict[str, str], db_path: Path) -> None:
     """Own the run's keys; leftovers of a crashed run of this store are cleared."""
     me = str(db_path.resolve())
@@ -155,7 +150,11 @@ def run_distributed_crawl(
     from crawler.distributed import run_keys
 
     keys = run_keys(prefix)
-    to_redis = items_to_redis()
+    # Always: workers writing the SQLite file themselves (shared file system, WAL, busy timeout)
+    # was tried and lost records under lock contention and got ColumnDone counts wrong, since a
+    # column's pages are written by different workers whose transactions commit at different
+    # times. One writer draining an ordered list is exact.
+    to_redis = True
     claim(server, keys, db_path)
     started = time.monotonic()
     timeout = float(crawl.get("crawl_timeout_seconds", 3600))
