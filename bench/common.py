@@ -26,7 +26,7 @@ def zwgk_run(units: Path, db: Path, config: Path, now: str, *extra: str) -> dict
     """`zwgk run` as a user runs it; returns the run's pages, crawl seconds and wall time."""
     t0 = time.monotonic()
     r = subprocess.run(
-        [sys.executable, "-m", "zwgk.cli", "run", "--units", str(units), "--db", str(db),
+        [sys.executable, "-c", "from zwgk.cli import main; main()", "run", "--units", str(units), "--db", str(db),
          "--config", str(config), "--no-progress", "--now", now, *extra],
         capture_output=True, text=True, env=env(), cwd=REPO,
     )  # fmt: skip
