@@ -101,10 +101,31 @@ def worker_settings(prefix: str, redis_url: str, items_to_redis: bool) -> dict[s
 
 
 class DupeFilter(RFPDupeFilter):
-    """scrapy-redis's shared fingerprint set, with our fingerprints."""
+    """scrapy-redis's shared fingerprint set, with our fingerprints.
+
+    Fingerprints are never removed during a run, so one this worker has already sent to the set
+    is known to be there: a local copy answers the repeats (every list page of a TRS site repeats
+    its whole catalogue nav, ~50 links) without a Redis round trip each.
+    """
+
+    LOCAL_MAX = 1_000_000
+
+    def __init__(self, server, key: str, debug: bool = False) -> None:
+        super().__init__(server, key, debug)
+        self.local: set[str] = set()
 
     def request_fingerprint(self, request: Request) -> str:
         return fingerprint(request)
+
+    def request_seen(self, request: Request) -> bool:
+        fp = self.request_fingerprint(request)
+        if fp in self.local:
+            return True
+        added = self.server.sadd(self.key, fp)
+        if len(self.local) >= self.LOCAL_MAX:
+            self.local.clear()
+        self.local.add(fp)
+        return added == 0
 
     @classmethod
     def from_spider(cls, spider):
