@@ -14,6 +14,8 @@ USER_AGENT = "zwgk-monitor/0.1 (+government disclosure compliance monitor)"
 ROBOTSTXT_OBEY = False  # supervisors are mandated to inspect these public pages
 
 CONCURRENT_REQUESTS = 32
+# A list page yields tens of records; processing them 10 at a time is cheaper than 100 tasks.
+CONCURRENT_ITEMS = 10
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
 RANDOMIZE_DOWNLOAD_DELAY = True

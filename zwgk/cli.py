@@ -231,8 +231,10 @@ def register_commands() -> None:
         main.add_command(cmd)
 
 
-register_commands()
-
-
 if __name__ == "__main__":
-    main()
+    # `python -m zwgk.cli`: run the importable module, whose commands import this one back.
+    from zwgk.cli import main as cli_main
+
+    cli_main()
+else:
+    register_commands()

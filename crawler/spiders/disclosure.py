@@ -343,7 +343,13 @@ class DisclosureSpider(scrapy.Spider):
                 yield self.column_record(m, col, html)
                 yield from self.column_page(m, col, response, page, first=True)
         if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
+            # Every link the parent showed was requested by the parent (or earlier): left navs
+            # repeat the whole tree on every page, and re-requesting it all only feeds the
+            # dupefilter.
+            shown = set(m.get("parent_links", ()))
             for link in links:
+                if discovery.normalise_url(link.url) in shown:
+                    continue
                 child_path = discovery.compose_path(
                     tuple(m["path"]), link.path, set(m["site"]["top"])
                 )
