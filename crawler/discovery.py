@@ -98,6 +98,24 @@ def path_from_breadcrumb(crumbs: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def raw_hrefs(html: str, base_url: str) -> set[str]:
+    """Every link target of the page that could be a catalog node (not a detail page, not a
+    file), found with a regex: a cheap test of whether a page shows anything its parent did not."""
+    from crawler.extract._html import abs_url
+    from crawler.extract.classify import is_detail_url
+
+    out = set()
+    for href in _HREF.findall(html):
+        url = abs_url(href.replace("&amp;", "&"), base_url)
+        if url and not is_detail_url(url):
+            out.add(normalise_url(url))
+    out.discard(normalise_url(base_url))
+    return out
+
+
 def content_chars(html: str) -> int:
     """CJK characters of non-link text: a static page (指南, 制度) has many, a blank list few."""
     try:

@@ -73,9 +73,24 @@ def clean(text: str | None) -> str:
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:
-    """Parse a page with lxml; None for empty or unparseable input (never raises)."""
+    """Parse a page with lxml; None for empty or unparseable input (never raises).
+
+    The spider asks several extractors about one page (catalog links, list, breadcrumb, pager),
+    so the last few trees are cached: callers must treat the tree as read-only.
+    """
     if not html:
         return None
+    if isinstance(html, str):
+        return _parse_text(html)
+    return _parse(html)
+
+
+@lru_cache(maxsize=4)
+def _parse_text(html: str) -> HtmlElement | None:
+    return _parse(html)
+
+
+def _parse(html: str | bytes) -> HtmlElement | None:
     if isinstance(html, str):
         html = _XML_DECL.sub("", html, count=1)
         if not html.strip():
@@ -95,8 +110,27 @@ def abs_url(href: str | None, base_url: str) -> str | None:
     return _abs_url(href, base_url)
 
 
-@lru_cache(maxsize=8192)
 def _abs_url(href: str, base_url: str) -> str | None:
+    # Most catalog and list links are absolute or root-relative: resolve those without urljoin
+    # (the cache below is keyed by the page URL, so it rarely helps across pages).
+    if href.startswith(("http://", "https://")) and not _UNSAFE.search(href):
+        return href
+    if href.startswith("/") and not href.startswith("//") and not _UNSAFE.search(href):
+        return _origin(base_url) + href
+    return _abs_url_slow(href, base_url)
+
+
+_UNSAFE = re.compile(r"[\s\\]|/\.\.?(?:/|$)")
+
+
+@lru_cache(maxsize=256)
+def _origin(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@lru_cache(maxsize=8192)
+def _abs_url_slow(href: str, base_url: str) -> str | None:
     # Cached: every extractor resolves the same hrefs several times (row grouping, title-link
     # choice, scoring, pager scan) and urljoin dominates the profile on big pages.
     href = href.strip().replace("\r", "").replace("\n", "").replace("\t", "")

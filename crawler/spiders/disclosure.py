@@ -288,7 +288,13 @@ class DisclosureSpider(scrapy.Spider):
                 )
             return
         html = self.decode(response)
-        links, mirrored = self.catalog_links(m, html, response.url)
+        hrefs = discovery.raw_hrefs(html, response.url)
+        if depth > 0 and hrefs <= set(m.get("parent_hrefs", ())):
+            # Every link here was on the parent page already (a left nav repeated on each
+            # column page): nothing new to discover, so skip the full catalog extraction.
+            links, mirrored = [], []
+        else:
+            links, mirrored = self.catalog_links(m, html, response.url)
         if depth == 0:
             top = {link.path[0] for link in links + mirrored if link.path}
             site = dict(m["site"], top=sorted(top))
@@ -363,6 +369,7 @@ class DisclosureSpider(scrapy.Spider):
                     name=link.name,
                     link=link.url,
                     parent_links=sorted(here),
+                    parent_hrefs=sorted(hrefs | {discovery.normalise_url(response.url)}),
                 )
         if depth == 0:
             yield from self.json_columns(m, html, response.url, only=None)
