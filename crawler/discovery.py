@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import lxml.html
@@ -38,6 +39,7 @@ PORTAL_CATALOG_NAMES = re.compile(r"^(政府)?信息公开$|^政府信息公开(
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=65536)
 def normalise_url(url: str) -> str:
     """Key for 'seen' sets: no fragment, and a directory equals its index page."""
     parts = urlsplit(url)

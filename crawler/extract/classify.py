@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -276,6 +277,7 @@ def _has_attachment_ext(names: Iterable[str]) -> bool:
     return any(n.lower().endswith(_ATTACHMENT_EXT) for n in names)
 
 
+@lru_cache(maxsize=65536)
 def is_detail_url(url: str) -> bool:
     """True for article pages and attachments, the leaves a list links to (not list pages,
     pagers or columns), so the spider knows what to fetch for detail facts."""
