@@ -32,6 +32,26 @@ from zwgk.farm.generate import build_city
 from zwgk.farm.render import Host
 
 CONTROL_IP = "127.0.0.1"
+# An availability-test home page outside the city: every 10th request answers 503, so a week of
+# probes (20 a day) measures exactly 10% failures (site-unreachable's veto is at 5%).
+FLAKY_IP = "127.0.200.1"
+FLAKY_EVERY = 10
+FLAKY_HOME = (
+    "<html><head><meta charset='utf-8'><title>示例县人民政府</title>"
+    "<meta name='SiteName' content='示例县人民政府'></head><body><h1>示例县人民政府</h1></body></html>"
+).encode()
+PROBE_UNITS = """units:
+  - code: flaky-county
+    name: 示例县人民政府（可用性测试）
+    kind: county
+    portal: http://{flaky}:{port}/
+    disclosure: http://{flaky}:{port}/xxgk/
+  - code: {healthy}
+    name: {healthy_name}
+    kind: {healthy_kind}
+    portal: {healthy_portal}
+    disclosure: {healthy_disclosure}
+"""
 
 
 class Farm:
@@ -54,6 +74,7 @@ class Farm:
                             lm = prev[1]
                     self.etags[(d, ip, p)] = (tag, lm)
         self.flaky_seen: set[tuple[int, str, str]] = set()
+        self.flaky_count = 0
         self.lock = threading.Lock()
         self.log: deque[str] = deque()
         self.log_path = log_path
@@ -116,6 +137,13 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, farm: Farm, ip: str, method: str, path: str, query: str, body: bytes):
         if ip == CONTROL_IP:
             return self._control(farm, method, path, query)
+        if ip == FLAKY_IP:
+            with farm.lock:
+                farm.flaky_count += 1
+                fail = farm.flaky_count % FLAKY_EVERY == 0
+            if fail:
+                return 503, [("Content-Type", "text/html")], b"<h1>503 Service Unavailable</h1>"
+            return 200, [("Content-Type", "text/html; charset=utf-8")], FLAKY_HOME
         day = farm.day
         host = farm.hosts[day].get(ip)
         if host is None:
@@ -212,11 +240,24 @@ def serve(dirpath: str | Path, seed: int, now: datetime, port: int = 0) -> None:
     ready.unlink(missing_ok=True)
     probe = build_city(seed, now, 1, 8080)
     ips = sorted({s.ip for s in probe.sites if s.block != "down"})
-    p, servers = bind_all([CONTROL_IP, *ips], port)
+    p, servers = bind_all([CONTROL_IP, FLAKY_IP, *ips], port)
     farm = Farm(seed, now, p, d / "access.log")
     (d / "access.log").write_text("")
     Handler.farm = farm
     (d / "units.yaml").write_text(farm.cities[1].units_yaml(), encoding="utf-8")
+    healthy = farm.cities[1].units[0]
+    (d / "probe-units.yaml").write_text(
+        PROBE_UNITS.format(
+            flaky=FLAKY_IP,
+            port=p,
+            healthy=healthy.code,
+            healthy_name=healthy.name,
+            healthy_kind=healthy.kind,
+            healthy_portal=healthy.portal.url,
+            healthy_disclosure=healthy.disclosure.url,
+        ),
+        encoding="utf-8",
+    )
     for day, city in farm.cities.items():
         (d / f"truth-day{day}.json").write_text(
             json.dumps(city.truth(), ensure_ascii=False, indent=1), encoding="utf-8"
@@ -261,6 +302,11 @@ class FarmProcess:
     @property
     def units_path(self) -> Path:
         return self.dir / "units.yaml"
+
+    @property
+    def probe_units_path(self) -> Path:
+        """Two units for availability tests: one failing every 10th request, one healthy."""
+        return self.dir / "probe-units.yaml"
 
     def start(self) -> FarmProcess:
         self.dir.mkdir(parents=True, exist_ok=True)
