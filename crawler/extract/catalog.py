@@ -136,7 +136,9 @@ def _path(a: HtmlElement, name: str) -> tuple[str, ...]:
                 label = clean(dt.text_content())
         if not label and prev.tag in _LISTS and own_li is not None:
             label = _heading_before(prev)
-        if label and label != name and (not labels or labels[-1] != label):
+        # An enclosing menu item may carry the link's own name (政策文件 > 政策文件); a heading
+        # or <dt> that repeats it is the link's own label.
+        if label and (label != name or e.tag == "li") and (not labels or labels[-1] != label):
             labels.append(label)
         prev = e
         e = e.getparent()

@@ -123,6 +123,14 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "领导之窗",
         "机构职能",
         "规划",
+        # 重点领域 and money columns inspectors expect at least yearly
+        "财政资金",
+        "专项资金",
+        "财政",
+        "征地补偿",
+        "征收",
+        "政府采购",
+        "收费",
     ),
     "notice": (
         "通知公告",

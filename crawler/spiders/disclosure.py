@@ -450,6 +450,13 @@ class DisclosureSpider(scrapy.Spider):
         else:
             category = classify.classify_category(col["name"], column_type, column_name)
             source = ("meta" if column_type or column_name else "name") if category else None
+            if category is None:
+                # 专项资金 under 财政资金: an unnamed kind inherits its nearest group's category.
+                for part in reversed(col["path"][:-1]):
+                    category = classify.classify_category(part)
+                    if category:
+                        source = "path"
+                        break
         section = next(filter(None, (classify.classify_section(p, "") for p in col["path"])), None)
         name = override.name if override and override.name else col["name"]
         return ColumnRecord(

@@ -124,3 +124,26 @@ def test_day2_new_items_found(crawled: Crawl) -> None:
     }
     assert want, "the farm adds items on day 2"
     assert want <= new, f"missing day-2 items: {sorted(want - new)[:5]}"
+
+
+def test_catalog_paths_and_categories_match_truth(crawled: Crawl) -> None:
+    db = sqlite3.connect(crawled.db_day1)
+    got = {
+        (unit, url): (path, category)
+        for unit, url, path, category in db.execute(
+            "SELECT unit_id, url, catalog_path, category FROM columns WHERE origin != 'link'"
+        )
+    }
+    paths = cats = 0
+    wrong_paths, wrong_cats = [], []
+    for col in truth_columns(crawled.truth1):
+        path, category = got[(col["unit"], col["column_url"])]
+        paths += 1
+        if path != col["catalog_path"]:
+            wrong_paths.append((col["column_url"], col["catalog_path"], path))
+        if col["category"] in ("news", "notice", "periodic"):
+            cats += 1
+            if category != col["category"]:
+                wrong_cats.append((col["column_url"], col["category"], category))
+    assert not wrong_paths, f"{len(wrong_paths)}/{paths} paths differ: {wrong_paths[:5]}"
+    assert not wrong_cats, f"{len(wrong_cats)}/{cats} categories differ: {wrong_cats[:5]}"

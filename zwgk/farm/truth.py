@@ -16,7 +16,10 @@ def _column(c: Column, day: int) -> dict:
         "column_url": c.url,
         "api_url": c.api_url,
         "column_name": c.name,
-        "catalog_path": c.catalog_path,
+        # Paths are relative to the catalog's root; a portal copy's root is its 信息公开目录 page.
+        "catalog_path": c.catalog_path.split("/", 1)[1]
+        if c.section == "mirror"
+        else c.catalog_path,
         "category": category(c),
         "section": c.section,
         "assessable": assessable(site),
