@@ -118,6 +118,24 @@ def raw_hrefs(html: str, base_url: str) -> set[str]:
     return out
 
 
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TITLE_SEP = re.compile(r"\s*[-_|｜—–]+\s*")
+
+
+def page_name(html: str, page_meta: dict[str, str]) -> str:
+    """A column page's own name when no catalog link named it: ColumnName meta, else the
+    breadcrumb's last step, else the first part of <title>."""
+    from crawler.extract.catalog import extract_breadcrumb
+
+    if page_meta.get("ColumnName"):
+        return page_meta["ColumnName"].split(",")[-1].split("，")[-1].strip()
+    crumbs = [c for c in extract_breadcrumb(html) if c.strip()]
+    if crumbs:
+        return crumbs[-1].strip()
+    m = _TITLE.search(html)
+    return _TITLE_SEP.split(m.group(1).strip())[0] if m and m.group(1).strip() else ""
+
+
 def content_chars(html: str) -> int:
     """CJK characters of non-link text: a static page (指南, 制度) has many, a blank list few."""
     try:

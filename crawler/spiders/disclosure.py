@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from crawler import discovery
@@ -154,6 +156,53 @@ class DisclosureSpider(scrapy.Spider):
             priority=PRIORITY.get(kind, 10),
             dont_filter=not dedupe,
         )
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> DisclosureSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.crawl_overrides, signal=signals.spider_idle)
+        return spider
+
+    def crawl_overrides(self) -> None:
+        """Once discovery has run dry, visit the columns the units file names that discovery
+        did not reach (the dupefilter drops those it did, so discovered paths win)."""
+        if getattr(self, "_overrides_sent", False):
+            return
+        self._overrides_sent = True
+        sent = 0
+        for unit in self.units.values():
+            for col in unit.columns:
+                portal_only = (
+                    unit.portal
+                    and netloc(col.url) == netloc(unit.portal)
+                    and not discovery.under(col.url, unit.disclosure)
+                    and netloc(unit.portal) != netloc(unit.disclosure)
+                )
+                role = "portal" if portal_only else "disclosure"
+                root = unit.portal if portal_only else unit.disclosure
+                m = {
+                    "unit": unit.code,
+                    "role": role,
+                    "allowed_hosts": sorted(unit.allowed_hosts),
+                    "site": {"root": root, "shared": True, "top": []},
+                }
+                depth = self.setting("ZWGK_MAX_CATALOG_DEPTH", 4)
+                self.crawler.engine.crawl(
+                    self.req(
+                        m,
+                        col.url,
+                        self.parse_catalog,
+                        "catalog",
+                        cdepth=depth,
+                        path=[col.name] if col.name else [],
+                        name=col.name or "",
+                        link=col.url,
+                        parent_links=[],
+                    )
+                )
+                sent += 1
+        if sent:
+            raise DontCloseSpider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for unit in self.units.values():
@@ -325,7 +374,9 @@ class DisclosureSpider(scrapy.Spider):
                 m["unit"], m["role"], section, name, link_url, response.status, True
             )
         here = {discovery.normalise_url(link.url) for link in links}
-        if depth > 0:
+        # A catalog node may be a column; so may a root that is itself a list (a units file
+        # whose `disclosure` names one column) or a configured column override.
+        if depth > 0 or not links:
             page = listing.extract_list(html, response.url, self.today)
             is_list = bool(
                 page.items
@@ -339,7 +390,9 @@ class DisclosureSpider(scrapy.Spider):
             parent = set(m.get("parent_links", ()))
             own = {discovery.normalise_url(u) for u in (response.url, link_url, m["site"]["root"])}
             leaf = not (here - parent - own)
-            if is_list or (leaf and not section and discovery.content_chars(html) < 200):
+            blank = depth > 0 and leaf and not section and discovery.content_chars(html) < 200
+            if is_list or blank:
+                name = name or discovery.page_name(html, meta.extract_meta(html))
                 path = (
                     m["path"]
                     or list(discovery.path_from_breadcrumb(catalog.extract_breadcrumb(html)))
@@ -420,7 +473,10 @@ class DisclosureSpider(scrapy.Spider):
                 json_cols.add(col_url)
                 continue
             col = new_col(col_url, name, cpath.split("/"))
-            request = self.req(m, col_url, self.parse_list, "list", col=col, first=True)
+            # Not deduplicated: the root itself may be a known column (a one-column platform).
+            request = self.req(
+                m, col_url, self.parse_list, "list", dedupe=False, col=col, first=True
+            )
             if etag:
                 request.headers["If-None-Match"] = etag
             if last_modified:

@@ -1,0 +1,62 @@
+"""Units files that name a column directly: a `disclosure` URL that is itself one list, and a
+`columns:` override that no catalog links to. Both are crawled as columns."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import zwgk
+
+LIST = """<html><head><meta name="ColumnName" content="{name}"><title>{name}_示例县</title></head>
+<body><div class="list"><ul>
+<li><a href="./202611/t20261120_1.html" title="{name}一">{name}一</a><span>2026-11-20</span></li>
+<li><a href="./202610/t20261018_2.html" title="{name}二">{name}二</a><span>10-18</span></li>
+</ul></div><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture()
+def site(tmp_path: Path):
+    root = tmp_path / "www"
+    for path, name in (("gzdt", "工作动态"), ("hidden/tzgg", "通知公告")):
+        d = root / path
+        d.mkdir(parents=True)
+        (d / "index.html").write_text(LIST.format(name=name), encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) -> None:
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
+        f"    disclosure: {site}/gzdt/\n"
+        f"    columns:\n      - url: {site}/hidden/tzgg/\n        category: notice\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "config.yaml"
+    config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
+    db = tmp_path / "z.db"
+    run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
+               "--no-progress", now="2026-11-29T08:00:00+08:00")  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = zwgk("columns", "--db", str(db), "--format", "json")
+    cols = {c["column_url"]: c for c in json.loads(out.stdout)}
+    assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/"}
+    root, hidden = cols[f"{site}/gzdt/"], cols[f"{site}/hidden/tzgg/"]
+    assert (root["column_name"], root["category"], root["items"]) == ("工作动态", "news", 2)
+    assert (hidden["column_name"], hidden["category"], hidden["items"]) == ("通知公告", "notice", 2)
+    assert root["newest_date"] == hidden["newest_date"] == "2026-11-20"
+    assert root["assessed"] and hidden["assessed"]
