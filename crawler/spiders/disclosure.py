@@ -10,6 +10,7 @@ spider runs unchanged on a shared scrapy-redis queue, where any worker may handl
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sqlite3
 from collections.abc import AsyncIterator, Generator, Iterable, Iterator
@@ -683,14 +684,32 @@ class DisclosureSpider(scrapy.Spider):
             priority=PRIORITY["api"],
         )
 
+    def hanweb_get(
+        self, m: dict, col: dict, paging, page: int, candidates: list[str] | None
+    ) -> Iterator[Any]:
+        """Style B: GET page=N, for servers whose dataproxy refuses the POST groups."""
+        pages = math.ceil((paging.total_records or 0) / (paging.per_page or 15)) or 1
+        if page > pages or col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            yield self.column_done(m, col)
+            return
+        candidates = candidates or hanweb.proxy_candidates(paging.proxy_url)
+        url = hanweb.get_page_url(dataclasses.replace(paging, proxy_url=candidates[0]), page)
+        yield self.req(m, url, self.parse_dataproxy, "api", dedupe=False, col=col,
+                       paging=paging, group=page, candidates=candidates, style="get")  # fmt: skip
+
     def parse_dataproxy(self, response: Response) -> Iterator[Any]:
         m = response.meta
         col = m["col"]
+        get = m.get("style") == "get"
         block = self.blocked(response)
         yield self.record(response, block)
         if response.status == 404 and len(m["candidates"]) > 1:
             # The page names one dataproxy path, the server answers at another.
-            yield from self.hanweb_next(m, col, m["paging"], m["group"], m["candidates"][1:])
+            more = self.hanweb_get if get else self.hanweb_next
+            yield from more(m, col, m["paging"], m["group"], m["candidates"][1:])
+            return
+        if not block and response.status >= 400 and not get and m["group"] == 1:
+            yield from self.hanweb_get(m, col, m["paging"], 2, None)
             return
         if block or response.status >= 400:
             yield from self.failed_column(
@@ -709,7 +728,8 @@ class DisclosureSpider(scrapy.Spider):
         if stop:
             yield self.column_done(m, col)
             return
-        yield from self.hanweb_next(m, col, m["paging"], m["group"] + 1, m["candidates"][:1])
+        more = self.hanweb_get if get else self.hanweb_next
+        yield from more(m, col, m["paging"], m["group"] + 1, m["candidates"][:1])
 
     # -- JSON API platforms ----------------------------------------------------------------
     def json_columns(self, m: dict, html: str, url: str, only: set[str] | None) -> Iterator[Any]:
