@@ -54,3 +54,21 @@ class RetryBackoffMiddleware:
         if tries and self.base > 0:
             await asyncio.sleep(self.base * 2 ** (tries - 1))
         return None
+
+
+class ParseErrorMiddleware:
+    """A callback that raises must not lose the page silently: the spider turns the exception
+    into failure records (the column or site becomes not assessed, `crawl-failed` names it)."""
+
+    def process_spider_exception(self, response, exception, spider=None):
+        spider = spider or self.crawler.spider
+        handler = getattr(spider, "on_parse_error", None)
+        if handler is None:
+            return None
+        return list(handler(response, exception))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ParseErrorMiddleware:
+        mw = cls()
+        mw.crawler = crawler
+        return mw

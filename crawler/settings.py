@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.UnitHostsMiddleware": 50,
     "crawler.middlewares.RetryBackoffMiddleware": 60,
 }
+SPIDER_MIDDLEWARES = {"crawler.middlewares.ParseErrorMiddleware": 950}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 

@@ -1,6 +1,7 @@
 """`write_reports`: a run's supervisor report, unit pages and rectification workbooks.
 
-DIR/index.html, DIR/units/<code>.html, DIR/tasks/<code>.xlsx and DIR/tasks/summary.xlsx.
+DIR/index.html, DIR/units/<code>.html, DIR/tasks/<code>.xlsx and DIR/tasks/_summary.xlsx (unit
+codes are [a-z0-9-]+, so no unit's list can take that name).
 The store is read once per table (reports.data); each file renders from that one snapshot.
 """
 
@@ -154,7 +155,7 @@ def write_reports(
             rows_by_unit.get(code, []),
         )
         paths.tasks[code] = book
-    paths.summary = tasks_dir / "summary.xlsx"
+    paths.summary = tasks_dir / "_summary.xlsx"
     tasks.write_summary_workbook(
         paths.summary,
         task_title.format(name="各单位", day=snap.run["date"]),

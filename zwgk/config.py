@@ -46,6 +46,24 @@ class Config:
         return dict(self.raw.get(name) or {})
 
 
+def check_crawl_value(path: Path | None, key: str, value: Any) -> Any:
+    """A crawl option must have its default's type (whole numbers where the default is whole,
+    no negatives), so a typo fails here, not halfway through a crawl."""
+    default = CRAWL_DEFAULTS[key]
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        kind = type(default).__name__.replace("int", "whole number").replace("float", "number")
+        raise ConfigError(f"{path}: crawl: {key} must be a non-negative {kind}, got {value!r}")
+    return value
+
+
 def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None) -> Config:
     """Read the optional configuration file; `overrides` patch the crawl section (demo farm)."""
     raw: dict[str, Any] = {}
@@ -55,6 +73,8 @@ def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None
             raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
         except FileNotFoundError:
             raise ConfigError(f"{p}: configuration file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: cannot read configuration file: {exc}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f"line {mark.line + 1}: " if mark else ""
@@ -64,13 +84,16 @@ def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None
         unknown = sorted(set(raw) - set(SECTIONS))
         if unknown:
             raise ConfigError(f"{p}: unknown section '{unknown[0]}' (valid: {', '.join(SECTIONS)})")
+    section = raw.get("crawl") or {}
+    if not isinstance(section, dict):
+        raise ConfigError(f"{p}: crawl: expected a mapping of options, got {section!r}")
     crawl = dict(CRAWL_DEFAULTS)
-    for key, value in (raw.get("crawl") or {}).items():
+    for key, value in section.items():
         if key not in CRAWL_DEFAULTS:
             raise ConfigError(
                 f"{p}: crawl: unknown option '{key}' (valid: {', '.join(sorted(CRAWL_DEFAULTS))})"
             )
-        crawl[key] = value
+        crawl[key] = check_crawl_value(p, key, value)
     crawl.update(overrides or {})
     if crawl["detail_pages"] not in ("new", "dateless", "none"):
         raise ConfigError(f"{p}: crawl: detail_pages must be new, dateless or none")

@@ -6,7 +6,8 @@ import sqlite_utils
 
 COLUMNS_SQL = """
 WITH last_run AS (
-    SELECT max(run_id) AS run_id FROM runs WHERE kind = 'run' AND status != 'running'
+    -- the latest run that crawled (a run killed before crawling must not unassess everything)
+    SELECT max(run_id) AS run_id FROM site_runs
 ),
 stats AS (
     SELECT column_id, count(*) AS items, max(pub_date) AS newest_date

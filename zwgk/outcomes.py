@@ -18,6 +18,7 @@ WITH roots AS (
            max(p.status IS NULL AND p.error IS NOT NULL) AS down,
            max(p.status >= 400 AND p.block IS NULL) AS http_error,
            max(p.status BETWEEN 200 AND 399 AND p.block IS NULL) AS answered,
+           max(p.error LIKE 'parser error%') AS parse_failed,
            max(coalesce(p.error, CASE WHEN p.status >= 400 THEN 'HTTP ' || p.status || ' at ' || p.url END)) AS error
     FROM pages p JOIN sites s ON s.site_id = p.site_id
     WHERE p.run_id = :run AND (
@@ -34,14 +35,14 @@ failed_columns AS (
     WHERE cr.run_id = :run AND cr.status IN ('blocked', 'failed') GROUP BY c.site_id
 )
 SELECT s.site_id,
-       CASE WHEN r.site_id IS NULL THEN 'error'
+       CASE WHEN r.site_id IS NULL OR r.parse_failed THEN 'error'
             WHEN r.answered THEN CASE WHEN coalesce(f.n, 0) > 0 THEN 'partial' ELSE 'ok' END
             WHEN r.blocked THEN 'blocked'
             WHEN r.down THEN 'down'
             ELSE 'error' END AS status,
        CASE WHEN r.answered THEN NULL ELSE r.block END AS block,
        CASE WHEN r.site_id IS NULL THEN 'the crawl never reached this site'
-            WHEN r.answered THEN NULL ELSE r.error END AS error,
+            WHEN r.answered AND NOT r.parse_failed THEN NULL ELSE r.error END AS error,
        coalesce(c.pages, 0) AS pages, coalesce(c.failures, 0) AS failures
 FROM sites s
 JOIN units u ON u.unit_id = s.unit_id

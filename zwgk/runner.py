@@ -88,6 +88,10 @@ def run_once(
     units = load_units(units_path)  # all validation before any crawling
     config = load_config(config_path, crawl_overrides)
     rules_config = load_rules_config(config)
+    if out_dir is not None:
+        from reports.tasks import deadlines
+
+        deadlines(config.raw)  # a bad reports: section fails now, not after the crawl
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
         from zwgk.distributed import DEFAULT_REDIS, connect
 
@@ -177,7 +181,11 @@ def load_rules_config(config):
 def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:
     from checks.runner import run_checks as run_all
 
-    result = run_all(db, run_id, units, rules_config)
+    try:
+        result = run_all(db, run_id, units, rules_config)
+    except Exception as exc:  # the rules' shared setup failed: the run fails, loudly, recorded
+        errors.append(f"checks failed: {type(exc).__name__}: {exc}")
+        return None
     for name, error in result.crashed.items():
         errors.append(f"rule {name} crashed: {error}")
     return {"findings_open": result.open_count, "rules_crashed": len(result.crashed)}

@@ -120,7 +120,9 @@ def _abs_url(href: str, base_url: str) -> str | None:
     return _abs_url_slow(href, base_url)
 
 
-_UNSAFE = re.compile(r"[\s\\]|/\.\.?(?:/|$)")
+# Whitespace, backslashes, dot segments and brackets (IPv6 literals, junk like `http://[bad`)
+# go through urljoin/urlsplit, which normalise or reject them.
+_UNSAFE = re.compile(r"[\s\\\[\]]|/\.\.?(?:/|$)")
 
 
 @lru_cache(maxsize=256)

@@ -178,7 +178,8 @@ def parse_api(text: str, base_url: str) -> tuple[list[ListItem], dict[str, Any]]
                 publisher=clean(str(art.get("publisher") or "")) or None,
             )
         )
-    info: dict[str, Any] = dict(data.get("classify") or {})
+    classify = data.get("classify")
+    info: dict[str, Any] = dict(classify) if isinstance(classify, dict) else {}
     if "post_count" in info:
         try:
             info["post_count"] = int(info["post_count"])

@@ -246,7 +246,27 @@ class DisclosureSpider(scrapy.Spider):
         return waf.classify_block(response.status, headers, response.body, response.url)
 
     def allowed(self, m: dict, url: str) -> bool:
-        return netloc(url) in m["allowed_hosts"]
+        try:
+            return netloc(url) in m["allowed_hosts"]
+        except ValueError:  # a scraped URL that does not parse is never followed
+            return False
+
+    def on_parse_error(self, response: Response, exc: Exception) -> Iterator[Any]:
+        """A page the parsers choked on: recorded with the error, and whatever rested on it
+        counts as not assessed (never as an empty or healthy site)."""
+        m = response.meta
+        error = f"parser error on {response.url}: {type(exc).__name__}: {exc}"[:300]
+        self.logger.error(error)
+        kind = m.get("kind")
+        yield PageRecord(m["unit"], m["role"], response.url, kind, response.status,
+                         len(response.body), None, error=error)  # fmt: skip
+        if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
+            yield from self.unassessed(m, "failed", error)
+        elif "col" in m:
+            yield from self.failed_column(m, m["col"], "failed", error)
+        elif kind == "catalog":
+            col = new_col(m.get("link", response.url), m.get("name", ""), m.get("path", []))
+            yield from self.failed_column(m, col, "failed", error)
 
     # -- portal home ---------------------------------------------------------------------------
     def parse_home(self, response: Response) -> Iterator[Any]:

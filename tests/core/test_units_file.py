@@ -114,3 +114,36 @@ def test_cli_exits_2_with_one_line_and_no_crawl(
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="units file not found"):
         load_units(tmp_path / "nope.yaml")
+
+
+CONFIG_MISTAKES = [
+    ("crawl not a mapping", "crawl: 5\n", "crawl: expected a mapping"),
+    ("delay not a number", "crawl: {delay_seconds: fast}\n", "delay_seconds must be"),
+    ("negative pages", "crawl: {max_pages_per_column: -1}\n", "max_pages_per_column must be"),
+    ("unknown crawl option", "crawl: {speed: 3}\n", "unknown option 'speed'"),
+    ("unknown section", "crawler: {}\n", "unknown section 'crawler'"),
+    ("bad deadline", "reports: {deadline_working_days: 0}\n", "deadline_working_days"),
+    ("not utf-8", None, "cannot read configuration file"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"), CONFIG_MISTAKES, ids=[m[0] for m in CONFIG_MISTAKES]
+)
+def test_bad_configuration_exits_2_before_the_run(
+    tmp_path: Path, case: str, text: str | None, expected: str
+) -> None:
+    units = write(tmp_path, GOOD)
+    config = tmp_path / "config.yaml"
+    if text is None:
+        config.write_bytes("crawl: {contact: 联系}\n".encode("gbk"))
+    else:
+        config.write_text(text, encoding="utf-8")
+    db = tmp_path / "z.db"
+    result = CliRunner().invoke(
+        main, ["run", "--units", str(units), "--db", str(db), "--config", str(config),
+               "--out", str(tmp_path / "out")]
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert expected in result.output and "Traceback" not in result.output
+    assert not db.exists()

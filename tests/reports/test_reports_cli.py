@@ -22,7 +22,7 @@ def test_report_writes_the_latest_run(db_path, tmp_path):
     out = tmp_path / "r"
     result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert (out / "index.html").exists() and (out / "tasks" / "summary.xlsx").exists()
+    assert (out / "index.html").exists() and (out / "tasks" / "_summary.xlsx").exists()
     assert "监测日期 2026-11-27" in (out / "index.html").read_text(encoding="utf-8")
 
 
