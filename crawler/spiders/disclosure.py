@@ -19,7 +19,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 
 from crawler import discovery
@@ -864,18 +864,27 @@ class DisclosureSpider(scrapy.Spider):
         request = failure.request
         m = request.meta
         kind = m["kind"]
+        # The URL we asked for (before redirects) is the one the store knows the page by.
+        url = (m.get("redirect_urls") or [request.url])[0]
         error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
-        yield PageRecord(m["unit"], m["role"], request.url, kind, None, 0, None, error=error)
+        if failure.check(IgnoreRequest) and "offsite" in error:
+            # The page answered by redirecting off the unit's hosts: say what to configure.
+            error = (
+                f"redirected off the unit's hosts ({failure.getErrorMessage()[:200]}); "
+                "list the target host under `hosts:` if it belongs to the unit"
+            )
+        yield PageRecord(m["unit"], m["role"], url, kind, None, 0, None, error=error)
         if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
             yield from self.unassessed(m, "failed", error)
         elif kind == "catalog":
             name = m.get("name", "")
-            section = classify.classify_section(name, request.url)
+            link = m.get("link", url)
+            section = classify.classify_section(name, link)
             if section:
-                yield SectionRecord(m["unit"], m["role"], section, name, request.url, None, False)
+                yield SectionRecord(m["unit"], m["role"], section, name, link, None, False)
             else:
                 yield from self.failed_column(
-                    m, new_col(request.url, name, m.get("path", [])), "failed", error
+                    m, new_col(link, name, m.get("path", [])), "failed", error
                 )
         elif kind in ("list", "api") and "col" in m:
             yield from self.failed_column(m, m["col"], "failed", error)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -23,6 +25,16 @@ LIST = """<html><head><meta name="ColumnName" content="{name}"><title>{name}_示
 class Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/moved/"):  # a column that redirects off the unit's hosts
+            port = self.server.server_address[1]
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.2:{port}/elsewhere/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
 
 
 @pytest.fixture()
@@ -43,7 +55,8 @@ def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) 
     units.write_text(
         f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
         f"    disclosure: {site}/gzdt/\n"
-        f"    columns:\n      - url: {site}/hidden/tzgg/\n        category: notice\n",
+        f"    columns:\n      - url: {site}/hidden/tzgg/\n        category: notice\n"
+        f"      - url: {site}/moved/\n        name: 外链栏目\n",
         encoding="utf-8",
     )
     config = tmp_path / "config.yaml"
@@ -54,7 +67,13 @@ def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) 
     assert run.returncode == 0, run.stderr[-2000:]
     out = zwgk("columns", "--db", str(db), "--format", "json")
     cols = {c["column_url"]: c for c in json.loads(out.stdout)}
-    assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/"}
+    assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/", f"{site}/moved/"}
+    assert cols[f"{site}/moved/"]["assessed"] is False  # never followed off the unit's hosts
+    with sqlite3.connect(db) as conn:
+        hosts = {urlsplit(u).hostname for (u,) in conn.execute("SELECT url FROM pages")}
+        (error,) = conn.execute("SELECT error FROM pages WHERE url LIKE '%/moved/'").fetchone()
+    assert hosts == {"127.0.0.1"}
+    assert "redirected off the unit's hosts" in error and "hosts:" in error
     root, hidden = cols[f"{site}/gzdt/"], cols[f"{site}/hidden/tzgg/"]
     assert (root["column_name"], root["category"], root["items"]) == ("工作动态", "news", 2)
     assert (hidden["column_name"], hidden["category"], hidden["items"]) == ("通知公告", "notice", 2)
