@@ -148,8 +148,10 @@ def test_a_host_never_sees_more_than_its_rate_across_workers(
     for host, times in by_host.items():
         times.sort()
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        # the farm stamps a request when it handles it: allow its scheduling jitter
-        assert min(gaps) >= delay - 0.03, (host, sorted(gaps)[:5])
+        # The farm stamps a request when it handles it, on a shared 2-core machine: a gap can
+        # shrink by scheduling jitter, but without the shared slot two workers would send
+        # requests milliseconds apart. Half the delay separates the two cases robustly.
+        assert min(gaps) >= delay / 2, (host, sorted(gaps)[:5])
         window = 10 * delay
         busiest = max(sum(1 for u in times if t <= u < t + window) for t in times)
         assert busiest <= 10 + 1, (host, busiest)
