@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -48,6 +47,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from zwgk import clock, store
 from zwgk.config import SECTIONS
 from zwgk.errors import ConfigError, ZwgkError
+from zwgk.yamlfile import read_yaml_mapping
 
 log = logging.getLogger("zwgk.scheduler")
 
@@ -117,18 +117,7 @@ def load_schedule(path: Path | None = None, config_path: Path | None = None) -> 
 
 
 def _read_yaml(p: Path) -> Mapping[str, Any]:
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: schedule file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"{p}: {f'line {mark.line + 1}: ' if mark else ''}not valid YAML"
-        ) from None
-    if not isinstance(doc, Mapping):
-        raise ConfigError(f"{p}: expected a mapping of schedule options")
-    return doc
+    return read_yaml_mapping(p, "schedule file")
 
 
 def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:

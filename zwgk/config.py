@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zwgk.errors import ConfigError
+from zwgk.yamlfile import read_yaml_mapping
 
 SECTIONS = ("crawl", "rules", "units", "reports", "schedule")
 
@@ -69,18 +68,7 @@ def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None
     raw: dict[str, Any] = {}
     p = Path(path) if path else None
     if p is not None:
-        try:
-            raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError:
-            raise ConfigError(f"{p}: configuration file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{p}: cannot read configuration file: {exc}") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f"line {mark.line + 1}: " if mark else ""
-            raise ConfigError(f"{p}: {line}not valid YAML") from None
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{p}: expected a mapping with sections {', '.join(SECTIONS)}")
+        raw = read_yaml_mapping(p, "configuration file")
         unknown = sorted(set(raw) - set(SECTIONS))
         if unknown:
             raise ConfigError(f"{p}: unknown section '{unknown[0]}' (valid: {', '.join(SECTIONS)})")

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from zwgk.errors import ConfigError
+from zwgk.yamlfile import read_yaml_mapping
 
 KINDS = ("city", "county", "department", "township", "institution")
 CATEGORIES = ("news", "notice", "periodic", "static")
@@ -144,7 +143,7 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
     if not isinstance(columns, list):
         raise _fail(path, where, "field 'columns' must be a list")
     portal = raw.get("portal")
-    return Unit(
+    unit = Unit(
         code=code,
         name=str(raw["name"]),
         kind=raw["kind"],
@@ -155,24 +154,21 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
         hosts=tuple(h.lower() for h in hosts),
         columns=tuple(_column(path, where, j, c) for j, c in enumerate(columns)),
     )
+    for j, col in enumerate(unit.columns):
+        if netloc(col.url) not in unit.allowed_hosts:
+            raise _fail(
+                path,
+                f"{where}, columns[{j}]",
+                f"url host {netloc(col.url)!r} is not the portal's, the disclosure's or in "
+                "'hosts' (spiders stay on those: add it under hosts)",
+            )
+    return unit
 
 
 def load_units(path: str | Path) -> list[Unit]:
     """Read and validate a units file; raise ConfigError naming the file, unit and field."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: units file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read units file: {exc}") from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{path}: {line}not valid YAML: {problem}") from None
+    doc = read_yaml_mapping(path, "units file")
     if not isinstance(doc, dict) or not isinstance(doc.get("units"), list):
         raise ConfigError(f"{path}: expected a mapping with a list under 'units:'")
     extra = sorted(set(doc) - {"units"})

@@ -79,6 +79,11 @@ MISTAKES = [
         ["columns[0]", "'category'", "periodic"],
     ),
     ("bad site code", GOOD.replace('"3408020001"', '"34080"'), ["'site_code'"]),
+    (
+        "override off the unit's hosts",
+        GOOD.replace("- url: http://127.0.1.1:8080/xxgk/tzgg/", "- url: http://127.0.9.9/tzgg/"),
+        ["columns[0]", "'127.0.9.9'", "hosts"],
+    ),
     ("no units list", "units: {}\n", ["list under 'units:'"]),
     ("top-level typo", "unit:\n  - code: a\n", ["list under 'units:'"]),
 ]
