@@ -118,6 +118,25 @@ def raw_hrefs(html: str, base_url: str) -> set[str]:
     return out
 
 
+_BASE = re.compile(r"""<base\s[^>]*?href\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def base_url(html: str, url: str) -> str:
+    """What relative links on the page resolve against: its <base href> when it names an
+    http(s) URL (common on CMS-generated pages), else the page's own URL."""
+    m = _BASE.search(html, 0, 8192)
+    if m:
+        from urllib.parse import urljoin
+
+        try:
+            base = urljoin(url, m.group(1).strip())
+        except ValueError:
+            return url
+        if base.startswith(("http://", "https://")):
+            return base
+    return url
+
+
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TITLE_SEP = re.compile(r"\s*[-_|｜—–]+\s*")
 

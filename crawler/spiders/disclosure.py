@@ -288,7 +288,7 @@ class DisclosureSpider(scrapy.Spider):
             cms=classify.cms_family(html, response.url),
             site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
         )
-        items = catalog.home_items(html, response.url, self.today)
+        items = catalog.home_items(html, discovery.base_url(html, response.url), self.today)
         home = unit.portal or response.url
         yield ColumnRecord(m["unit"], m["role"], home, "首页", "", None, None, None, is_home=True)
         yield ListRecord(m["unit"], m["role"], home, items, first_page=True)
@@ -296,7 +296,7 @@ class DisclosureSpider(scrapy.Spider):
         disclosure = discovery.normalise_url(unit.disclosure)
         catalog_root = None
         site = {"root": response.url, "shared": True, "top": []}
-        for link in catalog.extract_nav(html, response.url):
+        for link in catalog.extract_nav(html, discovery.base_url(html, response.url)):
             if not self.allowed(m, link.url) or classify.is_detail_url(link.url):
                 continue
             key = discovery.normalise_url(link.url)
@@ -364,7 +364,7 @@ class DisclosureSpider(scrapy.Spider):
             # column page): nothing new to discover, so skip the full catalog extraction.
             links, mirrored = [], []
         else:
-            links, mirrored = self.catalog_links(m, html, response.url)
+            links, mirrored = self.catalog_links(m, html, discovery.base_url(html, response.url))
         if depth == 0:
             top = {link.path[0] for link in links + mirrored if link.path}
             site = dict(m["site"], top=sorted(top))
@@ -398,7 +398,7 @@ class DisclosureSpider(scrapy.Spider):
         # A catalog node may be a column; so may a root that is itself a list (a units file
         # whose `disclosure` names one column) or a configured column override.
         if depth > 0 or not links:
-            page = listing.extract_list(html, response.url, self.today)
+            page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
             is_list = bool(
                 page.items
                 or page.placeholder
@@ -582,7 +582,7 @@ class DisclosureSpider(scrapy.Spider):
         html = self.decode(response)
         if first:
             yield self.column_record(m, col, html)
-        page = listing.extract_list(html, response.url, self.today)
+        page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
         yield from self.column_page(m, col, response, page, first=first)
 
     def column_page(

@@ -44,6 +44,12 @@ def site(tmp_path: Path):
         d = root / path
         d.mkdir(parents=True)
         (d / "index.html").write_text(LIST.format(name=name), encoding="utf-8")
+    based = root / "based"
+    based.mkdir()
+    (based / "index.html").write_text(  # relative links resolve against <base href>
+        LIST.format(name="规划计划").replace("<head>", '<head><base href="/docs/">'),
+        encoding="utf-8",
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -56,7 +62,8 @@ def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) 
         f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
         f"    disclosure: {site}/gzdt/\n"
         f"    columns:\n      - url: {site}/hidden/tzgg/\n        category: notice\n"
-        f"      - url: {site}/moved/\n        name: 外链栏目\n",
+        f"      - url: {site}/moved/\n        name: 外链栏目\n"
+        f"      - url: {site}/based/\n",
         encoding="utf-8",
     )
     config = tmp_path / "config.yaml"
@@ -67,12 +74,18 @@ def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) 
     assert run.returncode == 0, run.stderr[-2000:]
     out = zwgk("columns", "--db", str(db), "--format", "json")
     cols = {c["column_url"]: c for c in json.loads(out.stdout)}
-    assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/", f"{site}/moved/"}
+    assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/", f"{site}/moved/",
+                         f"{site}/based/"}  # fmt: skip
     assert cols[f"{site}/moved/"]["assessed"] is False  # never followed off the unit's hosts
     with sqlite3.connect(db) as conn:
         hosts = {urlsplit(u).hostname for (u,) in conn.execute("SELECT url FROM pages")}
         (error,) = conn.execute("SELECT error FROM pages WHERE url LIKE '%/moved/'").fetchone()
     assert hosts == {"127.0.0.1"}
+    with sqlite3.connect(db) as conn:
+        based = {u for (u,) in conn.execute(
+            "SELECT i.url FROM items i JOIN columns c USING (column_id) WHERE c.url LIKE '%/based/'"
+        )}  # fmt: skip
+    assert based == {f"{site}/docs/202611/t20261120_1.html", f"{site}/docs/202610/t20261018_2.html"}
     assert "redirected off the unit's hosts" in error and "hosts:" in error
     root, hidden = cols[f"{site}/gzdt/"], cols[f"{site}/hidden/tzgg/"]
     assert (root["column_name"], root["category"], root["items"]) == ("工作动态", "news", 2)
