@@ -1,0 +1,312 @@
+"""Catalog discovery: the portal home page, the catalog roots and their trees, the reuse of an
+unchanged catalog on incremental runs, and column overrides nobody links to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response
+
+from crawler import discovery
+from crawler.extract import catalog, classify, listing, meta
+from crawler.extract.types import NavLink
+from crawler.items import (
+    ColumnDone,
+    ColumnRecord,
+    ListRecord,
+    SectionRecord,
+    SiteInfo,
+)
+from crawler.spiders.state import new_col
+from zwgk.units import Unit, netloc
+
+
+class CatalogWalk:
+    """Part of DisclosureSpider (crawler/spiders/disclosure.py); methods use its helpers."""
+
+    def crawl_overrides(self) -> None:
+        """Once discovery has run dry, visit the columns the units file names that discovery
+        did not reach (the dupefilter drops those it did, so discovered paths win)."""
+        if getattr(self, "_overrides_sent", False):
+            return
+        self._overrides_sent = True
+        sent = 0
+        for unit in self.units.values():
+            for col in unit.columns:
+                portal_only = (
+                    unit.portal
+                    and netloc(col.url) == netloc(unit.portal)
+                    and not discovery.under(col.url, unit.disclosure)
+                    and netloc(unit.portal) != netloc(unit.disclosure)
+                )
+                role = "portal" if portal_only else "disclosure"
+                root = unit.portal if portal_only else unit.disclosure
+                m = {
+                    "unit": unit.code,
+                    "role": role,
+                    "allowed_hosts": sorted(unit.allowed_hosts),
+                    "site": {"root": root, "shared": True, "top": []},
+                }
+                depth = self.setting("ZWGK_MAX_CATALOG_DEPTH", 4)
+                self.crawler.engine.crawl(
+                    self.req(
+                        m,
+                        col.url,
+                        self.parse_catalog,
+                        "catalog",
+                        cdepth=depth,
+                        path=[col.name] if col.name else [],
+                        name=col.name or "",
+                        link=col.url,
+                        parent_links=[],
+                    )
+                )
+                sent += 1
+        if sent:
+            raise DontCloseSpider
+
+    # -- portal home ---------------------------------------------------------------------------
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        m = response.meta
+        unit = self.units[m["unit"]]
+        block = self.blocked(response)
+        yield self.record(response, block)
+        if block or response.status >= 400:
+            yield from self.unassessed(
+                m,
+                "blocked" if block else "failed",
+                block or f"HTTP {response.status} on {response.url}",
+            )
+            return
+        html = self.decode(response)
+        yield SiteInfo(
+            m["unit"],
+            m["role"],
+            cms=classify.cms_family(html, response.url),
+            site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
+        )
+        items = catalog.home_items(html, discovery.base_url(html, response.url), self.today)
+        home = unit.portal or response.url
+        yield ColumnRecord(m["unit"], m["role"], home, "首页", "", None, None, None, is_home=True)
+        yield ListRecord(m["unit"], m["role"], home, items, first_page=True)
+        yield ColumnDone(m["unit"], m["role"], home, "ok", 1, len(items))
+        disclosure = discovery.normalise_url(unit.disclosure)
+        catalog_root = None
+        site = {"root": response.url, "shared": True, "top": []}
+        for link in catalog.extract_nav(html, discovery.base_url(html, response.url)):
+            if not self.allowed(m, link.url) or classify.is_detail_url(link.url):
+                continue
+            key = discovery.normalise_url(link.url)
+            if key == disclosure or key == discovery.normalise_url(response.url):
+                continue  # the platform is crawled as its own site
+            name = link.name.strip()
+            if catalog_root is None and discovery.PORTAL_CATALOG_NAMES.search(name):
+                # The portal's own 政府信息公开 catalog: compared with the platform's.
+                catalog_root = link.url
+                sm = {
+                    **m,
+                    "site": {
+                        **site,
+                        "root": link.url,
+                        "shared": netloc(link.url) == netloc(response.url),
+                    },
+                }
+                yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
+            elif (
+                classify.classify_category(name)
+                and netloc(link.url) == netloc(response.url)
+                and not discovery.under(link.url, unit.disclosure)
+            ):
+                # The portal's own dated columns (工作动态, 通知公告 behind 更多 links).
+                yield self.req(
+                    {**m, "site": site},
+                    link.url,
+                    self.parse_catalog,
+                    "catalog",
+                    cdepth=self.setting("ZWGK_MAX_CATALOG_DEPTH", 4),
+                    path=[name],
+                    name=name,
+                    link=link.url,
+                    parent_links=[],
+                    origin="menu",
+                )
+
+    # -- catalog discovery -----------------------------------------------------------------
+    def parse_catalog(self, response: Response) -> Iterator[Any]:
+        m = response.meta
+        depth: int = m["cdepth"]
+        name: str = m.get("name", "")
+        link_url: str = m.get("link", response.url)
+        block = self.blocked(response)
+        yield self.record(response, block)
+        section = classify.classify_section(name, link_url) if depth else None
+        if block or response.status >= 400:
+            why = block or f"HTTP {response.status} at {response.url}"
+            if depth == 0:
+                yield from self.unassessed(m, "blocked" if block else "failed", why)
+                return
+            if section:
+                yield SectionRecord(
+                    m["unit"], m["role"], section, name, link_url, response.status, False
+                )
+            else:
+                yield from self.failed_column(
+                    m, new_col(link_url, name, m["path"]), "blocked" if block else "failed", why
+                )
+            return
+        html = self.decode(response)
+        hrefs = discovery.raw_hrefs(html, response.url)
+        if depth > 0 and hrefs <= set(m.get("parent_hrefs", ())):
+            # Every link here was on the parent page already (a left nav repeated on each
+            # column page): nothing new to discover, so skip the full catalog extraction.
+            links, mirrored = [], []
+        else:
+            links, mirrored = self.catalog_links(m, html, discovery.base_url(html, response.url))
+        if depth == 0:
+            top = {link.path[0] for link in links + mirrored if link.path}
+            site = dict(m["site"], top=sorted(top))
+            m = {**m, "site": site}
+            sig = discovery.nav_signature([(link.name, link.url) for link in links])
+            info = SiteInfo(
+                m["unit"],
+                m["role"],
+                cms=classify.cms_family(html, response.url),
+                site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
+                catalog_sig=sig,
+            )
+            if self.can_reuse(m["unit"], m["role"], sig):
+                known = self.known_columns(m["unit"], m["role"])
+                info.reused = True
+                yield info
+                yield from self.crawl_known(m, known, html, response.url)
+                return
+            yield info
+        for link in mirrored if depth == 0 else ():
+            # The portal's catalog lists a platform column by linking to it: an entry of the
+            # portal's catalog (for catalog-mismatch), crawled once, as the platform's column.
+            # Read off the catalog root only, so its path never depends on crawl order.
+            path = discovery.compose_path(tuple(m["path"]), link.path, set(m["site"]["top"]))
+            yield self.column_record(m, new_col(link.url, link.name, path), None, origin="link")
+        if section:
+            yield SectionRecord(
+                m["unit"], m["role"], section, name, link_url, response.status, True
+            )
+        here = {discovery.normalise_url(link.url) for link in links}
+        # A catalog node may be a column; so may a root that is itself a list (a units file
+        # whose `disclosure` names one column) or a configured column override.
+        if depth > 0 or not links:
+            page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
+            is_list = bool(
+                page.items
+                or page.placeholder
+                or page.pagination.urls
+                or page.pagination.hanweb
+                or page.pagination.page_count
+            )
+            # A leaf of the catalog shows no link its parent page did not already show
+            # (left navs repeat the whole tree); an empty leaf without prose is a blank column.
+            parent = set(m.get("parent_links", ()))
+            own = {discovery.normalise_url(u) for u in (response.url, link_url, m["site"]["root"])}
+            leaf = not (here - parent - own)
+            blank = depth > 0 and leaf and not section and discovery.content_chars(html) < 200
+            if is_list or blank:
+                name = name or discovery.page_name(html, meta.extract_meta(html))
+                path = (
+                    m["path"]
+                    or list(discovery.path_from_breadcrumb(catalog.extract_breadcrumb(html)))
+                    or [name]
+                )
+                col = new_col(link_url, name, path)
+                yield self.column_record(m, col, html)
+                yield from self.column_page(m, col, response, page, first=True)
+        if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
+            # Every link the parent showed was requested by the parent (or earlier): left navs
+            # repeat the whole tree on every page, and re-requesting it all only feeds the
+            # dupefilter.
+            shown = set(m.get("parent_links", ()))
+            for link in links:
+                if discovery.normalise_url(link.url) in shown:
+                    continue
+                child_path = discovery.compose_path(
+                    tuple(m["path"]), link.path, set(m["site"]["top"])
+                )
+                yield self.req(
+                    m,
+                    link.url,
+                    self.parse_catalog,
+                    "catalog",
+                    cdepth=depth + 1,
+                    path=list(child_path),
+                    name=link.name,
+                    link=link.url,
+                    parent_links=sorted(here),
+                    parent_hrefs=sorted(hrefs | {discovery.normalise_url(response.url)}),
+                )
+        if depth == 0:
+            yield from self.json_columns(m, html, response.url, only=None)
+
+    def catalog_links(self, m: dict, html: str, url: str) -> tuple[list[NavLink], list[NavLink]]:
+        """(links to follow in this catalog, portal entries that link into the platform)."""
+        unit = self.units[m["unit"]]
+        root = m["site"]["root"]
+        out, mirrored = [], []
+        for link in catalog.extract_nav(html, url):
+            if discovery.is_chrome(link.name) or classify.is_detail_url(link.url):
+                continue
+            if not self.allowed(m, link.url):
+                continue
+            if "#" not in link.url and discovery.normalise_url(link.url) in self.unit_roots(
+                unit, m["role"]
+            ):
+                continue  # the unit's other site is crawled as a site of its own
+            if m["role"] == "portal" and (
+                netloc(link.url) == netloc(unit.disclosure) != netloc(root)
+                or discovery.under(link.url, unit.disclosure)
+            ):
+                section = classify.classify_section(link.name, link.url)
+                if not discovery.is_chrome(link.name) and section != "request":
+                    mirrored.append(link)
+                continue
+            host = netloc(link.url)
+            if host == netloc(root):
+                if not discovery.in_scope(
+                    link.url, root, m["site"]["shared"]
+                ) and not classify.classify_section(link.name, link.url):
+                    continue
+            elif host not in unit.hosts:
+                continue  # another site of the unit, or a shared service: not this catalog
+            out.append(link)
+        return out, mirrored
+
+    @staticmethod
+    def unit_roots(unit: Unit, role: str) -> set[str]:
+        other = unit.disclosure if role == "portal" else unit.portal
+        return {discovery.normalise_url(other)} if other else set()
+
+    # -- reuse a known catalog on incremental runs -----------------------------------------
+    def crawl_known(self, m: dict, known: list[tuple], html: str, url: str) -> Iterator[Any]:
+        json_cols = set()
+        for col_url, name, cpath, etag, last_modified in known:
+            if "#" in col_url:  # a JSON-API column: the fragment names the column id
+                json_cols.add(col_url)
+                continue
+            col = new_col(col_url, name, cpath.split("/"))
+            # Not deduplicated: the root itself may be a known column (a one-column platform).
+            request = self.req(
+                m, col_url, self.parse_list, "list", dedupe=False, col=col, first=True
+            )
+            if etag:
+                request.headers["If-None-Match"] = etag
+            if last_modified:
+                request.headers["If-Modified-Since"] = last_modified
+            yield request
+        if json_cols:
+            yield from self.json_columns(m, html, url, only=json_cols)
+
+    def unassessed(self, m: dict, status: str, why: str) -> Iterator[Any]:
+        """A site we could not read: its known columns are recorded as not assessed."""
+        for col_url, *_ in self.known_columns(m["unit"], m["role"]):
+            yield ColumnDone(m["unit"], m["role"], col_url, status, 0, 0, error=why)

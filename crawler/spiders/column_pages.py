@@ -1,0 +1,209 @@
+"""A column through all its pages: TRS/static pagers page by page, the incremental stop at a page
+of known items, detail requests for unread items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from datetime import date
+from typing import Any
+
+from scrapy.http import Response
+
+from crawler import discovery
+from crawler.extract import classify, listing, meta
+from crawler.extract.types import ListItem, ListPage
+from crawler.items import (
+    ColumnDone,
+    ColumnRecord,
+    DetailRecord,
+    ListRecord,
+)
+from crawler.spiders.state import ATTACHMENTS, header
+
+
+class ColumnPages:
+    """Part of DisclosureSpider (crawler/spiders/disclosure.py); methods use its helpers."""
+
+    # -- columns ---------------------------------------------------------------------------
+    def column_record(
+        self, m: dict, col: dict, html: str | None, origin: str | None = None
+    ) -> ColumnRecord:
+        unit = self.units[m["unit"]]
+        column_type = column_name = None
+        if html:
+            page_meta = meta.extract_meta(html)
+            column_type = page_meta.get("ColumnType") or None
+            column_name = page_meta.get("ColumnName") or None
+        override = next((c for c in unit.columns if c.url == col["url"]), None)
+        if override and override.category:
+            category, source = override.category, "config"
+        else:
+            category = classify.classify_category(col["name"], column_type, column_name)
+            source = ("meta" if column_type or column_name else "name") if category else None
+            if category is None:
+                # 专项资金 under 财政资金: an unnamed kind inherits its nearest group's category.
+                for part in reversed(col["path"][:-1]):
+                    category = classify.classify_category(part)
+                    if category:
+                        source = "path"
+                        break
+        section = next(filter(None, (classify.classify_section(p, "") for p in col["path"])), None)
+        name = override.name if override and override.name else col["name"]
+        return ColumnRecord(
+            m["unit"],
+            m["role"],
+            col["url"],
+            name,
+            "/".join(col["path"]),
+            category,
+            source,
+            section,
+            origin=origin or m.get("origin", "catalog"),
+        )
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        m = response.meta
+        col = m["col"]
+        first = m.get("first", False)
+        if response.status == 304:
+            yield self.record(response)
+            yield ColumnDone(
+                m["unit"],
+                m["role"],
+                col["url"],
+                "ok",
+                1,
+                0,
+                unchanged=True,
+                etag=header(response, "ETag") or col["etag"],
+            )
+            return
+        block = self.blocked(response)
+        yield self.record(response, block)
+        if block or response.status >= 400:
+            if response.status == 404 and not block and col["pages"]:
+                # A pager that promises more pages than exist, or the other suffix convention.
+                yield from self.next_page(m, col)
+            else:
+                yield from self.failed_column(
+                    m,
+                    col,
+                    "blocked" if block else "failed",
+                    block or f"HTTP {response.status} at {response.url}",
+                )
+            return
+        html = self.decode(response)
+        if first:
+            yield self.column_record(m, col, html)
+        page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
+        yield from self.column_page(m, col, response, page, first=first)
+
+    def column_page(
+        self, m: dict, col: dict, response: Response, page: ListPage, first: bool
+    ) -> Iterator[Any]:
+        col = dict(
+            col, pages=col["pages"] + 1, seen=[*col["seen"], discovery.normalise_url(response.url)]
+        )
+        if first:
+            col.update(
+                queue=[], etag=header(response, "ETag"), lm=header(response, "Last-Modified")
+            )
+        stop = yield from self.emit_items(m, col, page.items, first)
+        col["items"] += len(page.items)
+        if first and page.placeholder and not page.items:
+            yield ColumnDone(m["unit"], m["role"], col["url"], "placeholder", col["pages"], 0)
+            return
+        if first and page.pagination.hanweb:
+            yield from self.hanweb_next(m, col, page.pagination.hanweb, group=1, candidates=None)
+            return
+        queue = list(col["queue"])
+        for nxt in page.pagination.urls:
+            if discovery.normalise_url(nxt) not in col["seen"] and nxt not in queue:
+                queue.append(nxt)
+        col["queue"] = queue
+        if stop:
+            yield self.column_done(m, col)
+        else:
+            yield from self.next_page(m, col)
+
+    def next_page(self, m: dict, col: dict) -> Iterator[Any]:
+        if col["queue"] and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            nxt, col = col["queue"][0], dict(col, queue=col["queue"][1:])
+            yield self.req(m, nxt, self.parse_list, "list", dedupe=False, col=col)
+        else:
+            yield self.column_done(m, col)
+
+    def column_done(
+        self, m: dict, col: dict, status: str = "ok", error: str | None = None
+    ) -> ColumnDone:
+        return ColumnDone(
+            m["unit"],
+            m["role"],
+            col["url"],
+            status,
+            col["pages"],
+            col["items"],
+            error=error,
+            etag=col["etag"],
+            last_modified=col["lm"],
+        )
+
+    def failed_column(self, m: dict, col: dict, status: str, error: str) -> Iterator[Any]:
+        if not col["pages"]:
+            yield self.column_record(m, col, None)
+        yield self.column_done(m, col, status, error)
+
+    def emit_items(
+        self, m: dict, col: dict, items: list[ListItem], first: bool
+    ) -> Generator[Any, None, bool]:
+        """Hand a page's items to the store and ask for the detail pages still unread.
+
+        Returns True when paging can stop: an empty page, or (incremental runs) a page holding
+        only items that an earlier complete crawl of the column saw. New items appear at the
+        top, and pinned items cannot stop a column early because the whole page must be known.
+        """
+        # Read the store before the pipeline sees this page, so this page never counts as known.
+        known = self.known_items(m, col["url"], (i.url for i in items))
+        if "complete" not in col:
+            col["complete"] = self.completed_before(m, col["url"])
+        yield ListRecord(m["unit"], m["role"], col["url"], items, first_page=first)
+        wanted = [
+            item.url
+            for item in items
+            if not known.get(item.url)  # unread (a pending detail is retried)
+            and (self.detail_mode == "new" or item.date is None)
+        ]
+        if first:
+            # Details left unread by an interrupted run sit on pages an incremental crawl skips.
+            wanted += self.pending_details(m, col["url"])
+        for url in wanted if self.detail_mode != "none" else ():
+            if self.allowed(m, url) and not url.lower().endswith(ATTACHMENTS):
+                yield self.req(m, url, self.parse_detail, "detail")
+        return not items or (col["complete"] and all(i.url in known for i in items))
+
+    # -- details -----------------------------------------------------------------------------
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        block = self.blocked(response)
+        yield self.record(response, block)
+        m = response.meta
+        if block or response.status >= 400:
+            yield DetailRecord(m["unit"], m["role"], response.request.url, failed=True)
+            return
+        d = meta.extract_detail(self.decode(response), response.url, self.today)
+
+        def iso(value: date | None) -> str | None:
+            return value.isoformat() if value else None
+
+        yield DetailRecord(
+            m["unit"],
+            m["role"],
+            response.request.url,
+            iso(d.pub_date or d.meta_pub_date),
+            iso(d.meta_pub_date),
+            d.index_no,
+            d.doc_no,
+            d.publisher,
+            iso(d.written_date),
+            d.title,
+        )
