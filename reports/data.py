@@ -260,7 +260,11 @@ def load_snapshot(db: Any, run_id: int) -> Snapshot:
     clock_at = run["clock_at"]
     start = (datetime.fromisoformat(clock_at) - timedelta(days=TREND_DAYS)).isoformat()
 
-    units = {r["unit_id"]: _unit(r) for r in _rows(db, "SELECT * FROM units ORDER BY unit_id")}
+    # Units dropped from the units file keep their history in the store, not in the reports.
+    units = {
+        r["unit_id"]: _unit(r)
+        for r in _rows(db, "SELECT * FROM units WHERE active = 1 ORDER BY unit_id")
+    }
     sites = {
         r["site_id"]: _site(r, units)
         for r in _rows(db, "SELECT * FROM sites ORDER BY unit_id, role DESC")

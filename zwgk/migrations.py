@@ -160,6 +160,13 @@ MIGRATIONS: list[tuple[str, str]] = [
             CHECK (origin IN ('catalog', 'menu', 'link'));
         """,
     ),
+    (
+        "m005_unit_active",
+        """
+        -- A unit dropped from the units file keeps its history but leaves the run's reports.
+        ALTER TABLE units ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        """,
+    ),
 ]
 
 

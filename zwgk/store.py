@@ -44,8 +44,11 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 def sync_units(db: sqlite_utils.Database, units: Iterable[Unit]) -> dict[tuple[str, str], int]:
     """Upsert units and their sites; returns {(unit_code, role): site_id}."""
     now = clock.iso()
+    units = list(units)
     site_ids: dict[tuple[str, str], int] = {}
     with db.conn:
+        marks = ",".join("?" * len(units))
+        db.execute(f"UPDATE units SET active = (unit_id IN ({marks}))", [u.code for u in units])
         for u in units:
             db["units"].upsert(
                 {
@@ -58,6 +61,7 @@ def sync_units(db: sqlite_utils.Database, units: Iterable[Unit]) -> dict[tuple[s
                     "disclosure": u.disclosure,
                     "hosts": json.dumps(list(u.hosts)),
                     "updated_at": now,
+                    "active": 1,
                 },
                 pk="unit_id",
             )

@@ -23,7 +23,8 @@ def test_migrations_apply_once_and_record(tmp_path: Path) -> None:
 def test_item_natural_key_prevents_duplicates(tmp_path: Path) -> None:
     db = store.open_db(tmp_path / "s.db")
     db.execute(
-        "INSERT INTO units VALUES ('u', 'U', 'county', NULL, NULL, NULL, 'http://127.0.0.1/', '[]', 'x')"
+        "INSERT INTO units (unit_id, name, kind, disclosure, updated_at)"
+        " VALUES ('u', 'U', 'county', 'http://127.0.0.1/', 'x')"
     )
     db.execute(
         "INSERT INTO sites (unit_id, role, url, host, first_seen_at, last_seen_at) VALUES ('u', 'disclosure', 'http://127.0.0.1/', '127.0.0.1', 'x', 'x')"
@@ -56,3 +57,16 @@ def test_clock_is_settable_and_inherited(monkeypatch: pytest.MonkeyPatch) -> Non
     clock.set_now(None)
     with pytest.raises(clock.ClockError, match="ISO 8601"):
         clock.set_now("yesterday")
+
+
+def test_units_dropped_from_the_file_become_inactive(tmp_path: Path) -> None:
+    from zwgk.units import Unit
+
+    db = store.open_db(tmp_path / "s.db")
+    a = Unit(code="a", name="A", kind="county", disclosure="http://127.0.0.1/a/")
+    b = Unit(code="b", name="B", kind="township", disclosure="http://127.0.0.1/b/")
+    store.sync_units(db, [a, b])
+    store.sync_units(db, [a])
+    assert dict(db.execute("SELECT unit_id, active FROM units").fetchall()) == {"a": 1, "b": 0}
+    store.sync_units(db, [a, b])
+    assert dict(db.execute("SELECT unit_id, active FROM units").fetchall()) == {"a": 1, "b": 1}

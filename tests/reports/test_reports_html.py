@@ -164,3 +164,13 @@ def test_unit_paths_refuse_codes_outside_the_pattern(tmp_path, code):
 def test_unknown_run_is_an_error(store, tmp_path):
     with pytest.raises(ReportError, match="run 9"):
         write_reports(store, 9, tmp_path / "out")
+
+
+def test_a_unit_dropped_from_the_units_file_leaves_the_reports(store, tmp_path):
+    first = write_reports(store, 2, tmp_path / "before")
+    dropped = sorted(first.units)[0]
+    store.execute("UPDATE units SET active = 0 WHERE unit_id = ?", [dropped])
+    after = write_reports(store, 2, tmp_path / "after")
+    assert dropped in first.units and dropped not in after.units
+    assert dropped not in after.tasks
+    assert f"units/{dropped}.html" not in text(after.index)
