@@ -137,6 +137,33 @@ def base_url(html: str, url: str) -> str:
     return url
 
 
+_JS_REDIRECT = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
+    r"""|location\.replace\(\s*["']([^"']+)["']\s*\)""",
+    re.I,
+)
+
+
+def js_redirect(html: str, url: str) -> str | None:
+    """The target of a page that only redirects by script (a small page, one location change)."""
+    if len(html) > 8000:
+        return None
+    m = _JS_REDIRECT.search(html)
+    if not m:
+        return None
+    from urllib.parse import urljoin
+
+    try:
+        target = urljoin(url, (m.group(1) or m.group(2)).strip())
+    except ValueError:
+        return None
+    if not target.startswith(("http://", "https://")) or normalise_url(target) == normalise_url(
+        url
+    ):
+        return None
+    return target
+
+
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TITLE_SEP = re.compile(r"\s*[-_|｜—–]+\s*")
 

@@ -165,6 +165,15 @@ class CatalogWalk:
             links, mirrored = [], []
         else:
             links, mirrored = self.catalog_links(m, html, discovery.base_url(html, response.url))
+        if depth == 0 and not links and not m.get("js_hops"):
+            target = discovery.js_redirect(html, response.url)
+            if target and self.allowed(m, target):
+                # A root page that only sends the browser on (location.href = '...'): follow
+                # it once, as the catalog root.
+                site = dict(m["site"], root=target)
+                yield self.req({**m, "site": site}, target, self.parse_catalog, m["kind"],
+                               cdepth=0, path=[], js_hops=1)  # fmt: skip
+                return
         if depth == 0:
             top = {link.path[0] for link in links + mirrored if link.path}
             site = dict(m["site"], top=sorted(top))

@@ -92,3 +92,40 @@ def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) 
     assert (hidden["column_name"], hidden["category"], hidden["items"]) == ("通知公告", "notice", 2)
     assert root["newest_date"] == hidden["newest_date"] == "2026-11-20"
     assert root["assessed"] and hidden["assessed"]
+
+
+def test_a_script_redirect_on_the_root_is_followed(tmp_path: Path) -> None:
+    root = tmp_path / "www"
+    (root / "jump").mkdir(parents=True)
+    (root / "jump" / "index.html").write_text(
+        '<html><script>window.location.href = "/realroot/";</script></html>', encoding="utf-8"
+    )
+    (root / "realroot" / "tzgg").mkdir(parents=True)
+    (root / "realroot" / "index.html").write_text(
+        '<html><body><ul class="left"><li><a href="/realroot/tzgg/">通知公告</a></li>'
+        '<li><a href="/realroot/xxgkzn/">信息公开指南</a></li></ul></body></html>',
+        encoding="utf-8",
+    )
+    (root / "realroot" / "tzgg" / "index.html").write_text(
+        LIST.format(name="通知公告"), encoding="utf-8"
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        units = tmp_path / "units.yaml"
+        units.write_text(
+            f"units:\n  - code: js\n    name: 示例镇\n    kind: township\n"
+            f"    disclosure: {site}/jump/\n",
+            encoding="utf-8",
+        )
+        config = tmp_path / "config.yaml"
+        config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
+        db = tmp_path / "z.db"
+        run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
+                   "--no-progress", now="2026-11-29T08:00:00+08:00")  # fmt: skip
+        assert run.returncode == 0, run.stderr[-2000:]
+        cols = json.loads(zwgk("columns", "--db", str(db), "--format", "json").stdout)
+        assert [(c["column_url"], c["items"]) for c in cols] == [(f"{site}/realroot/tzgg/", 2)]
+    finally:
+        server.shutdown()
