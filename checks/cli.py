@@ -9,7 +9,7 @@ import click
 
 from checks import lifecycle
 from checks.export import finding_json
-from zwgk.cli import db_option, existing
+from zwgk.cli_options import db_option, existing
 
 
 def _db(path: Path):

@@ -1,4 +1,4 @@
-"""`zwgk report`: write a run's reports again, or the quarterly 通报 draft."""
+"""`zwgk report`: write the latest run's reports again, or the quarterly 通报 draft."""
 
 from __future__ import annotations
 
@@ -6,17 +6,12 @@ from pathlib import Path
 
 import click
 
+from zwgk.cli_options import config_option, db_option, existing
 from zwgk.errors import ZwgkError
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The SQLite store.",
-)
+@db_option
 @click.option(
     "--quarter",
     default=None,
@@ -28,7 +23,8 @@ from zwgk.errors import ZwgkError
     "run_id",
     type=int,
     default=None,
-    help="Write this run's reports (default: the latest completed run).",
+    help="The run to report on (default and only choice: the latest completed run, because "
+    "finding statuses are current; each daily run keeps its own report folder).",
 )
 @click.option(
     "--out",
@@ -38,13 +34,7 @@ from zwgk.errors import ZwgkError
     show_default=True,
     help="Folder to write into.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Configuration file (reports: deadline_working_days, ...).",
-)
+@config_option
 def report(
     db_path: Path, quarter: str | None, run_id: int | None, out_dir: Path, config_path: Path | None
 ) -> None:
@@ -52,10 +42,8 @@ def report(
     from zwgk.config import load_config
     from zwgk.store import open_db
 
-    if not db_path.exists():
-        raise ZwgkError(f"{db_path}: no such store (run `zwgk run --db {db_path}` first)")
     config = load_config(config_path).raw
-    db = open_db(db_path)
+    db = open_db(existing(db_path))
     if quarter is not None:
         from reports.quarterly import write_quarterly
 
@@ -64,12 +52,15 @@ def report(
         return
     from reports.build import write_reports
 
-    if run_id is None:
-        row = db.execute(
-            "SELECT max(run_id) FROM runs WHERE kind = 'run' AND status = 'completed'"
-        ).fetchone()
-        if not row or row[0] is None:
-            raise ZwgkError(f"{db_path}: no completed run to report on (run `zwgk run` first)")
-        run_id = int(row[0])
-    paths = write_reports(db, run_id, out_dir, config)
+    latest = db.execute(
+        "SELECT max(run_id) FROM runs WHERE kind = 'run' AND status = 'completed'"
+    ).fetchone()[0]
+    if latest is None:
+        raise ZwgkError(f"{db_path}: no completed run to report on (run `zwgk run` first)")
+    if run_id is not None and run_id != latest:
+        raise ZwgkError(
+            f"--run {run_id}: only the latest completed run ({latest}) can be re-rendered, since"
+            " finding statuses are current; an earlier run's report is in that run's --out folder"
+        )
+    paths = write_reports(db, latest, out_dir, config)
     click.echo(str(paths.index))

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import click
 
-from zwgk import clock
+from checks.cli import unwaive, waive
+from reports.cli import report
+from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
+from zwgk.demo import demo
 from zwgk.errors import ZwgkError
+from zwgk.ops import probe, schedule, status
 
 
 class Group(click.Group):
@@ -21,49 +25,6 @@ class Group(click.Group):
         except ZwgkError as exc:
             click.echo(f"zwgk: error: {exc}", err=True)
             sys.exit(2)
-
-
-def now_option(fn):
-    def set_clock(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                clock.set_now(value)
-            except clock.ClockError as exc:
-                raise click.BadParameter(str(exc)) from None
-        return value
-
-    return click.option(
-        "--now",
-        metavar="ISO8601",
-        callback=set_clock,
-        expose_value=False,
-        is_eager=True,
-        help="Set the clock for everything time-dependent in this command (crawl timestamps "
-        "included), e.g. 2026-11-29T08:00:00+08:00.",
-    )(fn)
-
-
-db_option = click.option(
-    "--db",
-    "db_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The SQLite store (created and migrated if new).",
-)
-units_option = click.option(
-    "--units",
-    "units_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The units file (YAML, see README: Units file).",
-)
-config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Optional configuration: crawl politeness, rule thresholds, per-unit overrides.",
-)
 
 
 @click.group(cls=Group)
@@ -213,28 +174,10 @@ def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
         click.echo(f"{v['unit']:16} {v['role']:10} {v['verdict']:4} {','.join(v['veto_rules'])}")
 
 
-def existing(db_path: Path) -> Path:
-    if not db_path.exists():
-        raise ZwgkError(f"{db_path}: no such store (run `zwgk run --db {db_path}` first)")
-    return db_path
-
-
-def register_commands() -> None:
-    """Commands that live with their subsystem; imported last because they reuse the options
-    defined above."""
-    from checks.cli import unwaive, waive
-    from reports.cli import report
-    from zwgk.demo import demo
-    from zwgk.ops import probe, schedule, status
-
-    for cmd in (waive, unwaive, report, probe, schedule, status, demo):
-        main.add_command(cmd)
+# Commands that live with their subsystem; they import only zwgk.cli_options, so no cycle.
+for _command in (waive, unwaive, report, probe, schedule, status, demo):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":
-    # `python -m zwgk.cli`: run the importable module, whose commands import this one back.
-    from zwgk.cli import main as cli_main
-
-    cli_main()
-else:
-    register_commands()
+    main()

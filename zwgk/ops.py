@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from zwgk import clock
-from zwgk.cli import config_option, db_option, existing, main, now_option, units_option
+from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
 from zwgk.probe import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS, probe_round
 
 schedule_option = click.option(
@@ -206,9 +206,3 @@ def first_line(text: str | None) -> str:
 
 def last_line(text: str | None) -> str:
     return (text or "").strip().splitlines()[-1][:200] if (text or "").strip() else "-"
-
-
-# zwgk.cli registers these on import; if this module was imported first, that registration ran
-# while it was half-built, so make sure here (add_command is idempotent).
-for _cmd in (probe, schedule, status):
-    main.add_command(_cmd)
