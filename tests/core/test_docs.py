@@ -50,3 +50,14 @@ def test_every_crawl_option_is_documented() -> None:
 
     for key in CRAWL_DEFAULTS:
         assert f"{key}:" in README, key
+
+
+@pytest.mark.parametrize("module", ["checks.cli", "reports.cli", "zwgk.ops", "zwgk.cli"])
+def test_each_command_module_imports_on_its_own(module: str) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-1000:]
