@@ -112,3 +112,17 @@ def crawled(demo_farm, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
 
 def load_json(text: str):
     return json.loads(text)
+
+
+def crawl_units(tmp_path: Path, units_yaml: str) -> tuple[Path, list[dict]]:
+    """Run `zwgk run` on a small units file (fast crawl settings, no detail pages) and return
+    the store and `zwgk columns` as parsed JSON."""
+    units = tmp_path / "units.yaml"
+    units.write_text(units_yaml, encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
+    db = tmp_path / "z.db"
+    run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
+               "--no-progress", now=DAY1)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    return db, json.loads(zwgk("columns", "--db", str(db), "--format", "json").stdout)

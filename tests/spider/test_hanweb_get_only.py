@@ -3,7 +3,6 @@ spider falls back to GET and reads every page."""
 
 from __future__ import annotations
 
-import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -11,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import zwgk
+from tests.conftest import crawl_units
 
 PER_PAGE, TOTAL = 5, 12
 
@@ -78,19 +77,12 @@ def site():
 
 
 def test_get_fallback_reads_every_page(site: str, tmp_path: Path) -> None:
-    units = tmp_path / "units.yaml"
-    units.write_text(
+    db, cols = crawl_units(
+        tmp_path,
         f"units:\n  - code: hw\n    name: 示例县\n    kind: county\n"
         f"    disclosure: {site}/col/col101/index.html\n",
-        encoding="utf-8",
     )
-    config = tmp_path / "config.yaml"
-    config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
-    db = tmp_path / "z.db"
-    run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
-               "--no-progress", now="2026-11-29T08:00:00+08:00")  # fmt: skip
-    assert run.returncode == 0, run.stderr[-2000:]
-    (col,) = json.loads(zwgk("columns", "--db", str(db), "--format", "json").stdout)
+    (col,) = cols
     assert (col["column_name"], col["items"], col["assessed"]) == ("通知公告", TOTAL, True)
     assert col["newest_date"] == "2026-11-27"
     assert Handler.posts >= 1  # POST was tried first, as the page's own script does

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import zwgk
+from tests.conftest import crawl_units
 
 LIST = """<html><head><meta name="ColumnName" content="{name}"><title>{name}_示例县</title></head>
 <body><div class="list"><ul>
@@ -57,23 +56,15 @@ def site(tmp_path: Path):
 
 
 def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) -> None:
-    units = tmp_path / "units.yaml"
-    units.write_text(
+    db, cols = crawl_units(
+        tmp_path,
         f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
         f"    disclosure: {site}/gzdt/\n"
         f"    columns:\n      - url: {site}/hidden/tzgg/\n        category: notice\n"
         f"      - url: {site}/moved/\n        name: 外链栏目\n"
         f"      - url: {site}/based/\n",
-        encoding="utf-8",
     )
-    config = tmp_path / "config.yaml"
-    config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
-    db = tmp_path / "z.db"
-    run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
-               "--no-progress", now="2026-11-29T08:00:00+08:00")  # fmt: skip
-    assert run.returncode == 0, run.stderr[-2000:]
-    out = zwgk("columns", "--db", str(db), "--format", "json")
-    cols = {c["column_url"]: c for c in json.loads(out.stdout)}
+    cols = {c["column_url"]: c for c in cols}
     assert set(cols) == {f"{site}/gzdt/", f"{site}/hidden/tzgg/", f"{site}/moved/",
                          f"{site}/based/"}  # fmt: skip
     assert cols[f"{site}/moved/"]["assessed"] is False  # never followed off the unit's hosts
@@ -113,19 +104,11 @@ def test_a_script_redirect_on_the_root_is_followed(tmp_path: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     site = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        units = tmp_path / "units.yaml"
-        units.write_text(
+        db, cols = crawl_units(
+            tmp_path,
             f"units:\n  - code: js\n    name: 示例镇\n    kind: township\n"
             f"    disclosure: {site}/jump/\n",
-            encoding="utf-8",
         )
-        config = tmp_path / "config.yaml"
-        config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
-        db = tmp_path / "z.db"
-        run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
-                   "--no-progress", now="2026-11-29T08:00:00+08:00")  # fmt: skip
-        assert run.returncode == 0, run.stderr[-2000:]
-        cols = json.loads(zwgk("columns", "--db", str(db), "--format", "json").stdout)
         assert [(c["column_url"], c["items"]) for c in cols] == [(f"{site}/realroot/tzgg/", 2)]
     finally:
         server.shutdown()
