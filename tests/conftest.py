@@ -114,13 +114,17 @@ def load_json(text: str):
     return json.loads(text)
 
 
-def crawl_units(tmp_path: Path, units_yaml: str) -> tuple[Path, list[dict]]:
-    """Run `zwgk run` on a small units file (fast crawl settings, no detail pages) and return
-    the store and `zwgk columns` as parsed JSON."""
+def crawl_units(
+    tmp_path: Path,
+    units_yaml: str,
+    crawl: str = "{delay_seconds: 0, autothrottle: false, detail_pages: none}",
+) -> tuple[Path, list[dict]]:
+    """Run `zwgk run` on a small units file (fast crawl settings, no detail pages by default)
+    and return the store and `zwgk columns` as parsed JSON."""
     units = tmp_path / "units.yaml"
     units.write_text(units_yaml, encoding="utf-8")
     config = tmp_path / "config.yaml"
-    config.write_text("crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none}\n")
+    config.write_text(f"crawl: {crawl}\n")
     db = tmp_path / "z.db"
     run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
                "--no-progress", now=DAY1)  # fmt: skip

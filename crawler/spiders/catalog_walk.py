@@ -239,6 +239,8 @@ class CatalogWalk:
             for link in links:
                 if discovery.normalise_url(link.url) in shown:
                     continue
+                if not self.catalog_slot(m):
+                    break  # calendar or archive traps: a site's catalog walk is bounded
                 child_path = discovery.compose_path(
                     tuple(m["path"]), link.path, set(m["site"]["top"])
                 )
@@ -256,6 +258,19 @@ class CatalogWalk:
                 )
         if depth == 0:
             yield from self.json_columns(m, html, response.url, only=None)
+
+    def catalog_slot(self, m: dict) -> bool:
+        """Count a catalog page for the site; False once it reaches ZWGK_MAX_CATALOG_PAGES
+        (default: twice the column limit), logged once per site."""
+        key = (m["unit"], m["role"])
+        counts = self.__dict__.setdefault("_catalog_pages", {})
+        counts[key] = counts.get(key, 0) + 1
+        limit = self.setting(
+            "ZWGK_MAX_CATALOG_PAGES", 2 * self.setting("ZWGK_MAX_COLUMNS_PER_SITE", 400)
+        )
+        if counts[key] == limit + 1:
+            self.logger.warning("%s %s: catalog walk stopped at %d pages", *key, limit)
+        return counts[key] <= limit
 
     def catalog_links(self, m: dict, html: str, url: str) -> tuple[list[NavLink], list[NavLink]]:
         """(links to follow in this catalog, portal entries that link into the platform)."""

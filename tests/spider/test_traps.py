@@ -1,0 +1,50 @@
+"""An endless calendar (every page links tomorrow and the day after) cannot make a crawl
+endless: a site's catalog walk stops at twice its column limit."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from tests.conftest import crawl_units
+
+
+class Calendar(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        day = int(parse_qs(urlsplit(self.path).query).get("d", ["0"])[0])
+        links = "".join(
+            f'<li><a href="/cal/?d={day + k}">第{day + k}天</a></li>' for k in (1, 2, 3)
+        )
+        body = f"<html><body><ul class='nav'>{links}</ul></body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_catalog_walk_is_bounded(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Calendar)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        db, _ = crawl_units(
+            tmp_path,
+            f"units:\n  - code: cal\n    name: 日历\n    kind: township\n"
+            f"    disclosure: {site}/cal/?d=0\n",
+            crawl="{delay_seconds: 0, autothrottle: false, max_columns_per_site: 5,"
+            " max_catalog_depth: 10}",
+        )
+        with sqlite3.connect(db) as conn:
+            pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+        assert pages <= 11  # the root plus at most 2 x 5 catalog pages
+        log = (db.parent / "logs" / "crawl-1.log").read_text(encoding="utf-8")
+        assert "catalog walk stopped at 10 pages" in log  # the bound, not the depth, ended it
+    finally:
+        server.shutdown()
