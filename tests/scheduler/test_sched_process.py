@@ -90,7 +90,7 @@ def test_sigterm_stops_the_scheduler_cleanly_with_exit_0(running):
 
 def test_a_second_scheduler_on_the_same_database_refuses(running, setup, tmp_path):
     second = subprocess.run(
-        [*ZWGK, "schedule", *setup], cwd=REPO, capture_output=True, text=True, timeout=30
+        [*ZWGK, "schedule", *setup], cwd=REPO, capture_output=True, text=True, timeout=60
     )
 
     assert second.returncode == 2
