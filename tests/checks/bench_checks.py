@@ -23,8 +23,8 @@ units = [
         code=f"u{i}",
         name=f"单位{i}",
         kind=random.choice(["county", "department"]),
-        disclosure=f"http://u{i}.test/xxgk/",
-        portal=f"http://u{i}.test/" if i % 10 == 0 else None,
+        disclosure=f"http://u{i}.example.gov.cn/xxgk/",
+        portal=f"http://u{i}.example.gov.cn/" if i % 10 == 0 else None,
     )
     for i in range(N_UNITS)
 ]
