@@ -23,8 +23,8 @@ units = [
         code=f"u{i}",
         name=f"单位{i}",
         kind=random.choice(["county", "department"]),
-        disclosure=f"http://u{i}.example.gov.cn/xxgk/",
-        portal=f"http://u{i}.example.gov.cn/" if i % 10 == 0 else None,
+        disclosure=f"http://127.0.0.1/u{i}/xxgk/",
+        portal=f"http://127.0.0.1/u{i}/" if i % 10 == 0 else None,
     )
     for i in range(N_UNITS)
 ]

@@ -48,7 +48,9 @@ def test_find_config_tree_strict_json_and_missing():
         NavLink("通知公告", "http://www.gd.gov.cn/gkmlpt/index#5", ("通知公告",))
     ]
     assert find_config_tree("<html>no config</html>", "http://a.gov.cn/gkmlpt/index") == []
-    assert find_config_tree("<script>window._CONFIG={TREE:[{id:1,</script>", "http://127.0.0.1/") == []
+    assert (
+        find_config_tree("<script>window._CONFIG={TREE:[{id:1,</script>", "http://127.0.0.1/") == []
+    )
 
 
 @pytest.mark.parametrize(
