@@ -75,20 +75,17 @@ class CatalogWalk:
         block = self.blocked(response)
         yield self.record(response, block)
         if block or response.status >= 400:
-            yield from self.unassessed(
-                m,
-                "blocked" if block else "failed",
-                block or f"HTTP {response.status} on {response.url}",
-            )
+            yield from self.unassessed(m, *self.refusal(response, block))
             return
         html = self.decode(response)
+        base = discovery.base_url(html, response.url)
         yield SiteInfo(
             m["unit"],
             m["role"],
             cms=classify.cms_family(html, response.url),
             site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
         )
-        items = catalog.home_items(html, discovery.base_url(html, response.url), self.today)
+        items = catalog.home_items(html, base, self.today)
         home = unit.portal or response.url
         yield ColumnRecord(m["unit"], m["role"], home, "首页", "", None, None, None, is_home=True)
         yield ListRecord(m["unit"], m["role"], home, items, first_page=True)
@@ -96,7 +93,7 @@ class CatalogWalk:
         disclosure = discovery.normalise_url(unit.disclosure)
         catalog_root = None
         site = {"root": response.url, "shared": True, "top": []}
-        for link in catalog.extract_nav(html, discovery.base_url(html, response.url)):
+        for link in catalog.extract_nav(html, base):
             if not self.allowed(m, link.url) or classify.is_detail_url(link.url):
                 continue
             key = discovery.normalise_url(link.url)
@@ -144,27 +141,26 @@ class CatalogWalk:
         yield self.record(response, block)
         section = classify.classify_section(name, link_url) if depth else None
         if block or response.status >= 400:
-            why = block or f"HTTP {response.status} at {response.url}"
+            status, why = self.refusal(response, block)
             if depth == 0:
-                yield from self.unassessed(m, "blocked" if block else "failed", why)
+                yield from self.unassessed(m, status, why)
                 return
             if section:
                 yield SectionRecord(
                     m["unit"], m["role"], section, name, link_url, response.status, False
                 )
             else:
-                yield from self.failed_column(
-                    m, new_col(link_url, name, m["path"]), "blocked" if block else "failed", why
-                )
+                yield from self.failed_column(m, new_col(link_url, name, m["path"]), status, why)
             return
         html = self.decode(response)
-        hrefs = discovery.raw_hrefs(html, response.url)
+        base = discovery.base_url(html, response.url)
+        hrefs = discovery.raw_hrefs(html, base)
         if depth > 0 and hrefs <= set(m.get("parent_hrefs", ())):
             # Every link here was on the parent page already (a left nav repeated on each
             # column page): nothing new to discover, so skip the full catalog extraction.
             links, mirrored = [], []
         else:
-            links, mirrored = self.catalog_links(m, html, discovery.base_url(html, response.url))
+            links, mirrored = self.catalog_links(m, html, base)
         if depth == 0 and not links and not m.get("js_hops"):
             target = discovery.js_redirect(html, response.url)
             if target and self.allowed(m, target):
@@ -207,7 +203,7 @@ class CatalogWalk:
         # A catalog node may be a column; so may a root that is itself a list (a units file
         # whose `disclosure` names one column) or a configured column override.
         if depth > 0 or not links:
-            page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
+            page = listing.extract_list(html, base, self.today)
             is_list = bool(
                 page.items
                 or page.placeholder

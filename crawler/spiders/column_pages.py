@@ -86,12 +86,7 @@ class ColumnPages:
                 # A pager that promises more pages than exist, or the other suffix convention.
                 yield from self.next_page(m, col)
             else:
-                yield from self.failed_column(
-                    m,
-                    col,
-                    "blocked" if block else "failed",
-                    block or f"HTTP {response.status} at {response.url}",
-                )
+                yield from self.failed_column(m, col, *self.refusal(response, block))
             return
         html = self.decode(response)
         if first:

@@ -115,6 +115,13 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
         }
         return waf.classify_block(response.status, headers, response.body, response.url)
 
+    @staticmethod
+    def refusal(response: Response, block: str | None) -> tuple[str, str]:
+        """(column status, reason) for a page that was a WAF challenge or an HTTP error."""
+        if block:
+            return "blocked", block
+        return "failed", f"HTTP {response.status} at {response.url}"
+
     def allowed(self, m: dict, url: str) -> bool:
         try:
             return netloc(url) in m["allowed_hosts"]

@@ -71,12 +71,7 @@ class PlatformApis:
             yield from self.hanweb_get(m, col, m["paging"], 2, None)
             return
         if block or response.status >= 400:
-            yield from self.failed_column(
-                m,
-                col,
-                "blocked" if block else "failed",
-                block or f"HTTP {response.status} at {response.url}",
-            )
+            yield from self.failed_column(m, col, *self.refusal(response, block))
             return
         items, _total, _pages = hanweb.parse_datastore(
             self.decode(response), response.url, self.today
@@ -142,12 +137,7 @@ class PlatformApis:
             if page_no > 1 and not block:
                 yield self.column_done(m, col)  # real gkmlpt sites answer 404 past the end
             else:
-                yield from self.failed_column(
-                    m,
-                    col,
-                    "blocked" if block else "failed",
-                    block or f"HTTP {response.status} at {response.url}",
-                )
+                yield from self.failed_column(m, col, *self.refusal(response, block))
             return
         items, info = jsonapi.parse_api(self.decode(response), m["base"])
         col = dict(col, pages=col["pages"] + 1)
