@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -91,16 +92,29 @@ def run(
     sys.exit(result.exit_code)
 
 
+def format_option(json_help: str):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["json", "table"]),
+        default="json",
+        show_default=True,
+        help=f"json: {json_help}; table: one line each.",
+    )
+
+
+def emit(rows: list[dict], fmt: str, line: Callable[[dict], str]) -> None:
+    """The rows as one JSON array (the contract), or one text line per row."""
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(line(row))
+
+
 @main.command()
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "table"]),
-    default="json",
-    show_default=True,
-    help="json: the contract's array; table: one line per finding.",
-)
+@format_option("the contract's array of findings")
 @click.option(
     "--status",
     type=click.Choice(["open", "resolved", "waived", "all"]),
@@ -114,64 +128,39 @@ def findings(db_path: Path, fmt: str, status: str) -> None:
     from zwgk.store import open_db
 
     rows = export_findings(open_db(existing(db_path)), status=status)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for f in rows:
-        click.echo(
-            f"{f['status']:8} {f['severity']:6} {f['rule']:24} {f['unit']:16} {f['summary']}"
-        )
+    emit(rows, fmt, lambda f: (
+        f"{f['status']:8} {f['severity']:6} {f['rule']:24} {f['unit']:16} {f['summary']}"
+    ))  # fmt: skip
 
 
 @main.command()
 @db_option
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "table"]),
-    default="json",
-    show_default=True,
-    help="json: one object per column (the contract); table: text.",
-)
+@format_option("one object per column (the contract)")
 def columns(db_path: Path, fmt: str) -> None:
     """What the spiders saw, one object per column."""
     from zwgk.inventory import columns_json
     from zwgk.store import open_db
 
     rows = columns_json(open_db(existing(db_path)))
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for c in rows:
-        flag = "" if c["assessed"] else "  [not assessed]"
-        click.echo(
-            f"{c['unit']:16} {c['items']:5} {c['newest_date'] or '-':10} "
-            f"{c['category'] or '-':8} {c['catalog_path'] or c['column_name']}{flag}"
-        )
+    emit(rows, fmt, lambda c: (
+        f"{c['unit']:16} {c['items']:5} {c['newest_date'] or '-':10} {c['category'] or '-':8} "
+        f"{c['catalog_path'] or c['column_name']}{'' if c['assessed'] else '  [not assessed]'}"
+    ))  # fmt: skip
 
 
 @main.command()
 @db_option
 @click.option("--run", "run_id", type=int, default=None, help="Which run (default: the latest).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["json", "table"]),
-    default="json",
-    show_default=True,
-    help="json: one object per site; table: one line per site.",
-)
+@format_option("one object per site")
 def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
     """Site verdicts of a run: 合格, 不合格 (with the veto rules) or 未评估."""
     from checks.export import verdicts as export_verdicts
     from zwgk.store import open_db
 
     rows = export_verdicts(open_db(existing(db_path)), run_id)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for v in rows:
-        click.echo(f"{v['unit']:16} {v['role']:10} {v['verdict']:4} {','.join(v['veto_rules'])}")
+    emit(rows, fmt, lambda v: (
+        f"{v['unit']:16} {v['role']:10} {v['verdict']:4} {','.join(v['veto_rules'])}"
+    ))  # fmt: skip
 
 
 # Commands that live with their subsystem; they import only zwgk.cli_options, so no cycle.
