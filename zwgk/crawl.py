@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,13 +126,17 @@ def run_crawl(
     return CrawlOutcome(proc.returncode, time.monotonic() - started, log_path, timed_out)
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Scrapy finishes the request in flight and flushes the pipeline on SIGTERM; SIGKILL after 15 s."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    except ProcessLookupError:
-        pass
+def stop(*procs: subprocess.Popen) -> None:
+    """Stop crawl process groups: SIGTERM to all (Scrapy finishes the request in flight and
+    flushes the pipeline), then SIGKILL to any still alive after 15 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -19,9 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import pickle
-import signal
 import socket
 import subprocess
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from zwgk.crawl import CrawlOutcome, crawl_command
+from zwgk.crawl import CrawlOutcome, crawl_command, stop
 from zwgk.errors import ZwgkError
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -195,14 +193,14 @@ def run_distributed_crawl(
                 on_tick()
             if time.monotonic() - started > timeout:
                 timed_out = True
-                stop_all(procs)
+                stop(*procs)
                 break
             if not got:
                 time.sleep(0.05)
         if drain:
             drain.step()
     finally:
-        stop_all(procs)
+        stop(*procs)
         if drain:
             drain.close()
         server.delete(*keys.values())
@@ -215,18 +213,6 @@ def run_distributed_crawl(
 def seeded_note(workers: int, redis_url: str, prefix: str, drain: Drain | None) -> str:
     stored = f", {drain.records} records drained into SQLite" if drain else ""
     return f"distributed crawl: {workers} workers on {redis_url} keys {prefix}:*{stored}\n"
-
-
-def stop_all(procs: list[subprocess.Popen]) -> None:
-    for p in procs:
-        if p.poll() is None:
-            os.killpg(p.pid, signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
 
 
 def combine_logs(log_path: Path, logs: list[Path], note: str) -> None:
