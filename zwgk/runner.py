@@ -42,11 +42,7 @@ class Progress:
     def counts(self) -> tuple[int, int, int]:
         if self.db is None:
             self.db = store.open_db(self.db_path)
-        pages, failures = self.db.execute(
-            "SELECT count(*), coalesce(sum(error IS NOT NULL OR status >= 400 OR block IS NOT NULL),"
-            " 0) FROM pages WHERE run_id = ?",
-            [self.run_id],
-        ).fetchone()
+        pages, failures = store.page_counts(self.db, self.run_id)
         units = self.db.execute(
             "SELECT count(DISTINCT s.unit_id) FROM sites s WHERE s.site_id IN"
             " (SELECT DISTINCT site_id FROM pages WHERE run_id = ?)",

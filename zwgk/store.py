@@ -104,6 +104,15 @@ def start_run(db: sqlite_utils.Database, kind: str = "run", units_total: int = 0
     return int(cur.lastrowid)
 
 
+def page_counts(db: sqlite_utils.Database, run_id: int) -> tuple[int, int]:
+    """(pages fetched, failed pages) of a run: an error, an HTTP error or a WAF challenge."""
+    return db.execute(
+        "SELECT count(*), coalesce(sum(error IS NOT NULL OR status >= 400 OR block IS NOT NULL), 0)"
+        " FROM pages WHERE run_id = ?",
+        [run_id],
+    ).fetchone()
+
+
 def finish_run(
     db: sqlite_utils.Database,
     run_id: int,
@@ -112,11 +121,7 @@ def finish_run(
     error: str | None = None,
     stats: dict[str, Any] | None = None,
 ) -> None:
-    pages, failures = db.execute(
-        "SELECT count(*), coalesce(sum(error IS NOT NULL OR status >= 400 OR block IS NOT NULL), 0)"
-        " FROM pages WHERE run_id = ?",
-        [run_id],
-    ).fetchone()
+    pages, failures = page_counts(db, run_id)
     db.execute(
         "UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, error = ?, stats = ?,"
         " pages_fetched = ?, failures = ? WHERE run_id = ?",
