@@ -7,9 +7,13 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
+
+from crawler.extract._html import abs_url
+from crawler.extract.catalog import extract_breadcrumb
+from crawler.extract.classify import is_detail_url
 
 # Links that are site chrome, never catalog columns.
 CHROME_NAMES = re.compile(
@@ -106,8 +110,6 @@ _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 def raw_hrefs(html: str, base_url: str) -> set[str]:
     """Every link target of the page that could be a catalog node (not a detail page, not a
     file), found with a regex: a cheap test of whether a page shows anything its parent did not."""
-    from crawler.extract._html import abs_url
-    from crawler.extract.classify import is_detail_url
 
     out = set()
     for href in _HREF.findall(html):
@@ -126,8 +128,6 @@ def base_url(html: str, url: str) -> str:
     http(s) URL (common on CMS-generated pages), else the page's own URL."""
     m = _BASE.search(html, 0, 8192)
     if m:
-        from urllib.parse import urljoin
-
         try:
             base = urljoin(url, m.group(1).strip())
         except ValueError:
@@ -151,8 +151,6 @@ def js_redirect(html: str, url: str) -> str | None:
     m = _JS_REDIRECT.search(html)
     if not m:
         return None
-    from urllib.parse import urljoin
-
     try:
         target = urljoin(url, (m.group(1) or m.group(2)).strip())
     except ValueError:
@@ -171,8 +169,6 @@ _TITLE_SEP = re.compile(r"\s*[-_|｜—–]+\s*")
 def page_name(html: str, page_meta: dict[str, str]) -> str:
     """A column page's own name when no catalog link named it: ColumnName meta, else the
     breadcrumb's last step, else the first part of <title>."""
-    from crawler.extract.catalog import extract_breadcrumb
-
     if page_meta.get("ColumnName"):
         return page_meta["ColumnName"].split(",")[-1].split("，")[-1].strip()
     crumbs = [c for c in extract_breadcrumb(html) if c.strip()]
