@@ -20,6 +20,8 @@ __all__ = ["TINY_TEXT_CHARS", "classify_block", "visible_text"]
 TINY_TEXT_CHARS = 400
 #: Only this much of the body is inspected: stubs are small and real pages need no full scan.
 _SCAN_BYTES = 96 * 1024
+#: The first look at whether a page is tiny: enough for a real page's header and menus.
+_PREFIX_CHARS = 4096
 
 _RUISHU_TS = re.compile(r"\$_ts\s*(?:=|\.|\[)")
 _RUISHU_SCRIPT = re.compile(r"""<script[^<>]*\br\s*=\s*["']?m\b""", re.I)
@@ -69,28 +71,45 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+def _is_tiny(text: str) -> bool:
+    """True when the page shows at most TINY_TEXT_CHARS characters. A prefix cut after a `>`
+    shows no more than the whole page (an unclosed script swallows the rest), so a real page
+    is usually settled by its first few kilobytes."""
+    if len(text) <= TINY_TEXT_CHARS:
+        return True
+    cut = text.rfind(">", 0, _PREFIX_CHARS)
+    # +2: whitespace collapsed across the cut can shorten the whole page's text by one.
+    if cut > 0 and len(visible_text(text[: cut + 1])) > TINY_TEXT_CHARS + 2:
+        return False
+    return len(visible_text(text)) <= TINY_TEXT_CHARS
+
+
 def classify_block(
     status: int, headers: Mapping[str, str], body: bytes | str, url: str
 ) -> str | None:
     """Return `ruishu`, `jsl`, `wzws`, `rate-limit`, `captcha` or `ua-reject` when the response
     is an anti-crawl challenge, else None (normal pages and ordinary 404s included)."""
     text = _as_text(body)
+    # Every fingerprint below needs an ASCII keyword: finding none in the lower-cased bytes
+    # spares the case-insensitive scans, which cost more than parsing an ordinary page.
+    low = body[:_SCAN_BYTES].lower().decode("latin-1") if isinstance(body, bytes) else text.lower()
     cookies = _header(headers, "set-cookie")
     location = _header(headers, "location")
-
-    shown = visible_text(text)
-    tiny = len(shown) <= TINY_TEXT_CHARS
 
     # 瑞数: the `$_ts` seed script plus `r='m'` loader scripts; status 412, 202 or even 200.
     # Pages served after the challenge keep the injected scripts, so a 200 only counts as the
     # stub when it shows (next to) nothing.
-    if _RUISHU_TS.search(text) and (status in (202, 412) or (_RUISHU_SCRIPT.search(text) and tiny)):
+    if (
+        "$_ts" in low
+        and _RUISHU_TS.search(text)
+        and (status in (202, 412) or (_RUISHU_SCRIPT.search(text) and _is_tiny(text)))
+    ):
         return "ruishu"
     if status == 412 and _RUISHU_SCRIPT.search(text):
         return "ruishu"
 
     # 加速乐: 521 with a cookie-setting script or its cookies; the second step is a go({...}) page.
-    if _JSL_BODY.search(text):
+    if ("jsl" in low or "bts" in low) and _JSL_BODY.search(text):
         return "jsl"
     if status == 521 and (
         _JS_COOKIE.search(text) or "__jsluid" in cookies or "__jsl_clearance" in cookies
@@ -98,16 +117,23 @@ def classify_block(
         return "jsl"
 
     # 网站卫士: redirect to /WZWSREL…, challenge script, or its challenge cookie on a stub.
-    if _WZWS_URL.search(location) or _WZWS_URL.search(url) or _WZWS_BODY.search(text):
+    if (
+        _WZWS_URL.search(location)
+        or _WZWS_URL.search(url)
+        or ("wzws" in low and _WZWS_BODY.search(text))
+    ):
         return "wzws"
 
     if status == 429:
         return "rate-limit"
 
-    if "wzws_cid" in cookies and (300 <= status < 400 or (tiny and _JS_COOKIE.search(text))):
+    if "wzws_cid" in cookies and (
+        300 <= status < 400 or ("cookie" in low and _JS_COOKIE.search(text) and _is_tiny(text))
+    ):
         return "wzws"
-    if not tiny:
+    if not _is_tiny(text):
         return None
+    shown = visible_text(text)
     if _RATE_TEXT.search(shown):
         return "rate-limit"
     if _CAPTCHA_TEXT.search(shown) or _CAPTCHA_INPUT.search(text):

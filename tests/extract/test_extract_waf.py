@@ -176,3 +176,34 @@ def test_real_detail_pages_are_content(name: str) -> None:
 
 def test_visible_text_drops_scripts_and_tags() -> None:
     assert visible_text("<p>a <b>b</b></p><script>var x='<p>no</p>';</script>\n c") == "a b c"
+
+
+# A challenge whose first kilobytes are all script (invisible): the prefix shows nothing, so the
+# whole page decides. And a real page whose head is long: the prefix is not enough to call it
+# tiny, the rest of the page shows plenty.
+SCRIPT_HEAVY_CAPTCHA = (
+    "<html><head><script>" + "var k='x';" * 800 + "</script></head>"
+    "<body><p>请输入验证码后继续访问</p><input name='verifycode'></body></html>"
+)
+LONG_HEAD_REAL_PAGE = (
+    "<html><head><script>"
+    + "var k='x';" * 800
+    + "</script></head><body><ul>"
+    + "".join(f"<li><a href='./t{i}.html'>关于第{i}号事项的通知公告</a></li>" for i in range(60))
+    + "</ul><p>如需帮助，请输入验证码查询办件进度。</p></body></html>"
+)
+
+
+def test_tiny_is_decided_by_the_whole_page_when_the_prefix_shows_little() -> None:
+    assert len(SCRIPT_HEAVY_CAPTCHA) > 8000
+    assert classify_block(200, {}, SCRIPT_HEAVY_CAPTCHA, URL) == "captcha"
+    assert classify_block(200, {}, SCRIPT_HEAVY_CAPTCHA.encode(), URL) == "captcha"
+    assert classify_block(200, {}, LONG_HEAD_REAL_PAGE, URL) is None
+
+
+def test_keyword_gates_do_not_hide_upper_case_fingerprints() -> None:
+    # The fingerprints are case-insensitive; the cheap pre-checks run on lower-cased bytes.
+    assert classify_block(200, {}, b"<script>GO({'BTS':['1|0|Ab']})</script>", URL) == "jsl"
+    assert classify_block(200, {}, "<div>WZWSQUESTION</div>", URL) == "wzws"
+    stub = "<script>Document.Cookie='wzws_cid=1';location.reload()</script>"
+    assert classify_block(200, {"set-cookie": "wzws_cid=1"}, stub, URL) == "wzws"
