@@ -57,12 +57,27 @@ ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
 
 
 #: `href="./a.html target=_blank>` (closing quote lost) or `href='./a.html"` (mismatched):
-#: left alone, the parser swallows the rest of the row into the attribute.
-_HREF_QUOTES = re.compile(r"""(\bhref\s*=\s*)(["'])([^"'\s<>]*)(?:(?!\2)["']|(?=[\s>]))""", re.I)
+#: left alone, the parser swallows the rest of the row into the attribute. The possessive run
+#: and the literal start (no `\b`, no re.I) keep this scan cheaper than the parse itself; the
+#: word boundary is checked in _fix_href and upper-case HREFs get a second, rarer pass.
+_HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["']|(?=[\s>]))"""
+_HREF_QUOTES = re.compile("(href)" + _HREF_QUOTE_BODY)
+_HREF_QUOTES_ANY_CASE = re.compile("(href)" + _HREF_QUOTE_BODY, re.I)
 
 
 def _fix_href(m: re.Match[str]) -> str:
-    return f'{m[1]}"{m[3]}"'
+    start = m.start()
+    if start and (m.string[start - 1].isalnum() or m.string[start - 1] == "_"):
+        return m[0]  # `xhref=` or `data_href=`: another attribute
+    return f'{m[1]}{m[2]}"{m[4]}"'
+
+
+def _fix_hrefs(html: str) -> str:
+    if "href" in html:
+        html = _HREF_QUOTES.sub(_fix_href, html)
+    if "HREF" in html or "Href" in html:
+        html = _HREF_QUOTES_ANY_CASE.sub(_fix_href, html)
+    return html
 
 
 def clean(text: str | None) -> str:
@@ -95,12 +110,25 @@ def _parse(html: str | bytes) -> HtmlElement | None:
         html = _XML_DECL.sub("", html, count=1)
         if not html.strip():
             return None
-        if "href" in html or "HREF" in html:
-            html = _HREF_QUOTES.sub(_fix_href, html)
+        html = _fix_hrefs(html)
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+#: lxml.html's parser picks an element class per tag (FormElement, InputElement...) through a
+#: Python callback on every element the extractors touch; nothing here uses those classes, and
+#: the C-level default lookup makes tree walks about a fifth cheaper.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 def abs_url(href: str | None, base_url: str) -> str | None:
@@ -113,16 +141,51 @@ def abs_url(href: str | None, base_url: str) -> str | None:
 def _abs_url(href: str, base_url: str) -> str | None:
     # Most catalog and list links are absolute or root-relative: resolve those without urljoin
     # (the cache below is keyed by the page URL, so it rarely helps across pages).
-    if href.startswith(("http://", "https://")) and not _UNSAFE.search(href):
+    if _UNSAFE.search(href) or href.endswith(("?", "#")) or "?#" in href or ";" in href:
+        return _abs_url_slow(href, base_url)
+    if href.startswith(("http://", "https://")):
         return href
-    if href.startswith("/") and not href.startswith("//") and not _UNSAFE.search(href):
+    if href.startswith("/") and not href.startswith("//"):
         return _origin(base_url) + href
+    if _SIMPLE_RELATIVE.match(href):
+        # `./202611/t20261129_1.html`, list pages' usual form: the page's directory + path.
+        folder = _folder(base_url)
+        if folder is not None:
+            return folder + (href[2:] if href.startswith("./") else href)
     return _abs_url_slow(href, base_url)
+
+
+#: A relative path with nothing urljoin would rewrite: no scheme, dot segments, empty segments,
+#: whitespace, backslashes or brackets; no empty `?` or `#` (urljoin drops those).
+_SEGMENT = r"(?!\.\.?(?:[/?#]|\Z))[\w\-.~%!$&'()*+,=@]+"
+_SIMPLE_RELATIVE = re.compile(
+    rf"(?:\./)?{_SEGMENT}(?:/{_SEGMENT})*/?(?:\?[^\s\\\[\]#]+)?(?:#[^\s\\\[\]]+)?\Z"
+)
+
+
+@lru_cache(maxsize=256)
+def _folder(base_url: str) -> str | None:
+    """The directory relative paths resolve against, or None when urljoin would have to tidy
+    the base first (dot or empty segments, `;params`)."""
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:
+        return None
+    path = parts.path or "/"
+    if (
+        parts.scheme not in ("http", "https")
+        or not path.startswith("/")
+        or "//" in path
+        or ";" in path
+        or _UNSAFE.search(path)
+    ):
+        return None
+    return f"{parts.scheme}://{parts.netloc}{path[: path.rfind('/') + 1]}"
 
 
 # Whitespace, backslashes, dot segments and brackets (IPv6 literals, junk like `http://[bad`)
 # go through urljoin/urlsplit, which normalise or reject them.
-_UNSAFE = re.compile(r"[\s\\\[\]]|/\.\.?(?:/|$)")
+_UNSAFE = re.compile(r"[\s\\\[\]]|/\.\.?(?:[/?#]|$)")
 
 
 @lru_cache(maxsize=256)
@@ -155,8 +218,10 @@ def is_pager_text(text: str) -> bool:
     return bool(_PAGER_TEXT.match(text))
 
 
+@lru_cache(maxsize=4096)
 def chunk_date(chunk: str, today: date) -> date | None:
-    """The date if `chunk` is essentially only a date (bracketed, labelled or with a time)."""
+    """The date if `chunk` is essentially only a date (bracketed, labelled or with a time).
+    Cached: a list repeats the same few dates in row after row, page after page."""
     s = clean(chunk)
     if not s or len(s) > 40 or not any(c.isdigit() for c in s):
         return None
@@ -282,10 +347,12 @@ def row_item(
     base_url: str,
     today: date,
     columns: dict[int, str] | None = None,
+    url: str | None = None,
 ) -> ListItem | None:
     """Build a ListItem from one row and its title anchor. `columns` maps td index → field name
-    (from a table header such as 名称|索引号|发布机构|发布日期) when the row is a catalogue row."""
-    url = abs_url(a.get("href"), base_url)
+    (from a table header such as 名称|索引号|发布机构|发布日期) when the row is a catalogue row;
+    `url` is the anchor's resolved href when the caller has it."""
+    url = url or abs_url(a.get("href"), base_url)
     if url is None:
         return None
     item = ListItem(title="", url=url)
@@ -382,16 +449,26 @@ def table_columns(table: HtmlElement) -> dict[int, str] | None:
 is_detail = lru_cache(maxsize=8192)(is_detail_url)
 
 
-def pick_anchor(anchors: list[HtmlElement], base_url: str) -> HtmlElement | None:
+def own_text(e: HtmlElement) -> str:
+    """`e.text_content()` without the XPath call for the usual childless anchor or cell."""
+    if len(e):
+        return e.text_content()
+    return e.text or ""
+
+
+def pick_anchor(
+    anchors: list[HtmlElement], base_url: str, urls: dict[HtmlElement, str] | None = None
+) -> HtmlElement | None:
     """The title link of a row: the first detail-looking link, else the one with the longest
-    text (a row can also carry a `[通知公告]` column tag or an attachment link)."""
+    text (a row can also carry a `[通知公告]` column tag or an attachment link). `urls` holds
+    the anchors' resolved hrefs when the caller has them already."""
     best = None
     best_len = -1
     for a in anchors:
-        url = abs_url(a.get("href"), base_url)
+        url = urls.get(a) if urls is not None else abs_url(a.get("href"), base_url)
         if url is None:
             continue
-        text = clean(a.text_content()) or clean(a.get("title"))
+        text = clean(own_text(a)) or clean(a.get("title"))
         if not text or is_pager_text(text):
             continue
         if is_detail(url):

@@ -24,6 +24,7 @@ from crawler.extract._html import (
     has_dateish,
     is_detail,
     is_pager_text,
+    own_text,
     parse_html,
     pick_anchor,
     row_item,
@@ -79,7 +80,7 @@ def _chrome_weight(container: HtmlElement) -> float:
 
 def _row_text(row: HtmlElement, a: HtmlElement) -> str:
     if row is a:
-        parts = [a.text_content(), a.tail or ""]
+        parts = [own_text(a), a.tail or ""]
         sib = a.getnext()
         if sib is not None and isinstance(sib.tag, str) and sib.tag != "a":
             parts.append(sib.text_content())
@@ -90,12 +91,14 @@ def _row_text(row: HtmlElement, a: HtmlElement) -> str:
 def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     """Items of the page's main list container (see module doc); [] when there is none."""
     page_dir = urljoin(base_url, ".")
+    urls: dict[HtmlElement, str] = {}  # each href is resolved once per page
     rows: dict[HtmlElement, list[HtmlElement]] = {}
     containers: dict[HtmlElement, list[HtmlElement]] = {}
     for a in root.iter("a"):
-        href = a.get("href")
-        if not href or abs_url(href, base_url) is None:
+        url = abs_url(a.get("href"), base_url)
+        if url is None:
             continue
+        urls[a] = url
         row = row_of(a)
         got = rows.get(row)
         if got is None:
@@ -111,11 +114,11 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     for cont, crow in containers.items():
         score = 0.0
         for row in crow:
-            a = pick_anchor(rows[row], base_url)
+            a = pick_anchor(rows[row], base_url, urls)
             if a is None:
                 continue
             strong[row] = a
-            url = abs_url(a.get("href"), base_url) or ""
+            url = urls[a]
             if is_detail(url) or has_dateish(_row_text(row, a)):
                 # Entries stored under the column's own directory outweigh a side box of
                 # "latest news" from other columns when the main list is short.
@@ -152,10 +155,10 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
             a = strong.get(row)
             if a is None:
                 continue
-            title = clean(a.text_content())
+            title = clean(own_text(a))
             if title and is_pager_text(title) and not a.get("title"):
                 continue
-            item = row_item(row, a, base_url, today, cols)
+            item = row_item(row, a, base_url, today, cols, urls[a])
             if item is None or item.url in seen:
                 continue
             seen.add(item.url)

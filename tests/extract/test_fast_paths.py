@@ -1,0 +1,120 @@
+"""The extractors' fast paths must answer exactly what the slow, standard-library way answers.
+
+Each shortcut here (relative links without urljoin, path and query without urlsplit, the
+href-quote repair without a case-insensitive scan) exists for crawl throughput; a URL that
+differs by one character would split an item's history in the store. So each is compared with
+the reference on a few thousand generated inputs built from the characters that matter.
+"""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.extract._html import _abs_url, _abs_url_slow, _fix_hrefs, parse_html
+from crawler.extract.classify import is_detail_url, path_and_query
+
+BASES = [
+    "http://h/a/b.html",
+    "http://h/a/",
+    "http://h",
+    "http://h:8080/x/y/z.shtml?q=1#f",
+    "https://h/a;p/b",
+    "http://h/a//b.html",
+    "http://h/a/./b.html",
+    "http://h/a/../b/c.html",
+    "http://h/%E4%B8%AD/list.html",
+    "http://h/a/b.html?",
+    "HTTP://H/a/b",
+    "http://[::1]/a/b",
+]
+PIECES = ["http://h2/", "https://h3", "/..", "/.", "./", "", "a", "b.html", "../", ".", "..", "x/", "//",
+          "/", "?q=1", "#f", "?", "#", "t20261129_1.html", "a:b", ":", "%20", "~u", "!", "$",
+          "&", "'", "(", "*", "+", ",", "=", "@", ";", "中文", " ", "\\", "[", "-", "\t",
+          "javascript:", "mailto:x"]  # fmt: skip
+
+
+def _hrefs(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    out = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 6))) for _ in range(n)]
+    return [h for h in out if h]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_link_resolution_fast_paths_equal_urljoin(seed: int) -> None:
+    differ = [
+        (href, base)
+        for href in _hrefs(seed, 5000)
+        for base in BASES
+        if _abs_url(href, base) != _abs_url_slow(href, base)
+    ]
+    assert differ == []
+
+
+def test_link_resolution_fast_paths_are_taken() -> None:
+    # The common forms of list links resolve by concatenation (and still correctly).
+    assert _abs_url("./202611/t20261129_1.html", "http://h/xxgk/tzgg/index_1.html") == (
+        "http://h/xxgk/tzgg/202611/t20261129_1.html"
+    )
+    assert _abs_url("t1.html?id=3#top", "http://h/a/b.html?page=2") == "http://h/a/t1.html?id=3#top"
+    assert _abs_url("../t1.html", "http://h/a/b/c.html") == "http://h/a/t1.html"
+    assert _abs_url("./t1.html", "http://h/a/../b/c.html") == "http://h/b/t1.html"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_path_and_query_equals_urlsplit(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ["http://", "https://", "h", "h:80", "/", "?", "#", "a", "=", "&", " ", "\t", "\n",
+              "[", "]", "::1", "中", "%20", ".", "HTTP://", "@", ":", ";", "\x00", "\u3000"]  # fmt: skip
+    for _ in range(20000):
+        url = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        try:
+            parts = urlsplit(url)
+            want: tuple[str, str] | None = (parts.path, parts.query)
+        except ValueError:
+            want = None
+        assert path_and_query(url) == want, url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://h/xxgk/202611/t20261129_5.html?from=list#top", True),
+        ("http://h/art/2026/11/29/art_12_345.html", True),
+        ("http://h/col/col123/index.html", False),
+        ("http://h/xxgk/t20261129_5.html/", False),
+        ("http://h/upload/a.PDF", True),
+        ("http://h/downfile.jsp?name=a.docx", True),
+        ("http://h/module/view.jsp?wbnewsid=123", True),
+        ("http://[bad/t20261129_1.html", False),
+        ("", False),
+    ],
+)
+def test_is_detail_url_after_one_scan(url: str, expected: bool) -> None:
+    assert is_detail_url(url) is expected
+
+
+def test_href_quote_repair_keeps_other_attributes_and_handles_upper_case() -> None:
+    assert _fix_hrefs('<a xhref="./keep.html target=_blank>x</a>') == (
+        '<a xhref="./keep.html target=_blank>x</a>'  # not an href attribute: left alone
+    )
+    html = (
+        '<A HREF="./upper.html target=_blank>上</A>'
+        "<a href='./mixed.html\" target=_blank>混</a>"
+        "<a href='./single.html'>单</a>"
+        '<a href="./fine.html">好</a>'
+    )
+    fixed = _fix_hrefs(html)
+    assert 'HREF="./upper.html" target' in fixed
+    assert 'href="./mixed.html" target' in fixed
+    assert "href='./single.html'>" in fixed and '<a href="./fine.html">' in fixed
+    root = parse_html(html)
+    assert root is not None
+    assert [(a.get("href"), a.text) for a in root.iter("a")] == [
+        ("./upper.html", "上"),
+        ("./mixed.html", "混"),
+        ("./single.html", "单"),
+        ("./fine.html", "好"),
+    ]
