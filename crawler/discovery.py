@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.html
 
-from crawler.extract._html import abs_url
+from crawler.extract._html import abs_url, parse_html
 from crawler.extract.catalog import extract_breadcrumb
 from crawler.extract.classify import is_detail_url
 
@@ -178,15 +178,19 @@ def page_name(html: str, page_meta: dict[str, str]) -> str:
     return _TITLE_SEP.split(m.group(1).strip())[0] if m and m.group(1).strip() else ""
 
 
+_PROSE = lxml.etree.XPath(
+    "//text()[not(ancestor::script or ancestor::style or ancestor::a or ancestor::select"
+    " or ancestor::option or ancestor::head)]"
+)
+
+
 def content_chars(html: str) -> int:
-    """CJK characters of non-link text: a static page (指南, 制度) has many, a blank list few."""
-    try:
-        doc = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    """CJK characters of non-link text: a static page (指南, 制度) has many, a blank list few.
+    Read off the page's shared parse tree (the list extractor parsed it already)."""
+    root = parse_html(html)
+    if root is None:
         return 0
-    for bad in doc.xpath("//script|//style|//a|//select|//option|//head"):
-        bad.drop_tree() if bad.getparent() is not None else None
-    return len(CJK.findall(doc.text_content()))
+    return len(CJK.findall("".join(_PROSE(root))))
 
 
 def nav_signature(links: list[tuple[str, str]]) -> str:

@@ -216,7 +216,13 @@ class CatalogWalk:
             parent = set(m.get("parent_links", ()))
             own = {discovery.normalise_url(u) for u in (response.url, link_url, m["site"]["root"])}
             leaf = not (here - parent - own)
-            blank = depth > 0 and leaf and not section and discovery.content_chars(html) < 200
+            blank = (
+                not is_list
+                and depth > 0
+                and leaf
+                and not section
+                and discovery.content_chars(html) < 200
+            )
             if is_list or blank:
                 name = name or discovery.page_name(html, meta.extract_meta(html))
                 path = (

@@ -1,0 +1,32 @@
+"""discovery's page tests the catalog walk relies on: how much prose a page shows (a static
+指南 page vs a blank column) and which links a page shows that its parent did not."""
+
+from __future__ import annotations
+
+from crawler.discovery import content_chars, raw_hrefs
+
+
+def test_content_chars_counts_prose_not_links_scripts_menus_or_head() -> None:
+    html = (
+        "<html><head><title>标题标题</title><style>.a{content:'样式'}</style></head><body>"
+        "<script>var s='脚本';</script><a href='/x'>链接文字</a>尾巴"
+        "<select><option>选项</option></select><!-- 注释 --><p>正文内容</p>"
+        "<div>中<style>样</style>文</div></body></html>"
+    )
+    assert content_chars(html) == len("尾巴正文内容中文")
+
+
+def test_content_chars_of_empty_or_fragment_pages() -> None:
+    assert content_chars("") == 0
+    assert content_chars("<p>公开指南</p>") == 4
+    assert content_chars("   ") == 0
+
+
+def test_raw_hrefs_keeps_catalog_links_only() -> None:
+    base = "http://h/xxgk/tzgg/index.html"
+    html = (
+        "<a href='./index.html'>self</a><a href='/xxgk/gzdt/'>工作动态</a>"
+        "<a href='./202611/t20261129_1.html'>item</a><a href='/up/a.pdf'>pdf</a>"
+        "<a href='../ghjh/index.html?x=1&amp;y=2'>规划</a><a href='javascript:;'>js</a>"
+    )
+    assert raw_hrefs(html, base) == {"http://h/xxgk/gzdt/", "http://h/xxgk/ghjh/?x=1&y=2"}
