@@ -25,6 +25,27 @@ from crawler.items import (
 from zwgk import clock
 
 
+def copy_details_sql(n_urls: int) -> str:
+    """UPDATE giving a column's new rows (`?` column) what a detail page read through another
+    column of the site (`?` site, then `n_urls` item URLs) said. Found by `items_url` (m006):
+    one probe per URL, whatever the size of the site's catalog."""
+    marks = ",".join("?" * n_urls)
+    return (
+        "UPDATE items SET detail_fetched = o.detail_fetched,"
+        " date_source = CASE WHEN items.pub_date IS NULL AND o.pub_date IS NOT NULL"
+        "   THEN o.date_source ELSE items.date_source END,"
+        " pub_date = coalesce(items.pub_date, o.pub_date), meta_pub_date = o.meta_pub_date,"
+        " index_no = coalesce(items.index_no, o.index_no),"
+        " doc_no = coalesce(items.doc_no, o.doc_no),"
+        " publisher = coalesce(items.publisher, o.publisher), written_date = o.written_date"
+        " FROM (SELECT url, detail_fetched, pub_date, date_source, meta_pub_date, index_no,"
+        "   doc_no, publisher, written_date FROM items WHERE detail_fetched = 1"
+        "   AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)"
+        f"   AND url IN ({marks}) GROUP BY url) AS o"
+        " WHERE items.column_id = ? AND items.detail_fetched = 0 AND items.url = o.url"
+    )
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -182,20 +203,8 @@ class StorePipeline:
         )
         # An item listed in two columns of a site has one detail page, possibly read before
         # this column listed it: give the new rows what it said.
-        marks = ",".join("?" * len(r.items))
         self.conn.execute(
-            "UPDATE items SET detail_fetched = o.detail_fetched,"
-            " date_source = CASE WHEN items.pub_date IS NULL AND o.pub_date IS NOT NULL"
-            "   THEN o.date_source ELSE items.date_source END,"
-            " pub_date = coalesce(items.pub_date, o.pub_date), meta_pub_date = o.meta_pub_date,"
-            " index_no = coalesce(items.index_no, o.index_no),"
-            " doc_no = coalesce(items.doc_no, o.doc_no),"
-            " publisher = coalesce(items.publisher, o.publisher), written_date = o.written_date"
-            " FROM (SELECT url, detail_fetched, pub_date, date_source, meta_pub_date, index_no,"
-            "   doc_no, publisher, written_date FROM items WHERE detail_fetched = 1"
-            "   AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)"
-            f"   AND url IN ({marks}) GROUP BY url) AS o"
-            f" WHERE items.column_id = ? AND items.detail_fetched = 0 AND items.url = o.url",
+            copy_details_sql(len(r.items)),
             [self.site_id(r.unit, r.role), *(i.url for i in r.items), column_id],
         )
 

@@ -167,6 +167,15 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE units ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
         """,
     ),
+    (
+        "m006_items_url",
+        """
+        -- An item URL is looked up across a site's columns (a detail page read once serves
+        -- every column listing it). Without this index each lookup probed every column of the
+        -- site: a list page cost columns x rows probes, growing with the catalog, not the page.
+        CREATE INDEX items_url ON items (url);
+        """,
+    ),
 ]
 
 

@@ -70,3 +70,16 @@ def test_units_dropped_from_the_file_become_inactive(tmp_path: Path) -> None:
     assert dict(db.execute("SELECT unit_id, active FROM units").fetchall()) == {"a": 1, "b": 0}
     store.sync_units(db, [a, b])
     assert dict(db.execute("SELECT unit_id, active FROM units").fetchall()) == {"a": 1, "b": 1}
+
+
+def test_cross_column_detail_lookup_uses_the_url_index(tmp_path: Path) -> None:
+    # Without items_url (m006) the lookup probes every column of the site for every row of a
+    # list page: a daily cost that grows with the catalog, not with the page.
+    from crawler.pipelines import copy_details_sql
+
+    db = store.open_db(tmp_path / "s.db")
+    plan = " ".join(
+        str(row[-1])
+        for row in db.execute("EXPLAIN QUERY PLAN " + copy_details_sql(3), [1, "a", "b", "c", 2])
+    )
+    assert "USING INDEX items_url (url=?)" in plan
