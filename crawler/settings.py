@@ -47,10 +47,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {"crawler.middlewares.ParseErrorMiddleware": 950}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.gctune.GcTuning": 0}
 
 # ours
 ZWGK_MAX_PAGES_PER_COLUMN = 50
 ZWGK_MAX_CATALOG_DEPTH = 4
 ZWGK_MAX_COLUMNS_PER_SITE = 400
 ZWGK_DETAIL_PAGES = "new"  # new | dateless | none
+# Cycle-collector thresholds during a crawl (crawler/gctune.py); empty keeps CPython's.
+ZWGK_GC_THRESHOLDS = [50_000, 20, 100]
