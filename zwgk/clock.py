@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 ENV = "ZWGK_NOW"
 CST = timezone(timedelta(hours=8), "CST")
@@ -40,8 +41,14 @@ def set_now(value: str | datetime | None) -> None:
 def now() -> datetime:
     fixed = os.environ.get(ENV)
     if fixed:
-        return parse(fixed).astimezone(CST)
+        return _fixed(fixed)
     return datetime.now(CST).replace(microsecond=0)
+
+
+@lru_cache(maxsize=4)
+def _fixed(value: str) -> datetime:
+    # The crawl stamps every record: parse a fixed clock once, not once per record.
+    return parse(value).astimezone(CST)
 
 
 def today() -> date:
