@@ -102,3 +102,11 @@ class SiteInfo:
     site_id_code: str | None = None
     catalog_sig: str | None = None
     reused: bool = False
+
+
+@dataclass(slots=True)
+class Records:
+    """All the records one callback yielded, in order, as one item (RecordBatchMiddleware):
+    Scrapy's per-item cost (item pipeline hops, signals, log records) is paid once a page."""
+
+    records: list

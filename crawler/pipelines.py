@@ -19,6 +19,7 @@ from crawler.items import (
     DetailRecord,
     ListRecord,
     PageRecord,
+    Records,
     SectionRecord,
     SiteInfo,
 )
@@ -55,6 +56,15 @@ class StorePipeline:
         self.last_commit = time.monotonic()
         self.site_ids: dict[tuple[str, str], int] = {}
         self.column_ids: dict[tuple[int, str], int] = {}
+        self.handlers = {
+            PageRecord: self.page,
+            ColumnRecord: self.column,
+            ListRecord: self.list_items,
+            DetailRecord: self.detail,
+            ColumnDone: self.column_done,
+            SectionRecord: self.section,
+            SiteInfo: self.site_info,
+        }
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -89,17 +99,9 @@ class StorePipeline:
 
     # -- records -----------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
-        handler = {
-            PageRecord: self.page,
-            ColumnRecord: self.column,
-            ListRecord: self.list_items,
-            DetailRecord: self.detail,
-            ColumnDone: self.column_done,
-            SectionRecord: self.section,
-            SiteInfo: self.site_info,
-        }[type(item)]
-        handler(item)
-        self.tick()
+        for record in item.records if isinstance(item, Records) else (item,):
+            self.handlers[type(record)](record)
+            self.tick()
         return item
 
     def site_id(self, unit: str, role: str) -> int:

@@ -38,6 +38,11 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
+# Scrapy re-reads each callback's source (inspect + ast) to warn about generators returning a
+# value, and its cache is keyed by bound methods that die with their request: 3 % of a crawl's
+# CPU. Our callbacks are tested; sub-generators returning values (emit_items) are deliberate.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.SiteAwareFingerprinter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
@@ -45,7 +50,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.UnitHostsMiddleware": 50,
     "crawler.middlewares.RetryBackoffMiddleware": 60,
 }
-SPIDER_MIDDLEWARES = {"crawler.middlewares.ParseErrorMiddleware": 950}
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.ParseErrorMiddleware": 950,
+    # Closer to the engine than ParseErrorMiddleware, so recovered records are batched too.
+    "crawler.middlewares.RecordBatchMiddleware": 940,
+}
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.gctune.GcTuning": 0}
 
