@@ -58,6 +58,7 @@ _CHROME = re.compile(
 )
 _CHROME_TAGS = {"nav", "header", "footer"}
 _DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.I | re.S)
+_DIGIT = re.compile(r"\d")
 
 
 def is_placeholder_text(text: str) -> bool:
@@ -112,6 +113,14 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     strong: dict[HtmlElement, HtmlElement] = {}  # row -> title anchor
     scores: dict[HtmlElement, float] = {}
     for cont, crow in containers.items():
+        # A row scores through a detail link or a date in its text, and its text is in the
+        # container's (a bare-anchor row's spaced-out pieces only add spaces the date pattern
+        # allows): a menu or footer with neither, most links of a page, is passed over without
+        # choosing its rows' title links.
+        if not any(is_detail(urls[a]) for row in crow for a in rows[row]):
+            text = cont.text_content()
+            if not (_DIGIT.search(text) and has_dateish(text)):
+                continue
         score = 0.0
         for row in crow:
             a = pick_anchor(rows[row], base_url, urls)
