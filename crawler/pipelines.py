@@ -56,6 +56,7 @@ class StorePipeline:
         self.last_commit = time.monotonic()
         self.site_ids: dict[tuple[str, str], int] = {}
         self.column_ids: dict[tuple[int, str], int] = {}
+        self.sites_with_details: dict[int, bool] = {}
         self.handlers = {
             PageRecord: self.page,
             ColumnRecord: self.column,
@@ -205,10 +206,25 @@ class StorePipeline:
         )
         # An item listed in two columns of a site has one detail page, possibly read before
         # this column listed it: give the new rows what it said.
-        self.conn.execute(
-            copy_details_sql(len(r.items)),
-            [self.site_id(r.unit, r.role), *(i.url for i in r.items), column_id],
-        )
+        site_id = self.site_id(r.unit, r.role)
+        if self.has_read_details(site_id):
+            self.conn.execute(
+                copy_details_sql(len(r.items)), [site_id, *(i.url for i in r.items), column_id]
+            )
+
+    def has_read_details(self, site_id: int) -> bool:
+        """Has any item of the site had its detail page read (this run or before)? Asked once
+        a site, then kept current by detail(): most list pages then need no lookup at all."""
+        if site_id not in self.sites_with_details:
+            self.sites_with_details[site_id] = (
+                self.conn.execute(
+                    "SELECT 1 FROM columns c JOIN items i ON i.column_id = c.column_id"
+                    " WHERE c.site_id = ? AND i.detail_fetched = 1 LIMIT 1",
+                    [site_id],
+                ).fetchone()
+                is not None
+            )
+        return self.sites_with_details[site_id]
 
     def detail(self, r: DetailRecord) -> None:
         if r.failed:
@@ -238,6 +254,7 @@ class StorePipeline:
                 self.site_id(r.unit, r.role),
             ],
         )
+        self.sites_with_details[self.site_id(r.unit, r.role)] = True
 
     def column_done(self, r: ColumnDone) -> None:
         column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)

@@ -95,8 +95,10 @@ class Drain:
     def __init__(self, server, key: str, db_path: Path, run_id: int) -> None:
         from scrapy.settings import Settings
 
+        from crawler.items import Records
         from crawler.pipelines import StorePipeline
 
+        self.batch_type = Records
         self.server, self.key = server, key
         spider = SimpleNamespace(run_id=run_id, db_path=str(db_path))
         crawler = SimpleNamespace(settings=Settings(), spider=spider)
@@ -111,9 +113,9 @@ class Drain:
             if not chunk:
                 return got
             for data in chunk:
-                self.pipeline.process_item(pickle.loads(data))
+                item = self.pipeline.process_item(pickle.loads(data))
+                self.records += len(item.records) if isinstance(item, self.batch_type) else 1
             got += len(chunk)
-            self.records += len(chunk)
 
     def close(self) -> None:
         self.pipeline.close_spider()

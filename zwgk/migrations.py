@@ -170,10 +170,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "m006_items_url",
         """
-        -- An item URL is looked up across a site's columns (a detail page read once serves
-        -- every column listing it). Without this index each lookup probed every column of the
-        -- site: a list page cost columns x rows probes, growing with the catalog, not the page.
-        CREATE INDEX items_url ON items (url);
+        -- A detail page read once serves every column of the site that lists the item: the
+        -- pipeline looks new rows' URLs up among the site's read items. Without this index
+        -- each lookup probed every column of the site (columns x rows probes a list page,
+        -- growing with the catalog); partial, so inserting a new item does not pay for it.
+        CREATE INDEX items_url ON items (url) WHERE detail_fetched = 1;
         """,
     ),
 ]

@@ -1,0 +1,90 @@
+"""StorePipeline on its own: what a detail page read through one column gives the same item
+listed in another column of the site, and that list pages of a site with no read details skip
+the lookup."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from scrapy.settings import Settings
+
+from crawler.extract.types import ListItem
+from crawler.items import ColumnRecord, DetailRecord, ListRecord, Records
+from crawler.pipelines import StorePipeline
+from zwgk import store
+from zwgk.units import load_units
+
+SITE = "http://127.0.0.1:9/xxgk/"
+ITEM = SITE + "a/202611/t20261120_1.html"
+
+
+def pipeline(tmp_path: Path) -> tuple[StorePipeline, list[str]]:
+    units = tmp_path / "units.yaml"
+    units.write_text(
+        f"units:\n  - code: u\n    name: U\n    kind: county\n    disclosure: {SITE}\n",
+        encoding="utf-8",
+    )
+    db = store.open_db(tmp_path / "z.db")
+    store.sync_units(db, load_units(units))
+    run_id = store.start_run(db)
+    db.conn.close()
+    spider = SimpleNamespace(run_id=run_id, db_path=str(tmp_path / "z.db"))
+    p = StorePipeline.from_crawler(SimpleNamespace(settings=Settings(), spider=spider))
+    p.open_spider()
+    statements: list[str] = []
+    p.conn.set_trace_callback(statements.append)
+    return p, statements
+
+
+def column(name: str) -> ColumnRecord:
+    return ColumnRecord("u", "disclosure", SITE + name + "/", name, name, "notice", "name", None)
+
+
+def listed(name: str, dated: bool) -> ListRecord:
+    item = ListItem(title="通知", url=ITEM)
+    if dated:
+        item.date, item.date_source = date(2026, 11, 20), "list"
+    return ListRecord("u", "disclosure", SITE + name + "/", [item], first_page=True)
+
+
+def test_a_read_detail_page_serves_the_item_in_every_column(tmp_path: Path) -> None:
+    p, statements = pipeline(tmp_path)
+    p.process_item(Records([column("a"), column("b"), listed("a", dated=False)]))
+    assert not any("UPDATE items SET detail_fetched = o." in s for s in statements)
+    p.process_item(
+        DetailRecord("u", "disclosure", ITEM, pub_date="2026-11-19", index_no="X-2026-001")
+    )
+    p.process_item(Records([listed("b", dated=False)]))
+    assert any("UPDATE items SET detail_fetched = o." in s for s in statements)
+    p.close_spider()
+    rows = sqlite3.connect(tmp_path / "z.db").execute(
+        "SELECT c.name, i.detail_fetched, i.pub_date, i.date_source, i.index_no"
+        " FROM items i JOIN columns c USING (column_id) ORDER BY c.name"
+    )
+    assert rows.fetchall() == [
+        ("a", 1, "2026-11-19", "detail", "X-2026-001"),
+        ("b", 1, "2026-11-19", "detail", "X-2026-001"),
+    ]
+
+
+def test_a_later_run_knows_the_sites_read_details_from_the_store(tmp_path: Path) -> None:
+    p, _ = pipeline(tmp_path)
+    p.process_item(Records([column("a"), column("b"), listed("a", dated=True)]))
+    p.process_item(
+        DetailRecord("u", "disclosure", ITEM, pub_date="2026-11-20", doc_no="〔2026〕1号")
+    )
+    p.close_spider()
+    again = StorePipeline.from_crawler(
+        SimpleNamespace(
+            settings=Settings(),
+            spider=SimpleNamespace(run_id=p.run_id, db_path=str(tmp_path / "z.db")),
+        )
+    )
+    again.open_spider()
+    again.process_item(Records([listed("b", dated=True)]))
+    again.close_spider()
+    doc_nos = sqlite3.connect(tmp_path / "z.db").execute("SELECT doc_no FROM items").fetchall()
+    assert doc_nos == [("〔2026〕1号",), ("〔2026〕1号",)]
