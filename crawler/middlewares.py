@@ -1,5 +1,6 @@
-"""Middlewares: keep each unit's spider on its own hosts, back off on retries, turn parser
-errors into failure records, batch a callback's records into one item."""
+"""Middlewares: keep each unit's spider on its own hosts, back off on retries, follow meta
+refreshes without decoding every page, turn parser errors into failure records, batch a
+callback's records into one item."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
 
 from crawler.items import Records
 
@@ -57,6 +60,24 @@ class RetryBackoffMiddleware:
         if tries and self.base > 0:
             await asyncio.sleep(self.base * 2 ** (tries - 1))
         return None
+
+
+#: Scrapy looks for a refresh in the first 4,096 characters: at most 4 bytes each.
+_REFRESH_SCAN = 4 * 4096
+
+
+class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's MetaRefreshMiddleware, which decodes the whole of every HTML response (and
+    works out its base URL) before looking for `<meta http-equiv="refresh">`: a page whose
+    first 16 KB never spell "refresh" is passed on undecoded. UTF-16 pages (NUL bytes), where
+    the bytes cannot spell it, still get the full check."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if isinstance(response, HtmlResponse):
+            head = response.body[:_REFRESH_SCAN]
+            if b"\x00" not in head and b"refresh" not in head.lower():
+                return response
+        return super().process_response(request, response)
 
 
 class ParseErrorMiddleware:

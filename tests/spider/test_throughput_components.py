@@ -1,5 +1,7 @@
-"""RecordBatchMiddleware and QuietLogFormatter: Scrapy's per-item costs paid once a page, with
-the records' order, their place before the page's requests, and parser-error recovery kept."""
+"""Components that cut Scrapy's per-page costs, each keeping what the crawl relies on:
+RecordBatchMiddleware (records' order, their place before the page's requests, parser-error
+recovery), QuietLogFormatter (DEBUG lines at DEBUG) and QuickMetaRefreshMiddleware (refreshes
+still followed)."""
 
 from __future__ import annotations
 
@@ -108,3 +110,23 @@ def test_per_page_debug_lines_are_built_only_at_debug_level() -> None:
     loud = QuietLogFormatter.from_crawler(get_crawler(settings_dict={"LOG_LEVEL": "DEBUG"}))
     assert loud.crawled(request, response, None)["level"] == logging.DEBUG
     assert loud.scraped(page(1), response, None)["level"] == logging.DEBUG
+
+
+def test_meta_refresh_still_followed_and_plain_pages_pass_undecoded() -> None:
+    from crawler.middlewares import QuickMetaRefreshMiddleware
+
+    crawler = get_crawler(scrapy.Spider)
+    mw = QuickMetaRefreshMiddleware.from_crawler(crawler)
+    request = Request(URL)
+    refresh = b'<html><head><META HTTP-EQUIV="Refresh" CONTENT="0; URL=./list.html"></head></html>'
+    out = mw.process_response(request, HtmlResponse(URL, body=refresh, request=request))
+    assert isinstance(out, Request) and out.url == URL + "list.html"
+    utf16 = '<html><head><meta http-equiv="refresh" content="0;url=/x/"></head></html>'.encode(
+        "utf-16"
+    )
+    response = HtmlResponse(URL, body=utf16, request=request, encoding="utf-16")
+    out = mw.process_response(request, response)
+    assert isinstance(out, Request) and out.url.startswith("http://127.0.0.1:9/x/")
+    plain = HtmlResponse(URL, body="<html><body>通知公告</body></html>".encode(), request=request)
+    assert mw.process_response(request, plain) is plain
+    assert plain._cached_ubody is None  # never decoded
