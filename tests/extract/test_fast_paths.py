@@ -53,6 +53,16 @@ def test_link_resolution_fast_paths_equal_urljoin(seed: int) -> None:
     assert differ == []
 
 
+TRICKY = ["/\t/", "/\n/x", "/..#f", "/.?q", "/a?", "/a#", "/a?#b", "./a?#", "/a;p", "/ a",
+          "/a/../b", "//h2/x", "./../a", "a//b", "./", ".", "..", "?", "#", "?q", "#f", "/%2e%2e/",
+          "http://h2/a/./b", "https://h3?", "x:y", "./a:b", "中文/页.html", "\\a", "[x]"]  # fmt: skip
+
+
+def test_link_resolution_fast_paths_equal_urljoin_on_tricky_hrefs() -> None:
+    differ = [(h, b) for h in TRICKY for b in BASES if _abs_url(h, b) != _abs_url_slow(h, b)]
+    assert differ == []
+
+
 def test_link_resolution_fast_paths_are_taken() -> None:
     # The common forms of list links resolve by concatenation (and still correctly).
     assert _abs_url("./202611/t20261129_1.html", "http://h/xxgk/tzgg/index_1.html") == (
