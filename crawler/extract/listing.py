@@ -205,7 +205,10 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
     root = parse_html(html)
     pagination = pagination_from(html, base_url, root)
     items: list[ListItem] = []
-    store = _pick_datastore(html) if "datastore" in html.lower() else None
+    # Hanweb writes the tag in lower case (some templates DataStore); html.lower() on a whole
+    # CJK page would cost more than the rest of this check.
+    spellings = ("datastore", "DATASTORE", "DataStore", "dataStore", "Datastore")
+    store = _pick_datastore(html) if any(s in html for s in spellings) else None
     if store is not None:
         items, _, _ = parse_datastore(store, base_url, today)
     if not items and root is not None:

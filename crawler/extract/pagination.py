@@ -158,7 +158,13 @@ def decode_webname(value: str) -> str:
 
 def _hanweb(html: str, url: str) -> HanwebPaging | None:
     jm = _JPAGE.search(html) if "jpage" in html else None
-    ng = _NEXTGROUP.search(html) if "nextgroup" in html.lower() else None
+    # The tag's own spellings, not html.lower(): lower-casing a whole CJK page costs more than
+    # everything else this function does.
+    ng = (
+        _NEXTGROUP.search(html)
+        if "group>" in html or "GROUP>" in html or "Group>" in html
+        else None
+    )
     if jm is None and ng is None:
         return None
     params: dict[str, str] = {}
