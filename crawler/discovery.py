@@ -112,8 +112,8 @@ def raw_hrefs(html: str, base_url: str) -> set[str]:
     file), found with a regex: a cheap test of whether a page shows anything its parent did not."""
 
     out = set()
-    for href in _HREF.findall(html):
-        url = abs_url(href.replace("&amp;", "&"), base_url)
+    for href in set(_HREF.findall(html)):  # menus repeat links (nav, breadcrumb, footer)
+        url = abs_url(href.replace("&amp;", "&") if "&amp;" in href else href, base_url)
         if url and not is_detail_url(url):
             out.add(normalise_url(url))
     out.discard(normalise_url(base_url))

@@ -26,12 +26,13 @@ __all__ = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def normalise_name(name: str) -> str:
     """`政府信息公开指南` and ` 信息公开 指南：` both become `信息公开指南`.
 
     NFKC folds full-width letters and digits; every Unicode punctuation, symbol and separator is
     dropped (full- and half-width alike); 政府 is removed because sites add or omit it freely;
-    ASCII is lower-cased.
+    ASCII is lower-cased. Cached: every classification normalises the whole keyword table.
     """
     if not name:
         return ""
