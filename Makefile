@@ -23,7 +23,7 @@ ci: install test
 
 # Benchmarks (not part of CI; they print tables, see bench/README.md). Needs redis-server.
 bench:
-	$(PY) -m bench.crawl_throughput
+	$(PY) -m bench.crawl_throughput --repeat 3
 	$(PY) -m bench.incremental
 	$(PY) -m bench.scale checks
 	$(PY) -m bench.scale reports

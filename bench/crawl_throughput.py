@@ -2,7 +2,7 @@
 large generated farm, against a do-nothing spider fetching the same pages from the same farm
 process (the engine's own limit there), plus `scrapy bench` for reference.
 
-    python -m bench.crawl_throughput [--sites 200] [--columns 50]
+    python -m bench.crawl_throughput [--sites 200] [--columns 50] [--repeat 3]
 """
 
 from __future__ import annotations
