@@ -84,7 +84,11 @@ def _series(url: str, name: str, ext: str, count: int, current: int, one_based: 
     for k in range(first, last + 1):
         if k == current:
             continue
-        out.append(urljoin(url, f"{name}_{k}.{ext}"))
+        # abs_url: same answer as urljoin (tests/extract/test_fast_paths.py), and a long column
+        # asks for its whole series on every page.
+        page = abs_url(f"{name}_{k}.{ext}", url)
+        if page:
+            out.append(page)
     me = urldefrag(url)[0]
     return [u for u in out if u != me]
 
