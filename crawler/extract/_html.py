@@ -58,25 +58,33 @@ ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
 
 #: `href="./a.html target=_blank>` (closing quote lost) or `href='./a.html"` (mismatched):
 #: left alone, the parser swallows the rest of the row into the attribute. The possessive run
-#: and the literal start (no `\b`, no re.I) keep this scan cheaper than the parse itself; the
-#: word boundary is checked in _fix_href and upper-case HREFs get a second, rarer pass.
+#: and the literal start (no `\b`, no re.I) keep this scan cheaper than the parse itself: the
+#: word boundary is checked by hand, and other spellings (HREF, hRef) get a second pass.
 _HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["']|(?=[\s>]))"""
 _HREF_QUOTES = re.compile("(href)" + _HREF_QUOTE_BODY)
 _HREF_QUOTES_ANY_CASE = re.compile("(href)" + _HREF_QUOTE_BODY, re.I)
 
 
-def _fix_href(m: re.Match[str]) -> str:
-    start = m.start()
-    if start and (m.string[start - 1].isalnum() or m.string[start - 1] == "_"):
-        return m[0]  # `xhref=` or `data_href=`: another attribute
-    return f'{m[1]}{m[2]}"{m[4]}"'
+def _repair_quotes(pattern: re.Pattern[str], html: str) -> str:
+    out: list[str] = []
+    last = pos = 0
+    while (m := pattern.search(html, pos)) is not None:
+        start = m.start()
+        if start and (html[start - 1].isalnum() or html[start - 1] == "_"):
+            pos = start + 1  # `xhref=`: another attribute; an href may still start inside it
+            continue
+        out += (html[last:start], f'{m[1]}{m[2]}"{m[4]}"')
+        last = pos = m.end()
+    return "".join([*out, html[last:]]) if out else html
 
 
 def _fix_hrefs(html: str) -> str:
     if "href" in html:
-        html = _HREF_QUOTES.sub(_fix_href, html)
-    if "HREF" in html or "Href" in html:
-        html = _HREF_QUOTES_ANY_CASE.sub(_fix_href, html)
+        html = _repair_quotes(_HREF_QUOTES, html)
+    # Counting is cheaper than the case-insensitive scan, which only a page spelling the
+    # attribute some other way (HREF, Href, hRef) needs.
+    if html.lower().count("href") != html.count("href"):
+        html = _repair_quotes(_HREF_QUOTES_ANY_CASE, html)
     return html
 
 
@@ -144,34 +152,37 @@ def abs_url(href: str | None, base_url: str) -> str | None:
 
 def _abs_url(href: str, base_url: str) -> str | None:
     # Most catalog and list links are root-relative, absolute or `./x`: resolve those without
-    # urljoin. A root-relative link means the same on every page of a site (navigation menus
-    # repeat on all of them), so those are cached by origin; the slow path's cache is keyed by
-    # the page URL and rarely helps across pages.
+    # urljoin. Root-relative and absolute links are kept as written unless urljoin must tidy
+    # them (_UNSAFE): an empty `#` or `?` stays, as it always has in stored URLs. A root-relative
+    # link means the same on every page of a site (navigation menus repeat on all of them), so
+    # those are cached by origin. Simple relative links resolve exactly as urljoin would.
     if href.startswith("/") and not href.startswith("//"):
         rooted = _rooted(href, _origin(base_url))
         if rooted:
             return rooted
-    elif _tidy(href):
-        if href.startswith(("http://", "https://")):
+    elif href.startswith(("http://", "https://")):
+        if not _UNSAFE.search(href):
             return href
-        if _SIMPLE_RELATIVE.match(href):
-            # `./202611/t20261129_1.html`, list pages' usual form: the page's directory + path.
-            folder = _folder(base_url)
-            if folder is not None:
-                return folder + (href[2:] if href.startswith("./") else href)
+    elif _tidy(href) and _SIMPLE_RELATIVE.match(href):
+        # `./202611/t20261129_1.html`, list pages' usual form: the page's directory + path.
+        folder = _folder(base_url)
+        if folder is not None:
+            return folder + (href[2:] if href.startswith("./") else href)
     return _abs_url_slow(href, base_url)
 
 
 def _tidy(href: str) -> bool:
-    """Nothing urljoin would rewrite: no whitespace, backslash, bracket, dot segment, `;`, or
-    empty query or fragment."""
-    return not (_UNSAFE.search(href) or href.endswith(("?", "#")) or "?#" in href or ";" in href)
+    """Nothing urljoin would rewrite in a relative href: no whitespace, backslash, bracket, dot
+    segment, `;`, or empty query or fragment."""
+    return not (
+        _UNSAFE_RELATIVE.search(href) or href.endswith(("?", "#")) or "?#" in href or ";" in href
+    )
 
 
 @lru_cache(maxsize=16384)
 def _rooted(href: str, origin: str) -> str:
-    """`origin + href` for a tidy root-relative href, else "" (urljoin decides)."""
-    return origin + href if _tidy(href) else ""
+    """`origin + href` for a root-relative href urljoin need not tidy, else "" (it decides)."""
+    return "" if _UNSAFE.search(href) else origin + href
 
 
 #: A relative path with nothing urljoin would rewrite: no scheme, dot segments, empty segments,
@@ -204,7 +215,8 @@ def _folder(base_url: str) -> str | None:
 
 # Whitespace, backslashes, dot segments and brackets (IPv6 literals, junk like `http://[bad`)
 # go through urljoin/urlsplit, which normalise or reject them.
-_UNSAFE = re.compile(r"[\s\\\[\]]|/\.\.?(?:[/?#]|$)")
+_UNSAFE = re.compile(r"[\s\\\[\]]|/\.\.?(?:/|$)")
+_UNSAFE_RELATIVE = re.compile(r"[\s\\\[\]]|/\.\.?(?:[/?#]|$)")
 
 
 @lru_cache(maxsize=256)
