@@ -303,8 +303,9 @@ def path_and_query(url: str) -> tuple[str, str] | None:
     ):
         rest = url[url.index("://") + 3 :].partition("#")[0]
         cut = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
-        path, _, query = rest[cut:].partition("?")
-        return path, query
+        if rest[:cut].isascii():  # urlsplit vets non-ASCII hosts (NFKC), which may raise
+            path, _, query = rest[cut:].partition("?")
+            return path, query
     try:
         parts = urlsplit(url or "")
     except ValueError:

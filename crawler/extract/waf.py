@@ -83,8 +83,13 @@ def _prefix_shows_plenty(text: str) -> bool:
     if len(text) <= TINY_TEXT_CHARS:
         return False
     cut = text.rfind(">", 0, _PREFIX_CHARS)
-    # +2: whitespace collapsed across the cut can shorten the whole page's text by one.
-    return cut > 0 and len(visible_text(text[: cut + 1])) > TINY_TEXT_CHARS + 2
+    if cut <= 0:
+        return False
+    shown = visible_text(text[: cut + 1])
+    # +2: whitespace collapsed across the cut can shorten the whole page's text by one. A stray
+    # `<` left in the prefix's text could pair with a `>` further on and hide that text as a
+    # tag in the whole page, so such a prefix proves nothing.
+    return len(shown) > TINY_TEXT_CHARS + 2 and "<" not in shown
 
 
 def _is_tiny(text: str) -> bool:

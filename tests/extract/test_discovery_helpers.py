@@ -30,3 +30,14 @@ def test_raw_hrefs_keeps_catalog_links_only() -> None:
         "<a href='../ghjh/index.html?x=1&amp;y=2'>规划</a><a href='javascript:;'>js</a>"
     )
     assert raw_hrefs(html, base) == {"http://h/xxgk/gzdt/", "http://h/xxgk/ghjh/?x=1&y=2"}
+
+
+def test_content_chars_of_xhtml_pages_with_an_xml_declaration() -> None:
+    # lxml refuses a str with an encoding declaration; the shared parser strips it first. The
+    # first version counted such a page as empty: a 指南 page served as XHTML looked blank.
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html><body><p>'
+        + "政府信息公开指南" * 30
+        + "</p></body></html>"
+    )
+    assert content_chars(html) == 240

@@ -207,3 +207,14 @@ def test_keyword_gates_do_not_hide_upper_case_fingerprints() -> None:
     assert classify_block(200, {}, "<div>WZWSQUESTION</div>", URL) == "wzws"
     stub = "<script>Document.Cookie='wzws_cid=1';location.reload()</script>"
     assert classify_block(200, {"set-cookie": "wzws_cid=1"}, stub, URL) == "wzws"
+
+
+def test_a_stray_lt_in_the_prefix_does_not_hide_a_stub() -> None:
+    # The stray `<` pairs with a `>` after the script in the whole page, hiding the text in
+    # between as a tag; cut at 4 KB, the prefix would show it all and look like a real page.
+    page = (
+        "<html><body><p>< " + "说明文字" * 120 + "<script>" + "var a=1;" * 600 + "</script>"
+        " 1 > 0 </p><p>访问过于频繁，请稍后再试</p></body></html>"
+    )
+    assert page.find("</script>") > 4096
+    assert classify_block(403, {}, page, URL) == "rate-limit"
