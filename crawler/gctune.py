@@ -19,8 +19,14 @@ from scrapy.exceptions import NotConfigured
 
 
 class GcTuning:
+    #: Crawls tuned right now in this process, and CPython's thresholds from before the first:
+    #: two crawlers in one process must not take each other's tuning for the defaults.
+    _active = 0
+    _previous: tuple[int, int, int] | None = None
+
     def __init__(self, thresholds: tuple[int, int, int]) -> None:
         self.thresholds = thresholds
+        self.started = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> GcTuning:
@@ -34,11 +40,19 @@ class GcTuning:
         return ext
 
     def engine_started(self) -> None:
-        self.previous = gc.get_threshold()
+        if GcTuning._active == 0:
+            GcTuning._previous = gc.get_threshold()
+        GcTuning._active += 1
+        self.started = True
         gc.collect()
         gc.freeze()
         gc.set_threshold(*self.thresholds)
 
     def engine_stopped(self) -> None:
-        gc.set_threshold(*self.previous)
-        gc.unfreeze()
+        if not self.started:
+            return
+        self.started = False
+        GcTuning._active -= 1
+        if GcTuning._active == 0 and GcTuning._previous is not None:
+            gc.set_threshold(*GcTuning._previous)
+            gc.unfreeze()

@@ -7,6 +7,7 @@ crawl killed halfway and run again leaves no duplicates; a batch is committed ev
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from typing import Any
@@ -24,6 +25,8 @@ from crawler.items import (
     SiteInfo,
 )
 from zwgk import clock
+
+logger = logging.getLogger(__name__)
 
 
 def copy_details_sql(n_urls: int) -> str:
@@ -100,10 +103,21 @@ class StorePipeline:
 
     # -- records -----------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
-        for record in item.records if isinstance(item, Records) else (item,):
-            self.handlers[type(record)](record)
-            self.tick()
+        if not isinstance(item, Records):
+            self.store(item)  # an error goes to Scrapy, which logs it against the item
+            return item
+        for record in item.records:
+            try:
+                self.store(record)
+            except Exception:
+                # As when each record was an item of its own: the bad one is logged, and the
+                # page's other records (its ColumnDone above all) still reach the store.
+                logger.exception("Error processing %r", record)
         return item
+
+    def store(self, record: Any) -> None:
+        self.handlers[type(record)](record)
+        self.tick()
 
     def site_id(self, unit: str, role: str) -> int:
         return self.site_ids[(unit, role)]

@@ -36,3 +36,23 @@ def test_enabled_in_the_project_settings() -> None:
 
     assert settings.EXTENSIONS.get("crawler.gctune.GcTuning") is not None
     assert len(settings.ZWGK_GC_THRESHOLDS) == 3
+
+
+def test_two_crawls_in_one_process_restore_cpython_settings_after_the_last() -> None:
+    before = gc.get_threshold()
+    make = lambda t: GcTuning.from_crawler(get_crawler(settings_dict={"ZWGK_GC_THRESHOLDS": t}))  # noqa: E731
+    one, two = make([30_000, 10, 10]), make([60_000, 10, 10])
+    one.engine_started()
+    two.engine_started()
+    one.engine_stopped()
+    assert gc.get_threshold() == (60_000, 10, 10)  # the other crawl is still running
+    two.engine_stopped()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_stop_without_start_changes_nothing() -> None:
+    before = gc.get_threshold()
+    GcTuning.from_crawler(
+        get_crawler(settings_dict={"ZWGK_GC_THRESHOLDS": [1, 1, 1]})
+    ).engine_stopped()
+    assert gc.get_threshold() == before

@@ -88,3 +88,17 @@ def test_a_later_run_knows_the_sites_read_details_from_the_store(tmp_path: Path)
     again.close_spider()
     doc_nos = sqlite3.connect(tmp_path / "z.db").execute("SELECT doc_no FROM items").fetchall()
     assert doc_nos == [("〔2026〕1号",), ("〔2026〕1号",)]
+
+
+def test_one_bad_record_does_not_lose_the_rest_of_its_page(tmp_path: Path, caplog) -> None:
+    from crawler.items import ColumnDone
+
+    p, _ = pipeline(tmp_path)
+    stranger = ListRecord("nobody", "disclosure", SITE + "a/", [], first_page=True)
+    p.process_item(
+        Records([column("a"), stranger, ColumnDone("u", "disclosure", SITE + "a/", "ok", 1, 0)])
+    )
+    p.close_spider()
+    assert "Error processing" in caplog.text and "nobody" in caplog.text
+    runs = sqlite3.connect(tmp_path / "z.db").execute("SELECT status FROM column_runs").fetchall()
+    assert runs == [("ok",)]
