@@ -158,10 +158,16 @@ class ColumnPages:
         only items that an earlier complete crawl of the column saw. New items appear at the
         top, and pinned items cannot stop a column early because the whole page must be known.
         """
-        # Read the store before the pipeline sees this page, so this page never counts as known.
-        known = self.known_items(m, col["url"], (i.url for i in items))
         if "complete" not in col:
-            col["complete"] = self.completed_before(m, col["url"])
+            col["complete"], col["stored"] = self.column_history(m, col["url"])
+        # Read the store before the pipeline sees this page, so this page never counts as known.
+        # A column with no items stored before this crawl knows none (an item repeated from
+        # an earlier page of it is requested again and dropped by the dupefilter).
+        known = (
+            self.known_items(m, col["url"], (i.url for i in items))
+            if col.get("stored", True)
+            else {}
+        )
         yield ListRecord(m["unit"], m["role"], col["url"], items, first_page=first)
         wanted = [
             item.url

@@ -47,18 +47,20 @@ class StoreReads:
         ).fetchall()
         return dict(rows)
 
-    def completed_before(self, m: dict, column_url: str) -> bool:
-        """Did an earlier crawl read this column to its end? Only then may known items stop
-        paging: a crawl killed halfway through a column leaves its later pages unread."""
-        return (
-            self.ro.execute(
-                "SELECT 1 FROM column_runs cr JOIN columns c USING (column_id) JOIN sites s"
-                " ON s.site_id = c.site_id WHERE s.unit_id = ? AND s.role = ? AND c.url = ?"
-                " AND cr.status IN ('ok', 'placeholder') LIMIT 1",
-                [m["unit"], m["role"], column_url],
-            ).fetchone()
-            is not None
-        )
+    def column_history(self, m: dict, column_url: str) -> tuple[bool, bool]:
+        """(Did an earlier crawl read this column to its end?, does the store hold any of its
+        items?). Only a complete earlier crawl lets known items stop paging (a crawl killed
+        halfway through a column leaves its later pages unread); a column without stored
+        items has nothing to look up page by page."""
+        row = self.ro.execute(
+            "SELECT EXISTS (SELECT 1 FROM column_runs cr WHERE cr.column_id = c.column_id"
+            "   AND cr.status IN ('ok', 'placeholder')),"
+            " EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.column_id)"
+            " FROM columns c JOIN sites s ON s.site_id = c.site_id"
+            " WHERE s.unit_id = ? AND s.role = ? AND c.url = ?",
+            [m["unit"], m["role"], column_url],
+        ).fetchone()
+        return (bool(row[0]), bool(row[1])) if row else (False, False)
 
     def can_reuse(self, unit: str, role: str, sig: str) -> bool:
         """Reuse the known catalog when the root navigation is unchanged, the walk that found
