@@ -57,4 +57,12 @@ def today() -> date:
 
 def iso(dt: datetime | None = None) -> str:
     """Timestamps in the store: ISO 8601 with offset, seconds precision."""
-    return (dt or now()).astimezone(CST).replace(microsecond=0).isoformat()
+    if dt is None:
+        dt = now()
+        return _iso(dt)  # the crawl stamps every record: the same second, formatted once
+    return dt.astimezone(CST).replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=4)
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(CST).replace(microsecond=0).isoformat()

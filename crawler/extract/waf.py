@@ -149,8 +149,8 @@ def classify_block(
     # The text signals only count on a stub. A page whose start shows plenty is none; nor is a
     # page without any of the signals' words (a tag or script between two characters leaves a
     # space in the visible text), which spares reading the rest of most pages.
-    if _prefix_shows_plenty(text):
-        return None
+    if len(text) > _PREFIX_CHARS * 4 and _prefix_shows_plenty(text):
+        return None  # a long page: its start settles it sooner than a scan of all of it
     if not (_SIGNAL_WORDS_CJK.search(text) or any(word in low for word in _SIGNAL_WORDS_ASCII)):
         return None
     if not _is_tiny(text):
