@@ -3,14 +3,13 @@ spider falls back to GET and reads every page."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import crawl_units
+from tests.conftest import crawl_units, loopback_site
 
 PER_PAGE, TOTAL = 5, 12
 
@@ -70,10 +69,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with loopback_site(Handler) as url:
+        yield url
 
 
 def test_get_fallback_reads_every_page(site: str, tmp_path: Path) -> None:

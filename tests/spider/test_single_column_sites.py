@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import crawl_units
+from tests.conftest import crawl_units, loopback_site
 
 LIST = """<html><head><meta name="ColumnName" content="{name}"><title>{name}_示例县</title></head>
 <body><div class="list"><ul>
@@ -49,10 +48,8 @@ def site(tmp_path: Path):
         LIST.format(name="规划计划").replace("<head>", '<head><base href="/docs/">'),
         encoding="utf-8",
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with loopback_site(functools.partial(Quiet, directory=str(root))) as url:
+        yield url
 
 
 def test_list_root_and_unlinked_override_are_columns(site: str, tmp_path: Path) -> None:
@@ -100,15 +97,10 @@ def test_a_script_redirect_on_the_root_is_followed(tmp_path: Path) -> None:
     (root / "realroot" / "tzgg" / "index.html").write_text(
         LIST.format(name="通知公告"), encoding="utf-8"
     )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback_site(functools.partial(Quiet, directory=str(root))) as site:
         db, cols = crawl_units(
             tmp_path,
             f"units:\n  - code: js\n    name: 示例镇\n    kind: township\n"
             f"    disclosure: {site}/jump/\n",
         )
         assert [(c["column_url"], c["items"]) for c in cols] == [(f"{site}/realroot/tzgg/", 2)]
-    finally:
-        server.shutdown()

@@ -4,12 +4,11 @@ endless: a site's catalog walk stops at twice its column limit."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import crawl_units
+from tests.conftest import crawl_units, loopback_site
 
 
 class Calendar(BaseHTTPRequestHandler):
@@ -30,10 +29,7 @@ class Calendar(BaseHTTPRequestHandler):
 
 
 def test_catalog_walk_is_bounded(tmp_path: Path) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Calendar)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with loopback_site(Calendar) as site:
         db, _ = crawl_units(
             tmp_path,
             f"units:\n  - code: cal\n    name: 日历\n    kind: township\n"
@@ -46,5 +42,3 @@ def test_catalog_walk_is_bounded(tmp_path: Path) -> None:
         assert pages <= 11  # the root plus at most 2 x 5 catalog pages
         log = (db.parent / "logs" / "crawl-1.log").read_text(encoding="utf-8")
         assert "catalog walk stopped at 10 pages" in log  # the bound, not the depth, ended it
-    finally:
-        server.shutdown()
