@@ -59,6 +59,9 @@ _CHROME = re.compile(
 _CHROME_TAGS = {"nav", "header", "footer"}
 _DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.I | re.S)
 _DIGIT = re.compile(r"\d")
+#: Hanweb writes the tag in lower case, some templates DataStore: looked for as written, since
+#: html.lower() on a whole CJK page costs more than the rest of the check.
+_DATASTORE_SPELLINGS = ("datastore", "DATASTORE", "DataStore", "dataStore", "Datastore")
 
 
 def is_placeholder_text(text: str) -> bool:
@@ -205,10 +208,7 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
     root = parse_html(html)
     pagination = pagination_from(html, base_url, root)
     items: list[ListItem] = []
-    # Hanweb writes the tag in lower case (some templates DataStore); html.lower() on a whole
-    # CJK page would cost more than the rest of this check.
-    spellings = ("datastore", "DATASTORE", "DataStore", "dataStore", "Datastore")
-    store = _pick_datastore(html) if any(s in html for s in spellings) else None
+    store = _pick_datastore(html) if any(s in html for s in _DATASTORE_SPELLINGS) else None
     if store is not None:
         items, _, _ = parse_datastore(store, base_url, today)
     if not items and root is not None:

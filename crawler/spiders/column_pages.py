@@ -163,11 +163,7 @@ class ColumnPages:
         # Read the store before the pipeline sees this page, so this page never counts as known.
         # A column with no items stored before this crawl knows none (an item repeated from
         # an earlier page of it is requested again and dropped by the dupefilter).
-        known = (
-            self.known_items(m, col["url"], (i.url for i in items))
-            if col.get("stored", True)
-            else {}
-        )
+        known = self.known_items(m, col["url"], (i.url for i in items)) if col["stored"] else {}
         yield ListRecord(m["unit"], m["role"], col["url"], items, first_page=first)
         wanted = [
             item.url
