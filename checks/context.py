@@ -7,8 +7,8 @@
 - `zc_site_runs(site_id, unit_id, role, url, status, block, error)`: the run's sites with the
   spider's outcome (status NULL when the site was never attempted).
 - `zc_assessed_sites(site_id, unit_id, role, url)`: sites crawled ok or partial in this run.
-- `zc_assessed_columns(column_id, site_id, unit_id, category, status)`: columns crawled ok or
-  placeholder in this run on an assessed site; `category` resolved as units-file override, else
+- `zc_assessed_columns(column_id, site_id, unit_id, category, status)`: columns crawled ok,
+  placeholder or capped (newest pages read, older left by the page limit) in this run on an assessed site; `category` resolved as units-file override, else
   the pipeline's category, else name keywords (rules.md "Column categories").
 
 Nothing outside these tables counts as assessed, so no rule fires on pages it never saw.
@@ -156,7 +156,7 @@ class Context:
                JOIN columns c ON c.column_id = cr.column_id
                JOIN zc_assessed_sites s ON s.site_id = c.site_id
                LEFT JOIN zc_overrides o ON o.unit_id = c.unit_id AND o.url = c.url
-               WHERE cr.run_id = :run AND cr.status IN ('ok', 'placeholder')""",
+               WHERE cr.run_id = :run AND cr.status IN ('ok', 'placeholder', 'capped')""",
             {"run": self.run_id},
         )
         ex("CREATE UNIQUE INDEX temp.zc_assessed_columns_pk ON zc_assessed_columns (column_id)")

@@ -71,7 +71,7 @@ class ColumnDone:
     unit: str
     role: str
     column_url: str
-    status: str  # ok | placeholder | blocked | failed
+    status: str  # ok | placeholder | capped | partial | blocked | failed
     pages: int
     items_seen: int
     error: str | None = None

@@ -144,8 +144,14 @@ def columns(db_path: Path, fmt: str) -> None:
     rows = columns_json(open_db(existing(db_path)))
     emit(rows, fmt, lambda c: (
         f"{c['unit']:16} {c['items']:5} {c['newest_date'] or '-':10} {c['category'] or '-':8} "
-        f"{c['catalog_path'] or c['column_name']}{'' if c['assessed'] else '  [not assessed]'}"
+        f"{c['catalog_path'] or c['column_name']}{_column_note(c)}"
     ))  # fmt: skip
+
+
+def _column_note(c: dict) -> str:
+    if c["status"] in ("ok", "placeholder"):
+        return ""
+    return f"  [{'' if c['assessed'] else 'not assessed: '}{c['status']}: {c['reason'] or '-'}]"
 
 
 @main.command()

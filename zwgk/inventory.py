@@ -15,7 +15,7 @@ stats AS (
 )
 SELECT s.unit_id AS unit, s.url AS site, c.url AS column_url, c.name AS column_name,
        c.catalog_path, c.category, coalesce(st.items, 0) AS items, st.newest_date,
-       cr.status AS last_status
+       cr.status AS last_status, cr.error AS last_error
 FROM columns c
 JOIN sites s ON s.site_id = c.site_id
 LEFT JOIN stats st ON st.column_id = c.column_id
@@ -30,6 +30,9 @@ def columns_json(db: sqlite_utils.Database) -> list[dict]:
     out = []
     for row in db.query(COLUMNS_SQL):
         status = row.pop("last_status")
-        row["assessed"] = status in ("ok", "placeholder")
+        row["assessed"] = status in ("ok", "placeholder", "capped")
+        # Beyond the contract's keys: why a column is not assessed, or was capped.
+        row["status"] = status or "not-crawled"
+        row["reason"] = row.pop("last_error")
         out.append(row)
     return out

@@ -177,6 +177,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX items_url ON items (url) WHERE detail_fetched = 1;
         """,
     ),
+    (
+        "m007_column_partial",
+        """
+        -- A column read only in part (a later list page failed, a pager that could not be
+        -- read) is 'partial' and never judged blank or stale; one whose older pages were left
+        -- by the page limit is 'capped' (its newest pages were read: freshness still holds).
+        CREATE TABLE column_runs_new (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            column_id INTEGER NOT NULL REFERENCES columns(column_id),
+            status TEXT NOT NULL CHECK (
+                status IN ('ok', 'placeholder', 'capped', 'partial', 'blocked', 'failed')),
+            pages INTEGER NOT NULL DEFAULT 0, items_seen INTEGER NOT NULL DEFAULT 0,
+            new_items INTEGER NOT NULL DEFAULT 0, error TEXT, crawled_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, column_id)
+        );
+        INSERT INTO column_runs_new SELECT * FROM column_runs;
+        DROP TABLE column_runs;
+        ALTER TABLE column_runs_new RENAME TO column_runs;
+        CREATE INDEX column_runs_column ON column_runs (column_id, run_id);
+        """,
+    ),
 ]
 
 

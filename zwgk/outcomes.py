@@ -32,7 +32,7 @@ counts AS (
 ),
 failed_columns AS (
     SELECT c.site_id, count(*) AS n FROM column_runs cr JOIN columns c USING (column_id)
-    WHERE cr.run_id = :run AND cr.status IN ('blocked', 'failed') GROUP BY c.site_id
+    WHERE cr.run_id = :run AND cr.status IN ('blocked', 'failed', 'partial') GROUP BY c.site_id
 )
 SELECT s.site_id,
        CASE WHEN r.site_id IS NULL OR r.parse_failed THEN 'error'

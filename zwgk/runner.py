@@ -228,6 +228,21 @@ def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> N
     click.echo(f"  pages fetched {row[0]}, failures {row[1]}", err=True)
     click.echo("  sites " + ", ".join(f"{k} {v}" for k, v in sorted(sites.items())), err=True)
     click.echo(f"  columns crawled {columns}, new items {items}", err=True)
+    statuses = dict(
+        db.execute(
+            "SELECT status, count(*) FROM column_runs WHERE run_id = ? AND status NOT IN"
+            " ('ok', 'placeholder') GROUP BY status",
+            [run_id],
+        ).fetchall()
+    )
+    if statuses:
+        # Columns not read whole: partial and failed ones are not judged (zwgk columns says why).
+        click.echo(
+            "  columns not read whole: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+            + " (see `zwgk columns`)",
+            err=True,
+        )
     click.echo(
         "  verdicts " + (", ".join(f"{k} {v}" for k, v in verdicts.items()) or "none"), err=True
     )

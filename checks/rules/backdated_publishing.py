@@ -54,10 +54,11 @@ class BackdatedPublishing(Rule):
               SELECT cr.column_id, cr.run_id, cr.crawled_at, a.unit_id, a.site_id,
                      o.min_items, o.tolerance_days,
                      (SELECT max(p.run_id) FROM column_runs p WHERE p.column_id = cr.column_id
-                        AND p.run_id < cr.run_id AND p.status IN ('ok', 'placeholder')) AS prev_run
+                        AND p.run_id < cr.run_id
+                        AND p.status IN ('ok', 'placeholder', 'capped')) AS prev_run
               FROM zc_assessed_columns a JOIN {opts} o ON o.unit_id = a.unit_id
               JOIN column_runs cr ON cr.column_id = a.column_id
-              WHERE a.is_home = 0 AND cr.status IN ('ok', 'placeholder')
+              WHERE a.is_home = 0 AND cr.status IN ('ok', 'placeholder', 'capped')
                 AND julianday(cr.crawled_at) >= julianday(:now) - o.lookback_days
             ),
             pairs AS (

@@ -3,8 +3,8 @@
 What:
     A site of a unit in this run that the spider could not assess: blocked by a WAF challenge
     (`site_runs.block` names it, e.g. a 412 `$_ts` page or a 521 cookie script), down, crawled
-    with an error, or never attempted → one site finding. A column that failed or was blocked
-    while its site was otherwise crawled (ok / partial) → one column finding. Nothing else fires
+    with an error, or never attempted → one site finding. A column that failed, was blocked
+    or was read only in part (a later list page failed, a pager could not be read) while its site was otherwise crawled (ok / partial) → one column finding. Nothing else fires
     on what was not assessed: no blank, stale or section finding rests on pages never seen.
 Why:
     政府网站监测须如实反映检查范围（国办秘函〔2019〕19号）：未能检查的站点和栏目应告知监管人员，
@@ -30,6 +30,8 @@ def reason_zh(status: str | None, block: str | None, error: str | None) -> str:
         return f"被访问防护拦截：{block or '未知防护'}"
     if status == "down":
         return "站点无法连接" + (f"：{error}" if error else "")
+    if status == "partial":
+        return "部分页面未能采集" + (f"：{error}" if error else "")
     if status in ("error", "failed"):
         return "采集出错" + (f"：{error}" if error else "")
     if status is None:
@@ -85,7 +87,7 @@ class CrawlFailed(Rule):
                 FROM column_runs cr JOIN columns c ON c.column_id = cr.column_id
                 JOIN zc_assessed_sites s ON s.site_id = c.site_id
                 JOIN {opts} o ON o.unit_id = c.unit_id AND o.report_columns
-                WHERE cr.run_id = :run AND cr.status IN ('failed', 'blocked')""",
+                WHERE cr.run_id = :run AND cr.status IN ('failed', 'blocked', 'partial')""",
             {"run": ctx.run_id},
         ):
             hits.append(

@@ -88,6 +88,16 @@ def _fix_hrefs(html: str) -> str:
     return html
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef]) (?=[\u3400-\u9fff\uff00-\uffef])")
+
+
+def label(text: str | None) -> str:
+    """A menu or column label as people read it: `政府信息<br>\n 公开制度` is 政府信息公开制度.
+    Spaces between two CJK characters are layout (line breaks, padding), not words."""
+    t = clean(text)
+    return _CJK_GAP.sub("", t) if " " in t else t
+
+
 def clean(text: str | None) -> str:
     """Collapse all whitespace (incl. nbsp, U+3000, zero-width) to single spaces and strip."""
     if not text:

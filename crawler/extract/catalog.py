@@ -16,6 +16,7 @@ from crawler.extract._html import (
     abs_url,
     clean,
     is_pager_text,
+    label,
     parse_html,
     pick_anchor,
     row_item,
@@ -96,7 +97,7 @@ def _own_label(li: HtmlElement) -> str:
             break
         parts.append(child.text_content())
         parts.append(child.tail or "")
-    return clean("".join(parts))
+    return label("".join(parts))
 
 
 def _heading_before(e: HtmlElement) -> str:
@@ -189,7 +190,7 @@ def extract_nav(html: str, base_url: str) -> list[NavLink]:
         path = urlsplit(url).path
         if _ASSET_EXT.search(path) or "downfile" in path.lower() or is_detail_url(url):
             continue
-        name = clean(a.text_content()) or clean(a.get("title"))
+        name = label(a.text_content()) or label(a.get("title"))
         if _MORE.match(name):
             name = _more_name(a)
         if (

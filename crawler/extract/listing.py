@@ -33,6 +33,7 @@ from crawler.extract._html import (
 )
 from crawler.extract.hanweb import parse_datastore, records
 from crawler.extract.pagination import pagination_from
+from crawler.extract.rowlinks import promote_row_links
 from crawler.extract.types import ListItem, ListPage
 
 __all__ = ["extract_list", "is_placeholder_text", "main_list"]
@@ -153,6 +154,8 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
                 chosen.append(sib)
         order = {e: i for i, e in enumerate(parent)}
         chosen.sort(key=lambda e: order.get(e, 0))
+        if len(chosen) == 1:
+            chosen = _split_blocks(best, scores) or chosen
 
     items: list[ListItem] = []
     seen: set[str] = set()
@@ -178,6 +181,35 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     return items
 
 
+def _split_blocks(best: HtmlElement, scores: dict[HtmlElement, float]) -> list[HtmlElement]:
+    """One list written as several wrapper blocks (`<div ms-visible=…><ul>` per five entries,
+    tab panes, v-show groups): the best container's cousins that sit at the same place in
+    sibling wrappers of the same kind. [] when there are none."""
+    wrapper = best.getparent()
+    for _ in range(2):
+        if wrapper is None or wrapper.getparent() is None:
+            return []
+        box = wrapper.getparent()
+        kin = [
+            w
+            for w in box
+            if isinstance(w.tag, str)
+            and w.tag == wrapper.tag
+            and w.get("class") == wrapper.get("class")
+        ]
+        if len(kin) > 1:
+            found = []
+            for w in kin:
+                for c in w.iter(best.tag):
+                    if c in scores and c.get("class") == best.get("class"):
+                        found.append(c)
+                        break
+            if len(found) > 1 and best in found:
+                return found
+        wrapper = box
+    return []
+
+
 def _pick_datastore(html: str) -> str | None:
     """The datastore block of the column's list: the one inside the jpage unit's div when
     several islands exist (side boxes reuse the widget), else the one with most records."""
@@ -198,8 +230,31 @@ def _pick_datastore(html: str) -> str | None:
     return max(blocks, key=lambda b: len(records(b)))
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
 def _visible_text(root: HtmlElement) -> str:
-    return "".join(root.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    texts = root.xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::template)]"
+    )
+    # A hidden 暂无信息 template row (shown by script only when the list is empty) says nothing.
+    hidden = {
+        e
+        for e in root.xpath("//body//*[@style or @hidden]")
+        if e.get("hidden") is not None or _HIDDEN.search(e.get("style") or "")
+    }
+    if not hidden:
+        return "".join(texts)
+    out = []
+    for t in texts:
+        e = t.getparent()
+        if t.is_tail:
+            e = e.getparent()
+        while e is not None and e not in hidden:
+            e = e.getparent()
+        if e is None:
+            out.append(t)
+    return "".join(out)
 
 
 def extract_list(html: str, base_url: str, today: date) -> ListPage:
@@ -207,6 +262,8 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
     html = html or ""
     root = parse_html(html)
     pagination = pagination_from(html, base_url, root)
+    if root is not None and ("onclick" in html or "data-" in html or "javascript:" in html):
+        promote_row_links(root)
     items: list[ListItem] = []
     store = _pick_datastore(html) if any(s in html for s in _DATASTORE_SPELLINGS) else None
     if store is not None:

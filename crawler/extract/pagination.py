@@ -16,6 +16,7 @@ import re
 from urllib.parse import parse_qsl, unquote_to_bytes, urldefrag, urljoin, urlsplit
 
 from crawler.extract._html import HtmlElement, abs_url, clean, parse_html
+from crawler.extract.jspager import SERIES_LIMIT, script_pager
 from crawler.extract.types import HanwebPaging, Pagination
 
 __all__ = ["find_pagination", "pagination_from", "decode_webname"]
@@ -61,13 +62,20 @@ def pagination_from(html: str, url: str, root: HtmlElement | None) -> Pagination
     found = _create_page_html(html, url)
     if found is not None:
         return found
-    if root is None and "<a" in html.lower():
+    low = html.lower()
+    if root is None and ("<a" in low or "<input" in low or "页" in html):
         root = parse_html(html)
-    if root is not None:
-        found = _rendered(root, html, url)
-        if found is not None:
-            return found
-    return Pagination()
+    if root is None:
+        return Pagination()
+    found = _rendered(root, html, url)
+    if found is not None and found.urls:
+        return found
+    count, urls, why = script_pager(root, html, url)
+    if urls:
+        return Pagination(page_count=count, urls=urls)
+    if why:
+        return Pagination(page_count=count, unreadable=why)
+    return found or Pagination()
 
 
 # --------------------------------------------------------------------------- TRS JS pagers
@@ -79,7 +87,7 @@ def _series(url: str, name: str, ext: str, count: int, current: int, one_based: 
     # (TRS-generated) `fg_{k-1}`. Both series are offered; the missing one answers 404 and the
     # spider moves on to the next queued page.
     first = 1
-    last = count if one_based else count - 1
+    last = min(count if one_based else count - 1, SERIES_LIMIT + 1)
     out = []
     for k in range(first, last + 1):
         if k == current:
@@ -100,9 +108,15 @@ def _create_page_html(html: str, url: str) -> Pagination | None:
             # Container-first (Sohu/CSRC template) counts pages from 1: the first page says
             # current=1 and page 2 is fg_2.shtml. The 4-argument TRS form is 0-based.
             one_based = container is not None and current >= 1
-            return Pagination(
-                page_count=count, urls=_series(url, name, ext, count, current, one_based)
-            )
+            urls = _series(url, name, ext, count, current, one_based)
+            optional = []
+            if one_based and current == 1 and count > 1:
+                # Page 1 cannot tell `fg_{k-1}` from `fg_k`: offer both ends, either may 404.
+                first = abs_url(f"{name}_1.{ext}", url)
+                if first and first not in urls:
+                    urls.insert(0, first)
+                optional = [u for u in (first, urls[-1]) if u]
+            return Pagination(page_count=count, urls=urls, optional=optional)
         for m in _CPH_VARS.finditer(html):
             count_v = re.search(r"\b" + re.escape(m[2]) + r"\s*=\s*(\d+)", html)
             cur_v = re.search(r"\b" + re.escape(m[3]) + r"\s*=\s*(\d+)", html)
@@ -134,7 +148,8 @@ _JPAGE = re.compile(r"\.jpage\s*\(\s*\{", re.I)
 _NEXTGROUP = re.compile(
     r"<nextgroup>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</nextgroup>", re.I | re.S
 )
-_HREF = re.compile(r"""href\s*=\s*['"]?([^'"\s>]+)""", re.I)
+# Quoted first: a nextgroup href may hold the other quote (`path='/'`) inside.
+_HREF = re.compile(r"""href\s*=\s*(?:"([^"]+)"|'([^']+)'|([^'"\s>]+))""", re.I)
 _KV = re.compile(r"""['"]?(\w+)['"]?\s*:\s*(?:'([^']*)'|"([^"]*)"|([\w./%-]+))""")
 _PAGE_KEYS = {"page", "startrecord", "endrecord", "perpage", "pagenum"}
 
@@ -176,7 +191,7 @@ def _hanweb(html: str, url: str) -> HanwebPaging | None:
     if ng:
         hm = _HREF.search(ng[1])
         if hm:
-            href = hm[1].replace("&amp;", "&")
+            href = (hm[1] or hm[2] or hm[3]).replace("&amp;", "&")
             proxy = urlsplit(href).path or None
             for k, v in parse_qsl(urlsplit(href).query, keep_blank_values=True):
                 if k.lower() not in _PAGE_KEYS:
@@ -330,7 +345,7 @@ def _rendered(root: HtmlElement, html: str, url: str) -> Pagination | None:
             count = total if total is not None else max_n - offset
             count = max(count, max_n - offset)
             urls = []
-            for page in range(2, count + 1):
+            for page in range(2, min(count, SERIES_LIMIT + 1) + 1):
                 n = page + offset
                 if n < 0:
                     continue

@@ -28,6 +28,12 @@ class Pagination:
     page_count: int | None = None
     urls: list[str] = field(default_factory=list)
     hanweb: HanwebPaging | None = None
+    # Set (to what was seen) when the page shows more pages exist but no URL could be built:
+    # the column is then partial, never silently read to its first page.
+    unreadable: str | None = None
+    # Pages that exist under one of two conventions a pager may follow (container-first TRS
+    # pagers): a 404 there is the other convention, not a page lost.
+    optional: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

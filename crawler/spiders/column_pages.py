@@ -82,11 +82,11 @@ class ColumnPages:
         block = self.blocked(response)
         yield self.record(response, block)
         if block or response.status >= 400:
-            if response.status == 404 and not block and col["pages"]:
-                # A pager that promises more pages than exist, or the other suffix convention.
-                yield from self.next_page(m, col)
+            asked = (m.get("redirect_urls") or [response.request.url])[0]
+            if response.status == 404 and not block and asked in col.get("maybe", ()):
+                yield from self.next_page(m, col)  # the other page-suffix convention
             else:
-                yield from self.failed_column(m, col, *self.refusal(response, block))
+                yield from self.failed_column(m, col, *self.refusal(response, block), url=asked)
             return
         html = self.decode(response)
         if first:
@@ -109,13 +109,26 @@ class ColumnPages:
         if first and page.placeholder and not page.items:
             yield ColumnDone(m["unit"], m["role"], col["url"], "placeholder", col["pages"], 0)
             return
+        pager = page.pagination
+        if pager.optional:
+            col["maybe"] = sorted({*col.get("maybe", ()), *pager.optional})
+        # More pages than were read or queued, and no way to reach them: say so.
+        if (
+            pager.unreadable
+            and not pager.urls
+            and not col["queue"]
+            and col["pages"] < (pager.page_count or 0)
+        ):
+            col["gaps"] = [*col.get("gaps", ()), f"{pager.unreadable} at {response.url}"]
         if first and page.pagination.hanweb:
             yield from self.hanweb_next(m, col, page.pagination.hanweb, group=1, candidates=None)
             return
         queue = list(col["queue"])
+        seen, queued = set(col["seen"]), set(queue)
         for nxt in page.pagination.urls:
-            if discovery.normalise_url(nxt) not in col["seen"] and nxt not in queue:
+            if discovery.normalise_url(nxt) not in seen and nxt not in queued:
                 queue.append(nxt)
+                queued.add(nxt)
         col["queue"] = queue
         if stop:
             yield self.column_done(m, col)
@@ -123,15 +136,24 @@ class ColumnPages:
             yield from self.next_page(m, col)
 
     def next_page(self, m: dict, col: dict) -> Iterator[Any]:
-        if col["queue"] and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+        limit = self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50)
+        if col["queue"] and col["pages"] < limit:
             nxt, col = col["queue"][0], dict(col, queue=col["queue"][1:])
             yield self.req(m, nxt, self.parse_list, "list", dedupe=False, col=col)
+        elif col["queue"]:
+            yield self.capped(m, col, f"{len(col['queue'])}+ more pages")
         else:
             yield self.column_done(m, col)
 
     def column_done(
         self, m: dict, col: dict, status: str = "ok", error: str | None = None
     ) -> ColumnDone:
+        gaps = col.get("gaps")
+        if gaps and status in ("ok", "capped"):
+            # Some page the column meant to read was not read: never judged blank or stale.
+            status = "partial"
+            error = f"{len(gaps)} page(s) not read: " + "; ".join(gaps)
+            error = error if len(error) <= 500 else error[:497] + "..."
         return ColumnDone(
             m["unit"],
             m["role"],
@@ -144,10 +166,29 @@ class ColumnPages:
             last_modified=col["lm"],
         )
 
-    def failed_column(self, m: dict, col: dict, status: str, error: str) -> Iterator[Any]:
+    def capped(self, m: dict, col: dict, rest: str) -> ColumnDone:
+        """The column's newest pages were read and the older ones left on purpose (the page
+        limit): its freshness still holds, so it stays assessed, with the limit on record."""
+        limit = self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50)
+        return self.column_done(m, col, "capped", f"page limit {limit} reached; {rest} not read")
+
+    def failed_column(
+        self, m: dict, col: dict, status: str, error: str, url: str | None = None
+    ) -> Iterator[Any]:
+        """A column page that could not be read. Before any page was read the column failed;
+        after, it is partial (the gap recorded) and its other queued pages are still read."""
         if not col["pages"]:
             yield self.column_record(m, col, None)
-        yield self.column_done(m, col, status, error)
+            yield self.column_done(m, col, status, error)
+            return
+        seen = col["seen"]
+        if url:
+            seen = [*seen, discovery.normalise_url(url)]  # later pagers name it again: no retry
+        col = dict(col, gaps=[*col.get("gaps", ()), error], seen=seen)
+        if m.get("kind") == "list":
+            yield from self.next_page(m, col)
+        else:
+            yield self.column_done(m, col)
 
     def emit_items(
         self, m: dict, col: dict, items: list[ListItem], first: bool

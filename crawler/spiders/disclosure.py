@@ -173,4 +173,4 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
                     m, new_col(link, name, m.get("path", [])), "failed", error
                 )
         elif kind in ("list", "api") and "col" in m:
-            yield from self.failed_column(m, m["col"], "failed", error)
+            yield from self.failed_column(m, m["col"], "failed", error, url=url)

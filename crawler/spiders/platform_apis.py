@@ -25,8 +25,11 @@ class PlatformApis:
     ) -> Iterator[Any]:
         per_page = paging.per_page or 15
         groups = math.ceil((paging.total_records or 0) / (per_page * 3)) or 1
-        if group > groups or col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+        if group > groups:
             yield self.column_done(m, col)
+            return
+        if col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            yield self.capped(m, col, f"{groups - group + 1} more record groups")
             return
         candidates = candidates or hanweb.proxy_candidates(paging.proxy_url)
         url, form = hanweb.post_group(paging, group)
@@ -48,8 +51,11 @@ class PlatformApis:
     ) -> Iterator[Any]:
         """Style B: GET page=N, for servers whose dataproxy refuses the POST groups."""
         pages = math.ceil((paging.total_records or 0) / (paging.per_page or 15)) or 1
-        if page > pages or col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+        if page > pages:
             yield self.column_done(m, col)
+            return
+        if col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            yield self.capped(m, col, f"{pages - page + 1} more pages")
             return
         candidates = candidates or hanweb.proxy_candidates(paging.proxy_url)
         url = hanweb.get_page_url(dataclasses.replace(paging, proxy_url=candidates[0]), page)
@@ -134,7 +140,8 @@ class PlatformApis:
         block = self.blocked(response)
         yield self.record(response, block)
         if block or response.status >= 400:
-            if page_no > 1 and not block:
+            expect = col.get("expect")
+            if page_no > 1 and not block and (expect is None or col["items"] >= expect):
                 yield self.column_done(m, col)  # real gkmlpt sites answer 404 past the end
             else:
                 yield from self.failed_column(m, col, *self.refusal(response, block))
@@ -143,10 +150,13 @@ class PlatformApis:
         col = dict(col, pages=col["pages"] + 1)
         stop = yield from self.emit_items(m, col, items, page_no == 1)
         col["items"] += len(items)
-        more = bool(items) and col["pages"] < self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50)
+        more = bool(items)
         if info.get("post_count") is not None:
-            more = more and col["items"] < int(info["post_count"])
-        if more and not stop:
+            col["expect"] = int(info["post_count"])
+            more = more and col["items"] < col["expect"]
+        if more and not stop and col["pages"] >= self.setting("ZWGK_MAX_PAGES_PER_COLUMN", 50):
+            yield self.capped(m, col, "more pages")
+        elif more and not stop:
             yield self.req(
                 m,
                 jsonapi.api_url(m["base"], m["col_id"], page_no + 1, m["sid"]),

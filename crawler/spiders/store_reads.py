@@ -54,7 +54,7 @@ class StoreReads:
         items has nothing to look up page by page."""
         row = self.ro.execute(
             "SELECT EXISTS (SELECT 1 FROM column_runs cr WHERE cr.column_id = c.column_id"
-            "   AND cr.status IN ('ok', 'placeholder')),"
+            "   AND cr.status IN ('ok', 'placeholder', 'capped')),"
             " EXISTS (SELECT 1 FROM items i WHERE i.column_id = c.column_id)"
             " FROM columns c JOIN sites s ON s.site_id = c.site_id"
             " WHERE s.unit_id = ? AND s.role = ? AND c.url = ?",

@@ -49,10 +49,12 @@ def series(base, name, ext, ks):
             series(COL, "index", "html", range(1, 120)),
         ),
         (  # container-first (CSRC/Sohu): page name fg, first page says current=1, pages 2..5
+            # are fg_2..fg_5 on CSRC and fg_1..fg_4 elsewhere: page 1 cannot tell, so both ends
+            # are offered (and marked optional: see test_container_first_ends_are_optional)
             "<script>createPageHTML('page_div',5, 1,'fg','shtml',89);</script>",
             "http://www.csrc.gov.cn/csrc/c106256/fg.shtml",
             5,
-            series("http://www.csrc.gov.cn/csrc/c106256/", "fg", "shtml", range(2, 6)),
+            series("http://www.csrc.gov.cn/csrc/c106256/", "fg", "shtml", range(1, 6)),
         ),
         (
             """<script>var currentPage = 0;//所在页从0开始
@@ -231,3 +233,18 @@ def test_hanweb_nextgroup_only_with_old_proxy_path():
 )
 def test_decode_webname(raw, expected):
     assert decode_webname(raw) == expected
+
+
+def test_container_first_ends_are_optional():
+    """A 404 on either end of an ambiguous container-first series is the other convention."""
+    p = find_pagination(
+        "<script>createPageHTML('page_div',5, 1,'fg','shtml',89);</script>",
+        "http://www.csrc.gov.cn/csrc/c106256/fg.shtml",
+    )
+    base = "http://www.csrc.gov.cn/csrc/c106256/"
+    assert p.optional == [base + "fg_1.shtml", base + "fg_5.shtml"]
+    # Later pages know their own suffix: nothing is optional there.
+    later = find_pagination(
+        "<script>createPageHTML('page_div',5, 2,'fg','shtml',89);</script>", base + "fg_2.shtml"
+    )
+    assert later.optional == []

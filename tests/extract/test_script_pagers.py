@@ -1,0 +1,129 @@
+"""Pagers whose controls carry no usable href: handlers, hidden inputs, forms, bare 共N页."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.jsexpr import evaluate
+from crawler.extract.jspager import SERIES_LIMIT
+from crawler.extract.pagination import find_pagination
+
+URL = "http://www.x.gov.cn/xxgk/tzgg/index.html"
+
+
+@pytest.mark.parametrize(
+    ("expr", "names", "want"),
+    [
+        ("'index_' + (n - 1) + '.html'", {"n": 3}, "index_2.html"),
+        ('n == 1 ? "index.html" : "index_" + (n-1) + ".html"', {"n": 1}, "index.html"),
+        ('n == 1 ? "index.html" : "index_" + (n-1) + ".html"', {"n": 4}, "index_3.html"),
+        (
+            "base + '?pageNo=' + parseInt(p, 10)",
+            {"base": "list.jspx", "p": 2},
+            "list.jspx?pageNo=2",
+        ),
+        ("'a' + 1 + 2", {}, "a12"),  # JavaScript's left-to-right concatenation
+        ("1 + 2 + 'a'", {}, "3a"),
+        ("document.cookie", {}, None),  # outside the subset: cannot tell, never a guess
+        ("alert(1)", {}, None),
+        ("'x' +", {}, None),
+    ],
+)
+def test_evaluate(expr: str, names: dict, want: object) -> None:
+    assert evaluate(expr, names) == want
+
+
+def _page(pager: str, script: str = "") -> str:
+    rows = "".join(
+        f'<li><a href="./t2026110{i}_{i}.html">通知{i}</a><span>2026-11-0{i}</span></li>'
+        for i in range(1, 6)
+    )
+    return f"<html><body><ul class='list'>{rows}</ul><div class='page'>{pager}</div><script>{script}</script></body></html>"
+
+
+def test_onclick_goto_page_with_ternary_url() -> None:
+    html = _page(
+        '<a href="javascript:void(0)" onclick="gotoPage(2)">2</a>'
+        '<a href="javascript:void(0)" onclick="gotoPage(3)">3</a>'
+        '<a href="#" onclick="gotoPage(4)">尾页</a>',
+        "function gotoPage(n){ if (n == 1) { location.href = 'index.html'; } "
+        "else { location.href = 'index_' + (n - 1) + '.html'; } }",
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 4
+    assert p.urls == [
+        "http://www.x.gov.cn/xxgk/tzgg/index_1.html",
+        "http://www.x.gov.cn/xxgk/tzgg/index_2.html",
+        "http://www.x.gov.cn/xxgk/tzgg/index_3.html",
+    ]
+    assert p.unreadable is None
+
+
+def test_javascript_href_handler_with_page_variable_and_hidden_total() -> None:
+    html = _page(
+        '<input type="hidden" id="totalPage" value="6"><a href="javascript:goPage(2);">下一页</a>',
+        "var listUrl = '/xxgk/tzgg/list.jsp';\n"
+        "function goPage(page) { var url = listUrl + '?page=' + page; window.location.href = url; }",
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 6
+    assert p.urls[0] == "http://www.x.gov.cn/xxgk/tzgg/list.jsp?page=2"
+    assert p.urls[-1] == "http://www.x.gov.cn/xxgk/tzgg/list.jsp?page=6"
+
+
+def test_posted_page_form_becomes_get() -> None:
+    html = _page(
+        '<form id="pageForm" action="/xxgk/list.jspx" method="post">'
+        '<input type="hidden" name="channelId" value="12"><input type="hidden" name="pageNo" value="1">'
+        '</form>共3页 <a href="javascript:;" onclick="toPage(2)">下一页</a>',
+        "function toPage(p){ document.getElementById('pageForm').pageNo.value = p;"
+        " document.getElementById('pageForm').submit(); }",
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 3
+    assert p.urls == [
+        "http://www.x.gov.cn/xxgk/list.jspx?channelId=12&pageNo=2",
+        "http://www.x.gov.cn/xxgk/list.jspx?channelId=12&pageNo=3",
+    ]
+
+
+def test_bare_page_count_without_any_link_is_unreadable_not_silent() -> None:
+    p = find_pagination(_page("共 7 页 当前第 1 页"), URL)
+    assert p.page_count == 7 and not p.urls
+    assert p.unreadable and "7 pages" in p.unreadable
+
+
+def test_handler_whose_url_cannot_be_read_is_reported() -> None:
+    html = _page(
+        '<a onclick="turn(2)">2</a><a onclick="turn(3)">3</a>', "function turn(n){ ajaxLoad(n); }"
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 3 and not p.urls
+    assert p.unreadable and "turn" in p.unreadable
+
+
+def test_one_page_pager_is_neither_paged_nor_unreadable() -> None:
+    p = find_pagination(_page("共1页 <span>下一页</span>"), URL)
+    assert not p.urls and p.unreadable is None
+
+
+def test_page_count_bomb_builds_a_bounded_series() -> None:
+    for pager in (
+        '<script>createPageHTML(99999999, 0, "index", "html");</script>',
+        "<script>var countPage = 99999999;</script>",
+        '<a onclick="gotoPage(99999999)">尾页</a><script>function gotoPage(n){location.href="index_"+n+".html"}</script>',
+    ):
+        p = find_pagination(_page(pager), URL)
+        assert p.page_count == 99999999
+        assert 0 < len(p.urls) <= SERIES_LIMIT + 1
+
+
+def test_hanweb_nextgroup_href_holding_quotes() -> None:
+    html = (
+        '<div id="div1"></div><script type="text/xml"><datastore><nextgroup><![CDATA['
+        "<a href=\"/module/web/jpage/dataproxy.jsp?page=1&webid=2&path='/'&columnid=123&unitid=456\">"
+        "]]></nextgroup><recordset></recordset></datastore></script>"
+    )
+    p = find_pagination(html, "http://www.h.gov.cn/col/col123/index.html")
+    assert p.hanweb is not None
+    assert p.hanweb.params["columnid"] == "123" and p.hanweb.params["path"] == "'/'"
