@@ -1,6 +1,6 @@
 """The rule registry: one declared class per rule code (ruff / spidermon style).
 
-A rule declares its permanent `code` (from ../shared/domain/rules.md), its Chinese and English
+A rule declares its permanent `code` (one of RULE_CODES, the national catalog), its Chinese and English
 titles, a default `severity` (veto / deduct / warn), its `scope` (site / column / unit / page),
 the `regulation` it rests on, the rectification text `fix` (整改要求, used in task lists) and a
 `message` template with named fields. Its thresholds live in `checks/defaults.yaml` (the one
@@ -21,6 +21,28 @@ if TYPE_CHECKING:
     from checks.context import Context
 
 SEVERITIES = ("veto", "deduct", "warn")
+#: The permanent rule codes of the catalog (implemented or not yet); outside tools rely on them.
+RULE_CODES = frozenset(
+    {
+        "site-unreachable",
+        "homepage-stale",
+        "stale-column",
+        "blank-column",
+        "burst-publishing",
+        "backdated-publishing",
+        "catalog-mismatch",
+        "missing-request-section",
+        "missing-required-section",
+        "annual-report-missing",
+        "broken-link",
+        "low-volume",
+        "news-padding",
+        "interpretation-missing",
+        "crawl-failed",
+        "meta-missing",
+        "missing-policy-column",
+    }
+)
 SCOPES = ("site", "column", "unit", "page")
 
 

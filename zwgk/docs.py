@@ -9,7 +9,7 @@ RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 HEADER = """# Rule catalog
 
 Generated from `checks/` by `python -m zwgk.docs` (a test fails when it is out of date). Codes
-are permanent (../shared/domain/rules.md); every threshold is overridable in the configuration
+are permanent (`checks.registry.RULE_CODES`); every threshold is overridable in the configuration
 file's `rules:` section, and per unit under `units: {code: {rules: ...}}`.
 
 """

@@ -3,7 +3,7 @@
 Freshness and back-dating rules compare these dates against day-sized windows, so a wrong day is
 worse than no date: every parser validates the calendar date and the year range, and a URL that
 only carries a month (`/202305/`) yields nothing rather than a guessed day. Forms covered are the
-ones seen on real sites (docs: shared/domain/cms.md §5).
+ones seen on real sites.
 """
 
 from __future__ import annotations

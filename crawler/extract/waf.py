@@ -4,7 +4,7 @@ A 瑞数 stub answered with status 200 parses as an empty list page; treated as 
 raise false 空白栏目 / 栏目不更新 findings against a unit whose site is fine. So fingerprints
 that are unambiguous (`$_ts` + `r='m'`, `__jsl_clearance`, `/WZWSREL`) fire on any status, while
 text-only signals (验证码, 访问过于频繁, 非法访问) fire only on tiny pages: real articles mention
-those words too. Fingerprints: shared/domain/cms.md §4 and §7.10.
+those words too. Fingerprints: the challenge pages tests/extract/test_extract_waf.py replays.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -159,10 +158,8 @@ def test_not_blocked(status: int, headers: dict[str, str], body: str | bytes) ->
 
 
 def _real_pages_dir() -> Path:
-    """shared/domain/real_pages beside the repo (or under $ZWGK_SHARED); never copied in."""
-    shared = os.environ.get("ZWGK_SHARED")
-    root = Path(shared) if shared else Path(__file__).resolve().parents[2].parent / "shared"
-    return root / "domain" / "real_pages"
+    """The real-page corpus (tests/real_pages/pages, sources in SOURCES.md)."""
+    return Path(__file__).resolve().parents[1] / "real_pages" / "pages"
 
 
 REAL_PAGES = ("ucap-wanzai-county-portal-detail.html", "ucap-wanzai-county-xxgk-detail.html")

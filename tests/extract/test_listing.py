@@ -1,4 +1,4 @@
-"""extract_list on list templates modelled on shared/domain/cms.md (TRS, Hanweb, catalogue
+"""extract_list on list templates modelled on real CMS templates (TRS, Hanweb, catalogue
 tables, Shenzhen), including the messy markup real sites serve."""
 
 from __future__ import annotations
