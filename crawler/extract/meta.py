@@ -41,6 +41,7 @@ STANDARD_META_NAMES = (
     "Description",
 )
 _CANONICAL = {n.lower(): n for n in STANDARD_META_NAMES}
+_OTHER_PUB_META = ("firstpublishedtime", "publishdate", "pubdate_show", "dc.date")
 
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 _META_TAG = re.compile(r"<meta\b([^<>]*)>", re.I)
@@ -329,6 +330,14 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
     segments = text_segments(html)
     visible_pub = _first_date(_label_values(segments, "pub_date"), today)
     meta_pub = parse_date(meta.get("PubDate", ""), today)
+    if meta_pub is None:
+        # TRS sites of the State Council and many provinces: `firstpublishedtime` (first
+        # publication; `lastmodifiedtime` would be a re-edit, never a publication date).
+        lowered = {k.lower(): v for k, v in meta.items()}
+        for name in _OTHER_PUB_META:
+            meta_pub = parse_date(lowered.get(name, ""), today)
+            if meta_pub is not None:
+                break
     publisher_values = _label_values(segments, "publisher")
     return Detail(
         title=_title(html, meta, _label_values(segments, "title")),

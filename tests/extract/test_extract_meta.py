@@ -295,3 +295,12 @@ def test_broken_markup_stays_linear(broken: str) -> None:
     extract_detail(broken, URL, TODAY)
     classify_block(412, {}, broken, URL)
     assert time.perf_counter() - start < 2.0
+
+
+def test_first_published_meta_when_no_pubdate() -> None:
+    html = (
+        '<html><head><meta name="FirstPublishedTime" content="2007-08-20-23:59:59">'
+        '<meta name="lastmodifiedtime" content="2019-01-02-10:00:00"></head><body>正文</body></html>'
+    )
+    d = extract_detail(html, URL, TODAY)
+    assert d.pub_date == date(2007, 8, 20) and d.meta_pub_date == date(2007, 8, 20)
