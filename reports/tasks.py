@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import ReportError, working_days_after
+from zwgk.errors import echo
 
 HEADERS = [
     "序号", "责任单位", "网站名称/标识码", "栏目/URL", "问题类型", "问题描述",
@@ -45,19 +46,25 @@ _wrap = Alignment(wrap_text=True, vertical="top")
 _head_fill = PatternFill("solid", fgColor="DDE6F0")
 
 
-def deadlines(config: dict[str, Any] | None) -> tuple[int, int]:
-    """(working days, working days for veto findings) from config["reports"]."""
-    section = dict((config or {}).get("reports") or {})
+def deadlines(config: dict[str, Any] | None, path: object = None) -> tuple[int, int]:
+    """(working days, working days for veto findings) from config["reports"]; `path` names
+    the configuration file in the error."""
+    where = f"{path or 'configuration'}: reports"
+    section = (config or {}).get("reports")
+    section = {} if section is None else section
+    if not isinstance(section, dict):
+        raise ReportError(f"{where}: expected a mapping, got {echo(section)}")
+    valid = ("deadline_working_days", "veto_deadline_working_days")
+    unknown = sorted((k for k in section if k not in valid), key=str)
+    if unknown:
+        raise ReportError(f"{where}: unknown option {echo(unknown[0])} (valid: {', '.join(valid)})")
     out = []
-    for key, default in (
-        ("deadline_working_days", DEFAULT_DAYS),
-        ("veto_deadline_working_days", DEFAULT_VETO_DAYS),
-    ):
+    for key, default in zip(valid, (DEFAULT_DAYS, DEFAULT_VETO_DAYS), strict=True):
         value = section.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
             raise ReportError(
-                f"configuration: reports: {key} must be a whole number of working days "
-                f"from 1 to 365, got {value!r}"
+                f"{where}: {key} must be a whole number of working days "
+                f"from 1 to 365, got {echo(value)}"
             )
         out.append(value)
     return out[0], out[1]

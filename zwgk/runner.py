@@ -83,11 +83,8 @@ def run_once(
 ) -> RunResult:
     units = load_units(units_path)  # all validation before any crawling
     config = load_config(config_path, crawl_overrides)
-    rules_config = load_rules_config(config)
-    if out_dir is not None:
-        from reports.tasks import deadlines
-
-        deadlines(config.raw)  # a bad reports: section fails now, not after the crawl
+    rules_config = load_rules_config(config, [u.code for u in units])
+    check_other_sections(config, out_dir)
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
         from zwgk.distributed import DEFAULT_REDIS, connect
 
@@ -168,10 +165,24 @@ def terminate(signum, frame) -> None:
     raise SystemExit(143)
 
 
-def load_rules_config(config):
+def load_rules_config(config, unit_codes: list[str] | None = None):
+    """The rules and per-unit sections; a unit code the units file lacks is an error (a typo
+    there would otherwise silently leave the real unit's overrides unapplied)."""
     from checks.config import load_rule_config
 
-    return load_rule_config(config.raw, config.path)
+    return load_rule_config(config.raw, config.path, unit_codes)
+
+
+def check_other_sections(config, out_dir: Path | None) -> None:
+    """A bad reports: or schedule: section fails now, not after an hour of crawling (the
+    scheduler reads the same file for its jobs)."""
+    from reports.tasks import deadlines
+    from zwgk.schedule.config import parse_schedule
+
+    if out_dir is not None or config.raw.get("reports") is not None:
+        deadlines(config.raw, config.path)
+    if config.raw.get("schedule") is not None:
+        parse_schedule(config.raw["schedule"], str(config.path))
 
 
 def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:
