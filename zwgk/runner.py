@@ -81,10 +81,7 @@ def run_once(
     workers: int = 0,
     redis_url: str | None = None,
 ) -> RunResult:
-    units = load_units(units_path)  # all validation before any crawling
-    config = load_config(config_path, crawl_overrides)
-    rules_config = load_rules_config(config, [u.code for u in units])
-    check_other_sections(config, out_dir)
+    units, config, rules_config = validate_inputs(units_path, config_path, out_dir, crawl_overrides)
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
         from zwgk.distributed import DEFAULT_REDIS, connect
 
@@ -159,6 +156,21 @@ def run_once(
     )
     print_summary(db, run_id, out_dir, errors)
     return RunResult(run_id, 1 if errors else 0, stats)
+
+
+def validate_inputs(
+    units_path: Path,
+    config_path: Path | None,
+    out_dir: Path | None = None,
+    crawl_overrides: dict | None = None,
+):
+    """Every check of the operator's files, before the store is opened or anything crawled:
+    (units, config, rule config), or a ConfigError naming the file, unit and field."""
+    units = load_units(units_path)
+    config = load_config(config_path, crawl_overrides)
+    rules_config = load_rules_config(config, [u.code for u in units])
+    check_other_sections(config, out_dir)
+    return units, config, rules_config
 
 
 def terminate(signum, frame) -> None:

@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode
 
 from zwgk.errors import ConfigError, echo
 
-MAX_BYTES = 8 * 1024 * 1024  # a city's units file is well under 1 MB
+MAX_BYTES = 4 * 1024 * 1024  # a city's units file is well under 1 MB; PyYAML reads ~250 KB/s
 MAX_DEPTH = 24  # the deepest legitimate path (units > unit > columns > column) is 5 levels
 MAX_ALIASES = 32
 MERGE_TAG = "tag:yaml.org,2002:merge"
