@@ -132,9 +132,14 @@ def _setup(ws: Worksheet, widths: list[int], title: str, headers: list[str]) -> 
     ws.append(cells)
 
 
-def _body_styles(ws: Worksheet) -> tuple[Any, Any]:
-    """(text style, date style) registered once per workbook; cells copy the style array
-    instead of setting four style objects each (openpyxl hashes styles on every set)."""
+# What a spreadsheet takes as the start of a formula (= + - @) or may strip before one (tab, CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _body_styles(ws: Worksheet) -> tuple[Any, Any, Any]:
+    """(text style, date style, quoted text style) registered once per workbook; cells copy
+    the style array instead of setting four style objects each (openpyxl hashes styles on
+    every set)."""
     text = WriteOnlyCell(ws)
     text.alignment = _wrap
     text.border = _border
@@ -142,18 +147,24 @@ def _body_styles(ws: Worksheet) -> tuple[Any, Any]:
     day.alignment = _wrap
     day.border = _border
     day.number_format = "yyyy-mm-dd"
-    return text._style, day._style
+    quoted = WriteOnlyCell(ws)
+    quoted.alignment = _wrap
+    quoted.border = _border
+    quoted.quotePrefix = True  # Excel's leading apostrophe: stays text even when edited
+    return text._style, day._style, quoted._style
 
 
-def _append(ws: Worksheet, values: list[Any], styles: tuple[Any, Any]) -> None:
+def _append(ws: Worksheet, values: list[Any], styles: tuple[Any, Any, Any]) -> None:
     cells = []
     for value in values:
+        style = styles[1] if isinstance(value, date) else styles[0]
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # scraped text is never a formula
-        cell._style = copy(styles[1] if isinstance(value, date) else styles[0])
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            cell.data_type = "s"  # scraped text is never a formula (openpyxl made "=..." one)
+            style = styles[2]
+        cell._style = copy(style)
         cells.append(cell)
     ws.append(cells)
 

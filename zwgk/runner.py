@@ -214,9 +214,13 @@ def write_reports(db, run_id: int, out_dir: Path, config, errors: list[str]) -> 
     from reports.build import write_reports as build
 
     try:
-        build(db, run_id, out_dir, config.raw)
+        paths = build(db, run_id, out_dir, config.raw)
     except Exception as exc:  # a report bug must not lose the run's findings
         errors.append(f"reports failed: {type(exc).__name__}: {exc}")
+        return
+    # one unit's file that could not be written: the others were, and the run says which not
+    for name, error in paths.failed.items():
+        errors.append(f"report {name} failed: {error}")
 
 
 def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> None:
