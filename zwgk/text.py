@@ -26,7 +26,7 @@ _REMOVE = re.compile(
     "\ufdd0-\ufdef\ufffe\uffff" + _PLANE_ENDS + "]"
 )
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
-_SPACES = re.compile("[\t\n\r\u2028\u2029]")
+_SPACES = re.compile("\r\n|[\t\n\r\u2028\u2029]")
 _SUSPECT = re.compile(_REMOVE.pattern[:-1] + "\t\n\r\u2028\u2029]")
 
 # Fields that keep their line breaks (our own error text, which may quote a page); every other
