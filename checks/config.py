@@ -8,8 +8,10 @@ unit and the valid choices. ``enabled: false`` switches a rule off globally or f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -17,9 +19,13 @@ from typing import Any
 
 import yaml
 
-from zwgk.errors import ConfigError
+from zwgk import fields
+from zwgk.errors import ConfigError, echo
 
 ENABLED = "enabled"
+MAX_DAYS = 3650
+MAX_COUNT = 100_000
+MM_DD = re.compile(r"^(\d{2})-(\d{2})$")
 
 
 @cache
@@ -41,6 +47,45 @@ def _same_type(default: Any, value: Any) -> bool:
     if isinstance(default, int):
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, type(default))
+
+
+def check_range(code: str, key: str, value: Any, default: Any) -> None:
+    """The option's range, read from its name (defaults.yaml: keys carry their unit), so a new
+    rule's threshold is bounded without editing this module. Raises fields.Invalid."""
+    if isinstance(default, bool):
+        return
+    if key.endswith(("_ratio", "_similarity")):
+        fields.number(value, minimum=0, maximum=1)
+    elif key.endswith("_days"):
+        # a tolerance may be none at all; a window or a gap of 0 days would flag everything
+        low = 0 if key.startswith("tolerance") else 1
+        fields.number(value, minimum=low, maximum=MAX_DAYS, whole=True)
+    elif key == "probes_per_day":
+        fields.number(value, minimum=1, maximum=1440, whole=True)
+    elif key.endswith(("_columns", "_items")) or key.startswith(("min_", "max_")):
+        fields.number(value, minimum=1, maximum=MAX_COUNT, whole=True)
+    elif key.endswith("_deadline"):
+        m = MM_DD.fullmatch(value)
+        try:
+            date(2024, int(m[1]), int(m[2]))  # a leap year: 02-29 is a real deadline
+        except (TypeError, ValueError):  # no match, or no such day
+            raise fields.Invalid(
+                f"must be a date MM-DD like {default!r}, got {echo(value)}"
+            ) from None
+    elif isinstance(default, list):
+        known = set(_shipped()[code][key])
+        bad = [v for v in value if not isinstance(v, str) or v not in known]
+        if bad or len(value) > len(known):
+            raise fields.Invalid(
+                f"must list some of {', '.join(sorted(known))}, got {echo(bad[0] if bad else value)}"
+            )
+
+
+def _choices(names: Iterable[str], limit: int = 8) -> str:
+    """Valid names for a message: a few, so a city of 500 units still gives one short line."""
+    names = sorted(names)
+    more = f", ... ({len(names)} in all)" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 @dataclass(slots=True)
@@ -82,7 +127,8 @@ def _merge_rules(
     for code, opts in raw.items():
         if code not in base:
             raise ConfigError(
-                f"{_where(path, *where)}: unknown rule '{code}' (valid: {', '.join(sorted(base))})"
+                f"{_where(path, *where)}: unknown rule {echo(code)}"
+                f" (valid: {', '.join(sorted(base))})"
             )
         if opts is None:
             continue
@@ -91,15 +137,19 @@ def _merge_rules(
         for key, value in opts.items():
             if key not in base[code]:
                 raise ConfigError(
-                    f"{_where(path, *where, str(code))}: unknown option '{key}'"
+                    f"{_where(path, *where, str(code))}: unknown option {echo(key)}"
                     f" (valid: {', '.join(sorted(base[code]))})"
                 )
             default = base[code][key]
             if not _same_type(default, value):
                 raise ConfigError(
-                    f"{_where(path, *where, str(code), str(key))}: {value!r} should be a"
+                    f"{_where(path, *where, str(code), str(key))}: {echo(value)} should be a"
                     f" {type(default).__name__} like the default {default!r}"
                 )
+            try:
+                check_range(code, key, value, default)
+            except fields.Invalid as exc:
+                raise ConfigError(f"{_where(path, *where, str(code), str(key))}: {exc}") from None
         out[code] = dict(opts)
     return out
 
@@ -117,19 +167,25 @@ def load_rule_config(
     for code, opts in _merge_rules(p, ("rules",), raw.get("rules"), base).items():
         merged[code].update(opts)
     per_unit: dict[str, dict[str, dict[str, Any]]] = {}
-    units = raw.get("units") or {}
+    units = raw.get("units")
+    units = {} if units is None else units
     if not isinstance(units, Mapping):
         raise ConfigError(f"{_where(p, 'units')}: expected a mapping of unit code to settings")
     known = set(unit_codes) if unit_codes is not None else None
     for unit, section in units.items():
         if known is not None and unit not in known:
             raise ConfigError(
-                f"{_where(p, 'units')}: unknown unit '{unit}' (valid: {', '.join(sorted(known))})"
+                f"{_where(p, 'units')}: unknown unit {echo(unit)}"
+                f" (not in the units file; valid: {_choices(known)})"
             )
-        section = section or {}
+        if not isinstance(unit, str) or not fields.CODE_RE.fullmatch(unit):
+            raise ConfigError(f"{_where(p, 'units')}: {echo(unit)} is not a unit code")
+        section = {} if section is None else section
         if not isinstance(section, Mapping) or set(section) - {"rules"}:
-            extra = sorted(set(section) - {"rules"}) if isinstance(section, Mapping) else []
-            hint = f"unknown key '{extra[0]}' " if extra else ""
+            extra = (
+                sorted(set(section) - {"rules"}, key=str) if isinstance(section, Mapping) else []
+            )
+            hint = f"unknown key {echo(extra[0])} " if extra else ""
             raise ConfigError(f"{_where(p, 'units', str(unit))}: {hint}(valid: rules)")
         per_unit[str(unit)] = _merge_rules(
             p, ("units", str(unit), "rules"), section.get("rules"), base

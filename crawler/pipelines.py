@@ -3,6 +3,7 @@
 Every statement is an upsert keyed on natural keys (site + column URL, column + item URL), so a
 crawl killed halfway and run again leaves no duplicates; a batch is committed every
 `ZWGK_COMMIT_EVERY` records, so a kill loses at most one batch (which the next run refetches).
+Scraped text is cleaned of invisible and reordering characters here, once (zwgk/text.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from crawler.items import (
     SiteInfo,
 )
 from zwgk import clock
+from zwgk.text import clean_record
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +118,9 @@ class StorePipeline:
         return item
 
     def store(self, record: Any) -> None:
-        self.handlers[type(record)](record)
+        # The one boundary where scraped text becomes stored text: every text field of every
+        # record is cleaned here (zwgk/text.py), so no reader has to.
+        self.handlers[type(record)](clean_record(record))
         self.tick()
 
     def site_id(self, unit: str, role: str) -> int:

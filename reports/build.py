@@ -7,7 +7,10 @@ The store is read once per table (reports.data); each file renders from that one
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +21,7 @@ from reports.data import Snapshot, check_code, load_snapshot, pct
 from reports.env import render
 
 TITLE = "政府网站与政务公开监测报告"
+log = logging.getLogger("zwgk.reports")
 
 
 @dataclass(slots=True)
@@ -26,6 +30,21 @@ class ReportPaths:
     units: dict[str, Path] = field(default_factory=dict)
     tasks: dict[str, Path] = field(default_factory=dict)
     summary: Path | None = None
+    # file (relative to the output folder) -> "ExceptionType: message" for each file that could
+    # not be written; the others are written all the same, and the run records these.
+    failed: dict[str, str] = field(default_factory=dict)
+
+    def attempt(self, path: Path, out_dir: Path, write: Callable[[], object]) -> bool:
+        """Run `write`; a failure is logged and kept in `failed` instead of stopping the
+        other files (one unit's odd data must not cost every other unit its report)."""
+        try:
+            write()
+        except Exception as exc:
+            name = path.relative_to(out_dir).as_posix()
+            log.exception("report file %s failed", name)
+            self.failed[name] = f"{type(exc).__name__}: {exc}"
+            return False
+        return True
 
     def all(self) -> list[Path]:
         extra = [self.summary] if self.summary else []
@@ -94,26 +113,25 @@ def write_reports(
         "prev_run": snap.prev_run,
     }
     index = out_dir / "index.html"
-    index.write_text(
-        render(
-            "index.html",
-            **common,
-            rates=rates,
-            units_total=len(codes),
-            sites_total=len(verdicts),
-            failed=summary.failed_sites(snap),
-            unassessed=summary.unassessed_sites(snap),
-            by_rule=summary.counts_by_rule(open_findings),
-            changes=snap.changes,
-            chart=summary.trend(snap),
-            rows=summary.table_rows(open_findings),
-            open_total=len(open_findings),
-            veto_total=sum(f["severity"] == "veto" for f in open_findings),
-            units=units,
-        ),
-        encoding="utf-8",
+    index_html = functools.partial(
+        render,
+        "index.html",
+        **common,
+        rates=rates,
+        units_total=len(codes),
+        sites_total=len(verdicts),
+        failed=summary.failed_sites(snap),
+        unassessed=summary.unassessed_sites(snap),
+        by_rule=summary.counts_by_rule(open_findings),
+        changes=snap.changes,
+        chart=summary.trend(snap),
+        rows=summary.table_rows(open_findings),
+        open_total=len(open_findings),
+        veto_total=sum(f["severity"] == "veto" for f in open_findings),
+        units=units,
     )
     paths = ReportPaths(index=index)
+    paths.attempt(index, out_dir, lambda: index.write_text(index_html(), encoding="utf-8"))
 
     sites_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for site in snap.sites.values():
@@ -133,33 +151,39 @@ def write_reports(
         ]
         mine = history.get(code, [])
         page = unit_file(units_dir, code, ".html")
-        page.write_text(
-            render(
-                "unit.html",
-                **common,
-                unit=overview,
-                sites=unit_sites,
-                findings=open_by_unit.get(code, []),
-                closed=closed.get(code, []),
-                history=sorted(mine, key=lambda v: (v["run_id"], v["site_id"]), reverse=True),
-                events=list(reversed(events.get(code, []))),
-                rate=pct(overview["passed"], overview["failed"]),
-            ),
-            encoding="utf-8",
+        html = functools.partial(
+            render,
+            "unit.html",
+            **common,
+            unit=overview,
+            sites=unit_sites,
+            findings=open_by_unit.get(code, []),
+            closed=closed.get(code, []),
+            history=sorted(mine, key=lambda v: (v["run_id"], v["site_id"]), reverse=True),
+            events=list(reversed(events.get(code, []))),
+            rate=pct(overview["passed"], overview["failed"]),
         )
-        paths.units[code] = page
+        if paths.attempt(page, out_dir, lambda p=page, h=html: p.write_text(h(), "utf-8")):
+            paths.units[code] = page
         book = unit_file(tasks_dir, code, ".xlsx")
-        tasks.write_unit_workbook(
+        workbook = functools.partial(
+            tasks.write_unit_workbook,
             book,
             task_title.format(name=overview["name"], day=snap.run["date"]),
             rows_by_unit.get(code, []),
         )
-        paths.tasks[code] = book
-    paths.summary = tasks_dir / "_summary.xlsx"
-    tasks.write_summary_workbook(
-        paths.summary,
-        task_title.format(name="各单位", day=snap.run["date"]),
-        rows,
-        {code: snap.units[code] for code in codes},
-    )
+        if paths.attempt(book, out_dir, workbook):
+            paths.tasks[code] = book
+    summary_book = tasks_dir / "_summary.xlsx"
+    if paths.attempt(
+        summary_book,
+        out_dir,
+        lambda: tasks.write_summary_workbook(
+            summary_book,
+            task_title.format(name="各单位", day=snap.run["date"]),
+            rows,
+            {code: snap.units[code] for code in codes},
+        ),
+    ):
+        paths.summary = summary_book
     return paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -64,3 +65,7 @@ def report(
         )
     paths = write_reports(db, latest, out_dir, config)
     click.echo(str(paths.index))
+    for name, error in paths.failed.items():  # the other files were written
+        click.echo(f"zwgk: report {name} failed: {error}", err=True)
+    if paths.failed:
+        sys.exit(1)

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import ReportError, working_days_after
+from zwgk.errors import echo
 
 HEADERS = [
     "序号", "责任单位", "网站名称/标识码", "栏目/URL", "问题类型", "问题描述",
@@ -45,19 +46,25 @@ _wrap = Alignment(wrap_text=True, vertical="top")
 _head_fill = PatternFill("solid", fgColor="DDE6F0")
 
 
-def deadlines(config: dict[str, Any] | None) -> tuple[int, int]:
-    """(working days, working days for veto findings) from config["reports"]."""
-    section = dict((config or {}).get("reports") or {})
+def deadlines(config: dict[str, Any] | None, path: object = None) -> tuple[int, int]:
+    """(working days, working days for veto findings) from config["reports"]; `path` names
+    the configuration file in the error."""
+    where = f"{path or 'configuration'}: reports"
+    section = (config or {}).get("reports")
+    section = {} if section is None else section
+    if not isinstance(section, dict):
+        raise ReportError(f"{where}: expected a mapping, got {echo(section)}")
+    valid = ("deadline_working_days", "veto_deadline_working_days")
+    unknown = sorted((k for k in section if k not in valid), key=str)
+    if unknown:
+        raise ReportError(f"{where}: unknown option {echo(unknown[0])} (valid: {', '.join(valid)})")
     out = []
-    for key, default in (
-        ("deadline_working_days", DEFAULT_DAYS),
-        ("veto_deadline_working_days", DEFAULT_VETO_DAYS),
-    ):
+    for key, default in zip(valid, (DEFAULT_DAYS, DEFAULT_VETO_DAYS), strict=True):
         value = section.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
             raise ReportError(
-                f"configuration: reports: {key} must be a whole number of working days "
-                f"from 1 to 365, got {value!r}"
+                f"{where}: {key} must be a whole number of working days "
+                f"from 1 to 365, got {echo(value)}"
             )
         out.append(value)
     return out[0], out[1]
@@ -125,9 +132,14 @@ def _setup(ws: Worksheet, widths: list[int], title: str, headers: list[str]) -> 
     ws.append(cells)
 
 
-def _body_styles(ws: Worksheet) -> tuple[Any, Any]:
-    """(text style, date style) registered once per workbook; cells copy the style array
-    instead of setting four style objects each (openpyxl hashes styles on every set)."""
+# What a spreadsheet takes as the start of a formula (= + - @) or may strip before one (tab, CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _body_styles(ws: Worksheet) -> tuple[Any, Any, Any]:
+    """(text style, date style, quoted text style) registered once per workbook; cells copy
+    the style array instead of setting four style objects each (openpyxl hashes styles on
+    every set)."""
     text = WriteOnlyCell(ws)
     text.alignment = _wrap
     text.border = _border
@@ -135,18 +147,24 @@ def _body_styles(ws: Worksheet) -> tuple[Any, Any]:
     day.alignment = _wrap
     day.border = _border
     day.number_format = "yyyy-mm-dd"
-    return text._style, day._style
+    quoted = WriteOnlyCell(ws)
+    quoted.alignment = _wrap
+    quoted.border = _border
+    quoted.quotePrefix = True  # Excel's leading apostrophe: stays text even when edited
+    return text._style, day._style, quoted._style
 
 
-def _append(ws: Worksheet, values: list[Any], styles: tuple[Any, Any]) -> None:
+def _append(ws: Worksheet, values: list[Any], styles: tuple[Any, Any, Any]) -> None:
     cells = []
     for value in values:
+        style = styles[1] if isinstance(value, date) else styles[0]
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # scraped text is never a formula
-        cell._style = copy(styles[1] if isinstance(value, date) else styles[0])
+        if isinstance(value, str) and value.startswith(FORMULA_START):
+            cell.data_type = "s"  # scraped text is never a formula (openpyxl made "=..." one)
+            style = styles[2]
+        cell._style = copy(style)
         cells.append(cell)
     ws.append(cells)
 

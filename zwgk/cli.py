@@ -13,7 +13,7 @@ from checks.cli import unwaive, waive
 from reports.cli import report
 from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
 from zwgk.demo import demo
-from zwgk.errors import ZwgkError
+from zwgk.errors import ZwgkError, one_line
 from zwgk.ops import probe, schedule, status
 
 
@@ -24,7 +24,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ZwgkError as exc:
-            click.echo(f"zwgk: error: {exc}", err=True)
+            click.echo(one_line(f"zwgk: error: {exc}"), err=True)
             sys.exit(2)
 
 

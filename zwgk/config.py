@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zwgk.errors import ConfigError
+from zwgk import fields
+from zwgk.errors import ConfigError, echo
 from zwgk.yamlfile import read_yaml_mapping
 
 SECTIONS = ("crawl", "rules", "units", "reports", "schedule")
@@ -45,22 +46,42 @@ class Config:
         return dict(self.raw.get(name) or {})
 
 
+# (minimum, maximum, whole, minimum excluded) per numeric option. delay_seconds may be 0: the
+# tests and benchmarks crawl loopback sites, where a delay only slows them down.
+CRAWL_RANGES: dict[str, tuple[float, float, bool, bool]] = {
+    "delay_seconds": (0, 3600, False, False),
+    "concurrency_per_host": (1, 256, True, False),
+    "concurrency": (1, 4096, True, False),
+    "timeout_seconds": (0, 3600, False, True),
+    "retries": (0, 20, True, False),
+    "retry_backoff_seconds": (0, 3600, False, False),
+    "catalog_refresh_days": (0, 3650, True, False),
+    "max_pages_per_column": (1, 100_000, True, False),
+    "max_catalog_depth": (1, 64, True, False),
+    "max_columns_per_site": (1, 100_000, True, False),
+    "crawl_timeout_seconds": (0, 30 * 86400, False, True),
+}
+CONTACT_CHARS = 200  # it rides in every request's User-Agent header
+
+
 def check_crawl_value(path: Path | None, key: str, value: Any) -> Any:
-    """A crawl option must have its default's type (whole numbers where the default is whole,
-    no negatives), so a typo fails here, not halfway through a crawl."""
-    default = CRAWL_DEFAULTS[key]
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, int):
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    elif isinstance(default, float):
-        ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-    else:
-        ok = isinstance(value, str)
-    if not ok:
-        kind = type(default).__name__.replace("int", "whole number").replace("float", "number")
-        raise ConfigError(f"{path}: crawl: {key} must be a non-negative {kind}, got {value!r}")
-    return value
+    """A crawl option must have its default's type and a sane range (no 0 concurrency, no
+    infinite or NaN delay), so a typo fails here, not halfway through a crawl."""
+    try:
+        if key in CRAWL_RANGES:
+            low, high, whole, above = CRAWL_RANGES[key]
+            return fields.number(value, minimum=low, maximum=high, whole=whole, above_minimum=above)
+        if isinstance(CRAWL_DEFAULTS[key], bool):
+            if not isinstance(value, bool):
+                raise fields.Invalid(f"must be true or false, got {echo(value)}")
+            return value
+        if key == "contact":
+            return "" if value == "" else fields.name(value, CONTACT_CHARS)
+        if value not in ("new", "dateless", "none"):  # detail_pages
+            raise fields.Invalid(f"must be new, dateless or none, got {echo(value)}")
+        return value
+    except fields.Invalid as exc:
+        raise ConfigError(f"{path}: crawl: {key} {exc}") from None
 
 
 def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None) -> Config:
@@ -71,18 +92,19 @@ def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None
         raw = read_yaml_mapping(p, "configuration file")
         unknown = sorted(set(raw) - set(SECTIONS))
         if unknown:
-            raise ConfigError(f"{p}: unknown section '{unknown[0]}' (valid: {', '.join(SECTIONS)})")
-    section = raw.get("crawl") or {}
-    if not isinstance(section, dict):
-        raise ConfigError(f"{p}: crawl: expected a mapping of options, got {section!r}")
+            raise ConfigError(
+                f"{p}: unknown section {echo(unknown[0])} (valid: {', '.join(SECTIONS)})"
+            )
+        for name in SECTIONS:  # `crawl:` left empty is fine; `crawl: 5` is a mistake
+            if raw.get(name) is not None and not isinstance(raw[name], dict):
+                raise ConfigError(f"{p}: {name}: expected a mapping, got {echo(raw[name])}")
     crawl = dict(CRAWL_DEFAULTS)
-    for key, value in section.items():
+    for key, value in (raw.get("crawl") or {}).items():
         if key not in CRAWL_DEFAULTS:
             raise ConfigError(
-                f"{p}: crawl: unknown option '{key}' (valid: {', '.join(sorted(CRAWL_DEFAULTS))})"
+                f"{p}: crawl: unknown option {echo(key)}"
+                f" (valid: {', '.join(sorted(CRAWL_DEFAULTS))})"
             )
         crawl[key] = check_crawl_value(p, key, value)
-    crawl.update(overrides or {})
-    if crawl["detail_pages"] not in ("new", "dateless", "none"):
-        raise ConfigError(f"{p}: crawl: detail_pages must be new, dateless or none")
+    crawl.update(overrides or {})  # trusted code (the demo), not the operator's file
     return Config(path=p, crawl=crawl, raw=raw)

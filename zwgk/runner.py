@@ -81,13 +81,7 @@ def run_once(
     workers: int = 0,
     redis_url: str | None = None,
 ) -> RunResult:
-    units = load_units(units_path)  # all validation before any crawling
-    config = load_config(config_path, crawl_overrides)
-    rules_config = load_rules_config(config)
-    if out_dir is not None:
-        from reports.tasks import deadlines
-
-        deadlines(config.raw)  # a bad reports: section fails now, not after the crawl
+    units, config, rules_config = validate_inputs(units_path, config_path, out_dir, crawl_overrides)
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
         from zwgk.distributed import DEFAULT_REDIS, connect
 
@@ -164,14 +158,43 @@ def run_once(
     return RunResult(run_id, 1 if errors else 0, stats)
 
 
+def validate_inputs(
+    units_path: Path,
+    config_path: Path | None,
+    out_dir: Path | None = None,
+    crawl_overrides: dict | None = None,
+):
+    """Every check of the operator's files, before the store is opened or anything crawled:
+    (units, config, rule config), or a ConfigError naming the file, unit and field."""
+    units = load_units(units_path)
+    config = load_config(config_path, crawl_overrides)
+    rules_config = load_rules_config(config, [u.code for u in units])
+    check_other_sections(config, out_dir)
+    return units, config, rules_config
+
+
 def terminate(signum, frame) -> None:
     raise SystemExit(143)
 
 
-def load_rules_config(config):
+def load_rules_config(config, unit_codes: list[str] | None = None):
+    """The rules and per-unit sections; a unit code the units file lacks is an error (a typo
+    there would otherwise silently leave the real unit's overrides unapplied)."""
     from checks.config import load_rule_config
 
-    return load_rule_config(config.raw, config.path)
+    return load_rule_config(config.raw, config.path, unit_codes)
+
+
+def check_other_sections(config, out_dir: Path | None) -> None:
+    """A bad reports: or schedule: section fails now, not after an hour of crawling (the
+    scheduler reads the same file for its jobs)."""
+    from reports.tasks import deadlines
+    from zwgk.schedule.config import parse_schedule
+
+    if out_dir is not None or config.raw.get("reports") is not None:
+        deadlines(config.raw, config.path)
+    if config.raw.get("schedule") is not None:
+        parse_schedule(config.raw["schedule"], str(config.path))
 
 
 def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:
@@ -191,9 +214,13 @@ def write_reports(db, run_id: int, out_dir: Path, config, errors: list[str]) -> 
     from reports.build import write_reports as build
 
     try:
-        build(db, run_id, out_dir, config.raw)
+        paths = build(db, run_id, out_dir, config.raw)
     except Exception as exc:  # a report bug must not lose the run's findings
         errors.append(f"reports failed: {type(exc).__name__}: {exc}")
+        return
+    # one unit's file that could not be written: the others were, and the run says which not
+    for name, error in paths.failed.items():
+        errors.append(f"report {name} failed: {error}")
 
 
 def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> None:

@@ -7,12 +7,18 @@ it without reading a traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from zwgk.errors import ConfigError
+from zwgk import fields
+from zwgk.errors import ConfigError, echo
+from zwgk.fields import CODE_RE
 from zwgk.yamlfile import read_yaml_mapping
+
+T = TypeVar("T")
 
 KINDS = ("city", "county", "department", "township", "institution")
 CATEGORIES = ("news", "notice", "periodic", "static")
@@ -28,9 +34,12 @@ UNIT_KEYS = {
     "columns",
 }
 COLUMN_KEYS = {"url", "category", "name"}
-CODE_RE = re.compile(r"^[a-z0-9-]+$")
 SITE_CODE_RE = re.compile(r"^(\d{10}|bm\d{8})$")
-HOST_RE = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?$")
+# Bounds far above any real city (hundreds of units, dozens of overrides), low enough that a
+# runaway generated file fails here rather than in the crawl.
+MAX_UNITS = 100_000
+MAX_HOSTS = 100
+MAX_COLUMNS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,83 +84,105 @@ def _fail(path: Path, where: str, msg: str) -> ConfigError:
     return ConfigError(f"{path}: {where}: {msg}")
 
 
-def _url(path: Path, where: str, key: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise _fail(path, where, f"field '{key}' must be a URL string, got {value!r}")
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _fail(path, where, f"field '{key}' is not an http(s) URL: {value!r}")
+def _check(path: Path, where: str, key: str, check: Callable[[Any], T], value: Any) -> T:
+    """`check(value)`, its refusal turned into a message naming the file, unit and field."""
     try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise _fail(path, where, f"field '{key}' has a bad port: {value!r}") from None
-    return value.strip()
+        return check(value)
+    except fields.Invalid as exc:
+        raise _fail(path, where, f"field '{key}' {exc}") from None
+
+
+def _url(path: Path, where: str, key: str, value: object) -> str:
+    return _check(path, where, key, fields.url, value)
+
+
+def _unknown(path: Path, where: str, raw: dict, valid: set[str]) -> None:
+    unknown = sorted((k for k in raw if k not in valid), key=str)
+    if unknown:
+        raise _fail(
+            path, where, f"unknown field {echo(unknown[0])} (valid: {', '.join(sorted(valid))})"
+        )
+
+
+def _list(path: Path, where: str, key: str, value: object, limit: int) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(path, where, f"field '{key}' must be a list, got {echo(value)}")
+    if len(value) > limit:
+        raise _fail(path, where, f"field '{key}' has {len(value)} entries (at most {limit})")
+    return value
 
 
 def _column(path: Path, where: str, i: int, raw: object) -> ColumnOverride:
     cwhere = f"{where}, columns[{i}]"
     if not isinstance(raw, dict):
         raise _fail(path, cwhere, "each column override must be a mapping with 'url'")
-    unknown = sorted(set(raw) - COLUMN_KEYS)
-    if unknown:
-        raise _fail(
-            path, cwhere, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(COLUMN_KEYS))})"
-        )
+    _unknown(path, cwhere, raw, COLUMN_KEYS)
     if "url" not in raw:
         raise _fail(path, cwhere, "missing field 'url'")
     cat = raw.get("category")
     if cat is not None and cat not in CATEGORIES:
-        raise _fail(path, cwhere, f"field 'category' is {cat!r}; valid: {', '.join(CATEGORIES)}")
+        raise _fail(
+            path, cwhere, f"field 'category' is {echo(cat)}; valid: {', '.join(CATEGORIES)}"
+        )
     name = raw.get("name")
+    if name is not None:
+        name = _check(path, cwhere, "name", fields.name, name)
     return ColumnOverride(url=_url(path, cwhere, "url", raw["url"]), category=cat, name=name)
 
 
+def _where(i: int, code: object) -> str:
+    """The unit by its code when the code can be shown as it is, else by its position (a
+    malformed code could be 10 MB long or carry a newline)."""
+    if isinstance(code, str) and CODE_RE.fullmatch(code) and len(code) <= fields.CODE_CHARS:
+        return f"unit '{code}'"
+    return f"units[{i}]"
+
+
 def _unit(path: Path, i: int, raw: object) -> Unit:
-    where = f"units[{i}]"
     if not isinstance(raw, dict):
-        raise _fail(path, where, "each unit must be a mapping")
+        raise _fail(path, f"units[{i}]", f"each unit must be a mapping, got {echo(raw)}")
     code = raw.get("code")
-    if code is not None:
-        where = f"unit '{code}'"
-    unknown = sorted(set(raw) - UNIT_KEYS)
-    if unknown:
-        raise _fail(
-            path, where, f"unknown field '{unknown[0]}' (valid: {', '.join(sorted(UNIT_KEYS))})"
-        )
+    where = _where(i, code)
+    _unknown(path, where, raw, UNIT_KEYS)
     for key in ("code", "name", "kind", "disclosure"):
         if raw.get(key) in (None, ""):
             raise _fail(path, where, f"missing required field '{key}'")
-    if not isinstance(code, str) or not CODE_RE.match(code):
-        raise _fail(path, where, f"field 'code' must match [a-z0-9-]+, got {code!r}")
-    if raw["kind"] not in KINDS:
-        raise _fail(path, where, f"field 'kind' is {raw['kind']!r}; valid: {', '.join(KINDS)}")
+    code = _check(path, where, "code", fields.code, code)
+    name = _check(path, where, "name", fields.name, raw["name"])
+    kind = raw["kind"]
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise _fail(path, where, f"field 'kind' is {echo(kind)}; valid: {', '.join(KINDS)}")
+    parent = raw.get("parent")
+    if parent is not None:
+        parent = _check(path, where, "parent", fields.code, parent)
     site_code = raw.get("site_code")
     if site_code is not None:
-        site_code = str(site_code)
-        if not SITE_CODE_RE.match(site_code):
+        # an unquoted 3408020001 is an int to YAML; the code is the same digits
+        if isinstance(site_code, int) and not isinstance(site_code, bool):
+            site_code = str(site_code)
+        if not isinstance(site_code, str) or not SITE_CODE_RE.fullmatch(site_code):
             raise _fail(
                 path,
                 where,
-                f"field 'site_code' must be 10 digits or bm+8 digits, got {site_code!r}",
+                f"field 'site_code' must be 10 digits or bm+8 digits, got {echo(site_code)}",
             )
-    hosts = raw.get("hosts") or []
-    if not isinstance(hosts, list) or not all(
-        isinstance(h, str) and HOST_RE.match(h) for h in hosts
-    ):
-        raise _fail(path, where, f"field 'hosts' must be a list of host names, got {hosts!r}")
-    columns = raw.get("columns") or []
-    if not isinstance(columns, list):
-        raise _fail(path, where, "field 'columns' must be a list")
+    hosts = [
+        _check(path, where, f"hosts[{j}]", fields.host, h)
+        for j, h in enumerate(_list(path, where, "hosts", raw.get("hosts"), MAX_HOSTS))
+    ]
+    columns = _list(path, where, "columns", raw.get("columns"), MAX_COLUMNS)
     portal = raw.get("portal")
     unit = Unit(
         code=code,
-        name=str(raw["name"]),
-        kind=raw["kind"],
+        name=name,
+        kind=kind,
         disclosure=_url(path, where, "disclosure", raw["disclosure"]),
         portal=_url(path, where, "portal", portal) if portal is not None else None,
-        parent=raw.get("parent"),
+        parent=parent,
         site_code=site_code,
-        hosts=tuple(h.lower() for h in hosts),
+        hosts=tuple(hosts),
         columns=tuple(_column(path, where, j, c) for j, c in enumerate(columns)),
     )
     for j, col in enumerate(unit.columns):
@@ -159,7 +190,7 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
             raise _fail(
                 path,
                 f"{where}, columns[{j}]",
-                f"url host {netloc(col.url)!r} is not the portal's, the disclosure's or in "
+                f"url host {echo(netloc(col.url))} is not the portal's, the disclosure's or in "
                 "'hosts' (spiders stay on those: add it under hosts)",
             )
     return unit
@@ -169,11 +200,13 @@ def load_units(path: str | Path) -> list[Unit]:
     """Read and validate a units file; raise ConfigError naming the file, unit and field."""
     path = Path(path)
     doc = read_yaml_mapping(path, "units file")
-    if not isinstance(doc, dict) or not isinstance(doc.get("units"), list):
+    if not isinstance(doc.get("units"), list):
         raise ConfigError(f"{path}: expected a mapping with a list under 'units:'")
     extra = sorted(set(doc) - {"units"})
     if extra:
-        raise ConfigError(f"{path}: unknown top-level key '{extra[0]}' (valid: units)")
+        raise ConfigError(f"{path}: unknown top-level key {echo(extra[0])} (valid: units)")
+    if len(doc["units"]) > MAX_UNITS:
+        raise ConfigError(f"{path}: 'units:' has {len(doc['units'])} entries (at most {MAX_UNITS})")
     units = [_unit(path, i, raw) for i, raw in enumerate(doc["units"])]
     if not units:
         raise ConfigError(f"{path}: 'units:' is empty")

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from zwgk import fields
 from zwgk.config import SECTIONS
-from zwgk.errors import ConfigError
+from zwgk.errors import ConfigError, echo
 from zwgk.yamlfile import read_yaml_mapping
 
 log = logging.getLogger("zwgk.scheduler")
@@ -45,6 +46,7 @@ TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 ERROR_TAIL_CHARS = 2000
+MAX_SECONDS = 7 * 86400  # no job runs, or waits to run, for more than a week
 
 
 # `python -m zwgk.cli` has no __main__ guard; this is the console script's entry point.
@@ -97,23 +99,31 @@ def _read_yaml(p: Path) -> Mapping[str, Any]:
 
 
 def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:
-    unknown = sorted(set(raw) - set(DEFAULTS))
+    unknown = sorted((k for k in raw if k not in DEFAULTS), key=str)
     if unknown:
         raise ConfigError(
-            f"{src}: unknown schedule option '{unknown[0]}' (valid: {', '.join(sorted(DEFAULTS))})"
+            f"{src}: unknown schedule option {echo(unknown[0])}"
+            f" (valid: {', '.join(sorted(DEFAULTS))})"
         )
     opt = {**DEFAULTS, **raw}
 
     def hhmm(key: str, value: Any) -> tuple[int, int]:
-        m = TIME_RE.match(str(value).strip())
+        m = TIME_RE.fullmatch(value.strip()) if isinstance(value, str) else None
         if not m:
-            raise ConfigError(f'{src}: {key} must be a time HH:MM (e.g. "02:30"), got {value!r}')
+            raise ConfigError(
+                f'{src}: {key} must be a time HH:MM (e.g. "02:30"), got {echo(value)}'
+            )
         return int(m[1]), int(m[2])
 
     def seconds(key: str) -> float:
         value = opt[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigError(f"{src}: {key} must be a positive number of seconds, got {value!r}")
+        try:  # finite: .inf would never time out, and int(.inf) would crash misfire_grace
+            fields.number(value, minimum=0, maximum=MAX_SECONDS, above_minimum=True)
+        except fields.Invalid:
+            raise ConfigError(
+                f"{src}: {key} must be a positive number of seconds (at most {MAX_SECONDS}),"
+                f" got {echo(value)}"
+            ) from None
         return float(value)
 
     per_day = opt["probes_per_day"]
@@ -124,13 +134,16 @@ def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:
     ):
         raise ConfigError(
             f"{src}: probes_per_day must be a whole number from {MIN_PROBES_PER_DAY} to 1440 "
-            f"(site-unreachable needs >= {MIN_PROBES_PER_DAY} probes a day), got {per_day!r}"
+            f"(site-unreachable needs >= {MIN_PROBES_PER_DAY} probes a day), got {echo(per_day)}"
         )
+    zone = opt["timezone"]
     try:
-        tz = ZoneInfo(str(opt["timezone"]))
-    except (ZoneInfoNotFoundError, ValueError):
+        if not isinstance(zone, str) or len(zone) > 64:
+            raise ValueError(zone)
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ConfigError(
-            f"{src}: timezone {opt['timezone']!r} is not an IANA zone (e.g. Asia/Shanghai)"
+            f"{src}: timezone {echo(zone)} is not an IANA zone (e.g. Asia/Shanghai)"
         ) from None
     weekly = opt["weekly_summary"]
     if not isinstance(weekly, Mapping) or set(weekly) - {"day", "at"}:
@@ -139,7 +152,7 @@ def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:
     day = str(weekly["day"]).lower()[:3]
     if day not in DAYS or str(weekly["day"]).lower() not in (day, _long_day(day)):
         raise ConfigError(
-            f"{src}: weekly_summary.day is {weekly['day']!r}; valid: {', '.join(DAYS)}"
+            f"{src}: weekly_summary.day is {echo(weekly['day'])}; valid: {', '.join(DAYS)}"
         )
     return Schedule(
         daily_run_at=hhmm("daily_run_at", opt["daily_run_at"]),
