@@ -25,7 +25,7 @@ SERIES_LIMIT = 200
 
 _CALL = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(\s*(['\"]?)(\d{1,9})\2\s*(?:,[^()]{0,80})?\)")
 _COUNT_NAMES = (
-    "totalpage|totalpages|pagecount|pagecounts|countpage|pagetotal|totalpagenum|pagenums|"
+    "totalpage|totalpages|pagecount|pagecounts|countpage|pagetotal|totalpagenum|pagenums|maxpagenum|"
     "pagesize_total|maxpage|lastpage|allpage|pagesum|totalpagecount"
 )
 _COUNT_INPUT = re.compile(
@@ -198,6 +198,10 @@ def script_pager(
         form = _page_form(root, url) if "<form" in html.lower() else None
         if form:
             return count, _form_series(form, me, last), None
+    hidden = _hidden_series(root, html, url, me)
+    if hidden:
+        # The stated count wins: the newest page is often both index.html and the top number.
+        return hint or len(hidden) + 1, hidden[: last - 1], None
     if calls:
         return count, [], f"pager calls {calls[0][0]}() and its page URL could not be worked out"
     return count, [], f"page says {count} pages but links none of them"
@@ -228,6 +232,37 @@ def _form_series(form: tuple[str, dict[str, str], str], me: str, last: int) -> l
     action, fields, page_field = form
     urls = [_with_query(action, fields, page_field, n) for n in range(2, last + 1)]
     return [u for u in urls if u != me]
+
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)(\.[a-z]{2,5})?$", re.I)
+_BACKWARDS = re.compile(r"\(\s*\w+\s*-\s*1\s*\)[\s\S]{0,120}?(?:下页|下一页)")
+
+
+def _hidden_series(root: HtmlElement, html: str, url: str, me: str) -> list[str]:
+    """Pages linked for spiders only: textless anchors (often in a hidden block) to
+    `index_958_1.html … index_958_199.html`, while script draws the visible pager. Pages the
+    script numbers backwards (下页 goes to `n-1`: the newest page has the highest number) are
+    read newest first, so an incremental crawl still meets new items first."""
+    groups: dict[tuple[str, str], dict[int, str]] = {}
+    for a in root.iter("a"):
+        if clean(a.text_content()) or a.find(".//img") is not None:
+            continue
+        u = abs_url(a.get("href"), url)
+        if not u:
+            continue
+        m = _NUMBERED.match(urldefrag(u)[0])
+        if m:
+            groups.setdefault((m[1], m[3] or ""), {})[int(m[2])] = m[0]
+    if not groups:
+        return []
+    members = max(groups.values(), key=len)
+    if len(members) < 2:
+        return []
+    backwards = bool(_BACKWARDS.search(html))
+    ordered = [members[n] for n in sorted(members, reverse=backwards)]
+    if backwards and page_count_hint(root, html) == len(members):
+        ordered = ordered[1:]  # the top number is this page (the column's index) again
+    return [u for u in ordered if u != me][:SERIES_LIMIT]
 
 
 def has_next_control(root: HtmlElement) -> bool:

@@ -127,3 +127,24 @@ def test_hanweb_nextgroup_href_holding_quotes() -> None:
     p = find_pagination(html, "http://www.h.gov.cn/col/col123/index.html")
     assert p.hanweb is not None
     assert p.hanweb.params["columnid"] == "123" and p.hanweb.params["path"] == "'/'"
+
+
+def test_hidden_spider_links_forward_and_backward() -> None:
+    hidden = (
+        "<div style='display:none'>"
+        + "".join(f"<a href='list_{n}.html'></a>" for n in range(1, 6))
+        + "</div>"
+    )
+    forward = find_pagination(_page("共5页", "") + hidden, URL)
+    assert forward.urls[0] == "http://www.x.gov.cn/xxgk/tzgg/list_1.html"
+    backward = find_pagination(
+        _page("", "maxPageNum = 5; url=createUrl(pageName-1); s += '<a href='+url+'>下页</a>';")
+        + hidden,
+        URL,
+    )
+    # Numbered backwards: the newest page is the column index and list_5; page 2 is list_4.
+    assert backward.page_count == 5
+    assert backward.urls[:2] == [
+        "http://www.x.gov.cn/xxgk/tzgg/list_4.html",
+        "http://www.x.gov.cn/xxgk/tzgg/list_3.html",
+    ]
