@@ -135,11 +135,12 @@ def test_hidden_spider_links_forward_and_backward() -> None:
         + "".join(f"<a href='list_{n}.html'></a>" for n in range(1, 6))
         + "</div>"
     )
-    forward = find_pagination(_page("共5页", "") + hidden, URL)
+    forward = find_pagination(_page("共5页" + hidden, ""), URL)
     assert forward.urls[0] == "http://www.x.gov.cn/xxgk/tzgg/list_1.html"
     backward = find_pagination(
-        _page("", "maxPageNum = 5; url=createUrl(pageName-1); s += '<a href='+url+'>下页</a>';")
-        + hidden,
+        _page(
+            hidden, "maxPageNum = 5; url=createUrl(pageName-1); s += '<a href='+url+'>下页</a>';"
+        ),
         URL,
     )
     # Numbered backwards: the newest page is the column index and list_5; page 2 is list_4.
