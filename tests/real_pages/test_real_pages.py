@@ -13,3 +13,16 @@ def test_real_page(name: str) -> None:
     body, truth = load(name)
     problems = compare(name, truth, observe(body, truth), Score())
     assert not problems, "\n".join(problems)
+
+
+def test_sources_lists_every_page() -> None:
+    from tests.real_pages.sources import SOURCES, render
+
+    assert SOURCES.read_text("utf-8") == render(), "run python -m tests.real_pages.sources"
+
+
+def test_every_page_names_its_source_and_url() -> None:
+    for name in entries():
+        _, truth = load(name)
+        assert truth.get("source") and truth["url"].startswith("http"), name
+        assert truth["kind"] in ("list", "detail", "catalog", "api"), name
