@@ -59,7 +59,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
 
 
 GAP = (
-    "extractor gap: the archived TRS list page (items in <div ms-visible=\"$showStatic(N)\"> blocks"
+    'extractor gap: the archived TRS list page (items in <div ms-visible="$showStatic(N)"> blocks'
     " of 5, pager in an avalon script: recordCount '11', prepage 15) is taken as a catalog: its"
     " header/dropdown links become columns, the page itself is no column and no item is stored"
 )
