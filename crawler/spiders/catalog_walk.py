@@ -202,7 +202,7 @@ class CatalogWalk:
         here = {discovery.normalise_url(link.url) for link in links}
         # A catalog node may be a column; so may a root that is itself a list (a units file
         # whose `disclosure` names one column) or a configured column override.
-        if depth > 0 or not links:
+        if depth > 0 or not links or self.root_is_list(html, base, links, m["site"]["root"]):
             page = listing.extract_list(html, base, self.today)
             is_list = bool(
                 page.items
@@ -306,6 +306,21 @@ class CatalogWalk:
                 continue  # another site of the unit, or a shared service: not this catalog
             out.append(link)
         return out, mirrored
+
+    def root_is_list(self, html: str, base: str, links: list[NavLink], root: str) -> bool:
+        """A catalog root that is itself one column's list (a units file naming one column of
+        a site whose menus link elsewhere): dated entries under the root's own directory, and
+        no catalog link below it."""
+        folder = discovery.directory(root)
+        if any(
+            discovery.directory(link.url).startswith(folder) and link.url != root
+            for link in links
+            if netloc(link.url) == netloc(root)
+        ):
+            return False
+        items = listing.extract_list(html, base, self.today).items
+        mine = [i for i in items if i.date and discovery.under(i.url, root)]
+        return len(mine) >= 3 and len(mine) >= 0.8 * len(items)
 
     @staticmethod
     def unit_roots(unit: Unit, role: str) -> set[str]:

@@ -58,13 +58,6 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
     return run, db, cols, requests
 
 
-GAP = (
-    'extractor gap: the archived TRS list page (items in <div ms-visible="$showStatic(N)"> blocks'
-    " of 5, pager in an avalon script: recordCount '11', prepage 15) is taken as a catalog: its"
-    " header/dropdown links become columns, the page itself is no column and no item is stored"
-)
-
-
 def stored_items(db: Path) -> dict[str, dict[str, str | None]]:
     con = sqlite3.connect(db)
     got: dict[str, dict[str, str | None]] = {}
@@ -86,7 +79,6 @@ def test_run_completes_and_every_request_came_to_the_replay(crawl) -> None:
     assert ("GET", ENTRY) in requests
 
 
-@pytest.mark.xfail(strict=True, reason=GAP)
 def test_archived_column_found(crawl) -> None:
     _run, _db, cols, _requests = crawl
     found = {c["column_url"] for c in cols}
@@ -94,7 +86,6 @@ def test_archived_column_found(crawl) -> None:
         assert col["url"] in found, (col["url"], sorted(found))
 
 
-@pytest.mark.xfail(strict=True, reason=GAP)
 def test_first_block_items_exact(crawl) -> None:
     """The first ms-visible block (5 items): URLs and dates exactly as archived."""
     _run, db, _cols, _requests = crawl
@@ -104,7 +95,6 @@ def test_first_block_items_exact(crawl) -> None:
     assert {u: have.get(u) for u in want} == want
 
 
-@pytest.mark.xfail(strict=True, reason=GAP)
 def test_every_archived_item_exact(crawl) -> None:
     _run, db, _cols, _requests = crawl
     for col in TRUTH["columns"]:
