@@ -23,8 +23,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# A total deadline per request (connect, headers and body together), not a per-read timeout:
+# a server dripping a byte a second is cut off after 20 s (tests/spider/test_hardening_deadline).
 DOWNLOAD_TIMEOUT = 20
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+# No disclosure page is 20 MiB; a bigger body (or a gzip body decompressing past it: Scrapy's
+# HttpCompressionMiddleware applies the same limit) is dropped and recorded as a failed page.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DNS_TIMEOUT = 10
 
 RETRY_ENABLED = True
@@ -36,7 +41,11 @@ ZWGK_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per retry by RetryBackoffMiddl
 HTTPERROR_ALLOW_ALL = True
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
+# Least privilege: a crawl opens no local endpoint. Scrapy's Telnet console and (2.13+) its
+# RemoteControl HTTP server both listen on localhost, and RemoteControl writes a token file
+# under the user's home; neither is used (progress is read from the store).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 # Scrapy re-reads each callback's source (inspect + ast) to warn about generators returning a
@@ -58,7 +67,11 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.RecordBatchMiddleware": 940,
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.gctune.GcTuning": 0}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.gctune.GcTuning": 0,
+}
 
 # ours
 ZWGK_MAX_PAGES_PER_COLUMN = 50
