@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from zwgk import clock, store
+from zwgk.storelock import probe_lock
 from zwgk.units import Unit, load_units
 
 DEFAULT_TIMEOUT_SECONDS = 15.0
@@ -163,6 +164,13 @@ def probe_round(
 ) -> tuple[int, list[Probe]]:
     """One recorded round: validate the units file first, probe, store; returns (run_id, probes)."""
     units = load_units(units_path)  # a bad units file fails before any request (ZwgkError)
+    with probe_lock(db_path):  # one probe round per store at a time; exit 2 when held
+        return _probe_round(units, db_path, timeout, workers)
+
+
+def _probe_round(
+    units: Sequence[Unit], db_path: Path, timeout: float, workers: int
+) -> tuple[int, list[Probe]]:
     db = store.open_db(db_path)
     store.sync_units(db, units)
     run_id = store.start_run(db, "probe", units_total=len(units))
