@@ -60,6 +60,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryBackoffMiddleware": 60,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.QuickMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.GuardedRedirectMiddleware": 600,
+    # After decompression (590), before the redirects and retries see the response.
+    "crawler.middlewares.UnreadableBodyMiddleware": 585,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ParseErrorMiddleware": 950,
