@@ -69,6 +69,8 @@ SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ParseErrorMiddleware": 950,
     # Closer to the engine than ParseErrorMiddleware, so recovered records are batched too.
     "crawler.middlewares.RecordBatchMiddleware": 940,
+    # Between the callbacks and the batching, so it sees each record and request on its own.
+    "crawler.budget.DetailBudgetMiddleware": 945,
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {
@@ -82,5 +84,10 @@ ZWGK_MAX_PAGES_PER_COLUMN = 50
 ZWGK_MAX_CATALOG_DEPTH = 4
 ZWGK_MAX_COLUMNS_PER_SITE = 400
 ZWGK_DETAIL_PAGES = "new"  # new | dateless | none
+# Bounded work per site (crawler/budget.py); a cap that bites makes the column partial.
+ZWGK_MAX_DETAILS_PER_PAGE = 200
+ZWGK_MAX_DETAILS_PER_COLUMN = 2000
+ZWGK_MAX_DETAILS_PER_SITE = 20000
+ZWGK_MAX_ITEMS_PER_PAGE = 1000
 # Cycle-collector thresholds during a crawl (crawler/gctune.py); empty keeps CPython's.
 ZWGK_GC_THRESHOLDS = [50_000, 20, 100]

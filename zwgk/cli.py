@@ -145,6 +145,7 @@ def columns(db_path: Path, fmt: str) -> None:
     emit(rows, fmt, lambda c: (
         f"{c['unit']:16} {c['items']:5} {c['newest_date'] or '-':10} {c['category'] or '-':8} "
         f"{c['catalog_path'] or c['column_name']}{'' if c['assessed'] else '  [not assessed]'}"
+        f"{f'  [partial: {p}]' if (p := c.get('partial')) else ''}"
     ))  # fmt: skip
 
 

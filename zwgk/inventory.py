@@ -15,7 +15,7 @@ stats AS (
 )
 SELECT s.unit_id AS unit, s.url AS site, c.url AS column_url, c.name AS column_name,
        c.catalog_path, c.category, coalesce(st.items, 0) AS items, st.newest_date,
-       cr.status AS last_status
+       cr.status AS last_status, cr.error AS last_error
 FROM columns c
 JOIN sites s ON s.site_id = c.site_id
 LEFT JOIN stats st ON st.column_id = c.column_id
@@ -29,7 +29,10 @@ ORDER BY s.unit_id, s.role, c.catalog_path, c.url
 def columns_json(db: sqlite_utils.Database) -> list[dict]:
     out = []
     for row in db.query(COLUMNS_SQL):
-        status = row.pop("last_status")
+        status, error = row.pop("last_status"), row.pop("last_error")
         row["assessed"] = status in ("ok", "placeholder")
+        # Read, but cut short by a work cap (crawler/budget.py): assessed on what was read.
+        partial = status == "ok" and error and error.startswith("partial: ")
+        row["partial"] = error.removeprefix("partial: ") if partial else None
         out.append(row)
     return out

@@ -275,6 +275,15 @@ def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> N
     click.echo(f"  pages fetched {row[0]}, failures {row[1]}", err=True)
     click.echo("  sites " + ", ".join(f"{k} {v}" for k, v in sorted(sites.items())), err=True)
     click.echo(f"  columns crawled {columns}, new items {items}", err=True)
+    (capped,) = db.execute(
+        "SELECT count(*) FROM column_runs WHERE run_id = ? AND status = 'ok'"
+        " AND error LIKE 'partial: %'",
+        [run_id],
+    ).fetchone()
+    if capped:
+        click.echo(
+            f"  columns cut short by work caps {capped} (partial: see zwgk columns)", err=True
+        )
     click.echo(
         "  verdicts " + (", ".join(f"{k} {v}" for k, v in verdicts.items()) or "none"), err=True
     )
