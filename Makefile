@@ -28,3 +28,4 @@ bench:
 	$(PY) -m bench.scale checks
 	$(PY) -m bench.scale reports
 	$(PY) -m bench.distributed
+	$(PY) -m bench.page_bomb

@@ -97,6 +97,9 @@ def worker_settings(prefix: str, redis_url: str, items_to_redis: bool) -> dict[s
         "ITEM_PIPELINES": json.dumps(pipelines),
         "SPIDER_MIDDLEWARES": json.dumps(spider_mws),
         "DOWNLOADER_MIDDLEWARES": json.dumps(downloader),
+        # Workers inherit crawler.settings; restated so no worker ever opens a local endpoint.
+        "TELNETCONSOLE_ENABLED": "False",
+        "REMOTE_CONTROL_ENABLED": "False",
     }
 
 

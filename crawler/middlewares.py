@@ -1,15 +1,15 @@
 """Middlewares: keep each unit's spider on its own hosts, back off on retries, follow meta
-refreshes without decoding every page, turn parser errors into failure records, batch a
-callback's records into one item."""
+refreshes without decoding every page, name redirect dead ends and unreadable bodies, turn
+parser errors into failure records, batch a callback's records into one item."""
 
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
@@ -127,3 +127,91 @@ class RecordBatchMiddleware:
             yield Records(records)
         for request in requests:
             yield request
+
+
+class UnusableResponse(IgnoreRequest):
+    """A response the spider cannot read (a redirect loop, a redirect to ftp:, an empty or
+    binary body): dropped with the reason, so the errback records a failed page instead of a
+    blank column. `status` is the HTTP status the server gave, when there was one."""
+
+    def __init__(self, reason: str, status: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class GuardedRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's RedirectMiddleware, with every dead end named.
+
+    Scrapy passes a redirect to a non-HTTP URL (ftp:, javascript:, file:) back as the 3xx
+    response itself, which our callbacks would read as an empty page; and a loop A -> B -> A
+    sends A back through the dupefilter, which drops it silently. Both become failures.
+    """
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        location = response.headers.get("Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            target = urljoin(request.url, location.decode("latin-1").strip())
+            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                raise UnusableResponse(
+                    f"redirect to a non-HTTP URL: {target[:120]}", response.status
+                )
+        try:
+            result = super().process_response(request, response)
+        except IgnoreRequest:  # more than REDIRECT_MAX_TIMES hops
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            raise UnusableResponse(
+                f"more than {self.max_redirect_times} redirects: {' -> '.join(chain)}"[:300],
+                response.status,
+            ) from None
+        if isinstance(result, Request):
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if result.url in chain:
+                raise UnusableResponse(
+                    f"redirect loop: {' -> '.join([*chain, result.url])}"[:300], response.status
+                )
+        return result
+
+
+#: Magic numbers of files a server may send in place of a page (misconfigured CMS downloads).
+_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "zip archive (or .docx/.xlsx)",
+    b"%PDF": "PDF document",
+    b"\x1f\x8b": "gzip data",
+    b"\xd0\xcf\x11\xe0": "Office document (.doc/.xls)",
+    b"Rar!": "RAR archive",
+    b"7z\xbc\xaf": "7z archive",
+}
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32))
+#: Pages whose body must be HTML or JSON; a detail URL may lead to an attachment, not a failure.
+_PAGE_KINDS = frozenset({"home", "root", "catalog", "list", "api"})
+
+
+def unreadable_body(body: bytes) -> str | None:
+    """Why a 2xx body cannot be a page (empty, a known binary format, control-byte junk), or
+    None. UTF-16 pages (a BOM, or NULs between ASCII bytes) are text."""
+    if not body.strip():
+        return "empty response body"
+    for magic, what in _MAGIC.items():
+        if body.startswith(magic):
+            return f"binary content ({what}) instead of a page"
+    head = body[:1024]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[1::2].count(0) > len(head) // 4:
+        return None
+    if sum(head.count(c) for c in _CONTROL) > len(head) // 20:
+        return "binary content instead of a page"
+    return None
+
+
+class UnreadableBodyMiddleware:
+    """A 2xx page whose body is empty or binary fails its page (with the reason) before any
+    callback reads it as a page without links or items, i.e. a blank column."""
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if 200 <= response.status < 300 and request.meta.get("kind") in _PAGE_KINDS:
+            why = unreadable_body(response.body)
+            if why:
+                raise UnusableResponse(f"{why} (HTTP {response.status})", response.status)
+        return response

@@ -8,6 +8,8 @@ Scraped text is cleaned of invisible and reordering characters here, once (zwgk/
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
@@ -26,6 +28,7 @@ from crawler.items import (
     SiteInfo,
 )
 from zwgk import clock
+from zwgk.errors import DISK_FULL_MARK, is_disk_full
 from zwgk.text import clean_record
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,7 @@ class StorePipeline:
         self.site_ids: dict[tuple[str, str], int] = {}
         self.column_ids: dict[tuple[int, str], int] = {}
         self.sites_with_details: dict[int, bool] = {}
+        self.disk_full = False
         self.handlers = {
             PageRecord: self.page,
             ColumnRecord: self.column,
@@ -92,8 +96,22 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         assert self.conn is not None
-        self.conn.execute("COMMIT")
+        if not self.disk_full:
+            self.conn.execute("COMMIT")
         self.conn.close()
+
+    def stop_for_disk_full(self, exc: BaseException) -> None:
+        """A full disk fails every later write too: say so once (the run reads DISK_FULL_MARK
+        from the crawl log and fails) and stop the crawl instead of fetching into the void."""
+        if self.disk_full:
+            return
+        self.disk_full = True
+        logger.error("%s: %s", DISK_FULL_MARK, exc)
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("ROLLBACK")
+        engine = self.crawler.engine
+        if engine is not None:
+            asyncio.ensure_future(engine.close_spider_async(reason="disk_full"))
 
     def tick(self) -> None:
         self.pending += 1
@@ -105,13 +123,18 @@ class StorePipeline:
 
     # -- records -----------------------------------------------------------------------------
     def process_item(self, item: Any) -> Any:
+        if self.disk_full:
+            return item  # the crawl is closing; nothing more can be written
         if not isinstance(item, Records):
             self.store(item)  # an error goes to Scrapy, which logs it against the item
             return item
         for record in item.records:
             try:
                 self.store(record)
-            except Exception:
+            except Exception as exc:
+                if is_disk_full(exc):
+                    self.stop_for_disk_full(exc)
+                    break
                 # As when each record was an item of its own: the bad one is logged, and the
                 # page's other records (its ColumnDone above all) still reach the store.
                 logger.exception("Error processing %r", record)

@@ -23,8 +23,13 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# A total deadline per request (connect, headers and body together), not a per-read timeout:
+# a server dripping a byte a second is cut off after 20 s (tests/spider/test_hardening_deadline).
 DOWNLOAD_TIMEOUT = 20
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+# No disclosure page is 20 MiB; a bigger body (or a gzip body decompressing past it: Scrapy's
+# HttpCompressionMiddleware applies the same limit) is dropped and recorded as a failed page.
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DNS_TIMEOUT = 10
 
 RETRY_ENABLED = True
@@ -36,7 +41,11 @@ ZWGK_RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per retry by RetryBackoffMiddl
 HTTPERROR_ALLOW_ALL = True
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = True
+# Least privilege: a crawl opens no local endpoint. Scrapy's Telnet console and (2.13+) its
+# RemoteControl HTTP server both listen on localhost, and RemoteControl writes a token file
+# under the user's home; neither is used (progress is read from the store).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 # Scrapy re-reads each callback's source (inspect + ast) to warn about generators returning a
@@ -51,19 +60,34 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryBackoffMiddleware": 60,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.QuickMetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.GuardedRedirectMiddleware": 600,
+    # After decompression (590), before the redirects and retries see the response.
+    "crawler.middlewares.UnreadableBodyMiddleware": 585,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.ParseErrorMiddleware": 950,
     # Closer to the engine than ParseErrorMiddleware, so recovered records are batched too.
     "crawler.middlewares.RecordBatchMiddleware": 940,
+    # Between the callbacks and the batching, so it sees each record and request on its own.
+    "crawler.budget.DetailBudgetMiddleware": 945,
 }
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None, "crawler.gctune.GcTuning": 0}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.gctune.GcTuning": 0,
+}
 
 # ours
 ZWGK_MAX_PAGES_PER_COLUMN = 50
 ZWGK_MAX_CATALOG_DEPTH = 4
 ZWGK_MAX_COLUMNS_PER_SITE = 400
 ZWGK_DETAIL_PAGES = "new"  # new | dateless | none
+# Bounded work per site (crawler/budget.py); a cap that bites makes the column partial.
+ZWGK_MAX_DETAILS_PER_PAGE = 200
+ZWGK_MAX_DETAILS_PER_COLUMN = 2000
+ZWGK_MAX_DETAILS_PER_SITE = 20000
+ZWGK_MAX_ITEMS_PER_PAGE = 1000
 # Cycle-collector thresholds during a crawl (crawler/gctune.py); empty keeps CPython's.
 ZWGK_GC_THRESHOLDS = [50_000, 20, 100]

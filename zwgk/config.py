@@ -31,6 +31,11 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "max_catalog_depth": 4,
     "max_columns_per_site": 400,
     "detail_pages": "new",  # new | dateless | none: which items get their detail page fetched
+    # Bounded work per site (crawler/budget.py): a cap that bites makes the column partial.
+    "max_details_per_page": 200,
+    "max_details_per_column": 2000,
+    "max_details_per_site": 20000,
+    "max_items_per_page": 1000,
     "contact": "",
     "crawl_timeout_seconds": 3600,
 }

@@ -17,6 +17,22 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """`preexec_fn` of crawl processes: the kernel sends SIGTERM when the process that started
+    it dies, even by SIGKILL, so no orphaned crawl keeps writing a store whose run lock is gone.
+    Linux only (prctl); elsewhere the parent's signal handlers are the only guard."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
@@ -37,6 +53,10 @@ def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
         "ZWGK_MAX_CATALOG_DEPTH": str(crawl["max_catalog_depth"]),
         "ZWGK_MAX_COLUMNS_PER_SITE": str(crawl["max_columns_per_site"]),
         "ZWGK_DETAIL_PAGES": crawl["detail_pages"],
+        "ZWGK_MAX_DETAILS_PER_PAGE": str(crawl.get("max_details_per_page", 200)),
+        "ZWGK_MAX_DETAILS_PER_COLUMN": str(crawl.get("max_details_per_column", 2000)),
+        "ZWGK_MAX_DETAILS_PER_SITE": str(crawl.get("max_details_per_site", 20000)),
+        "ZWGK_MAX_ITEMS_PER_PAGE": str(crawl.get("max_items_per_page", 1000)),
         "ZWGK_CATALOG_REFRESH_DAYS": str(crawl.get("catalog_refresh_days", 7)),
         "USER_AGENT": ua,
         "LOG_LEVEL": crawl.get("log_level", "INFO"),
@@ -108,7 +128,12 @@ def run_crawl(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
+            preexec_fn=die_with_parent,
         )
         timed_out = False
         try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from zwgk.crawl import CrawlOutcome, crawl_command, stop
+from zwgk.crawl import CrawlOutcome, crawl_command, die_with_parent, stop
 from zwgk.errors import ZwgkError
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -177,7 +177,12 @@ def run_distributed_crawl(
             with open(path, "wb") as fh:
                 procs.append(
                     subprocess.Popen(
-                        args, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True
+                        args,
+                        stdout=fh,
+                        stderr=subprocess.STDOUT,
+                        env=env,
+                        start_new_session=True,
+                        preexec_fn=die_with_parent,
                     )
                 )
         host = socket.gethostname()

@@ -34,5 +34,7 @@ def columns_json(db: sqlite_utils.Database) -> list[dict]:
         # Beyond the contract's keys: why a column is not assessed, or was capped.
         row["status"] = status or "not-crawled"
         row["reason"] = row.pop("last_error")
+        # Cut short on purpose (page limit, work caps) or by pages that could not be read.
+        row["partial"] = row["reason"] if status in ("capped", "partial") else None
         out.append(row)
     return out

@@ -2,7 +2,8 @@
 so single-process and distributed crawls are judged the same way.
 
 blocked: the home page (portal) or catalog root (platform) was a WAF challenge; down: it never
-answered; error: it answered with an HTTP error; partial: read, but some columns failed; ok.
+answered; error: it answered with an HTTP error or an unreadable page (a redirect loop, an
+empty or binary body); partial: read, but some columns failed; ok.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ WITH roots AS (
            max(p.block IS NOT NULL) AS blocked, max(p.block) AS block,
            max(p.status IS NULL AND p.error IS NOT NULL) AS down,
            max(p.status >= 400 AND p.block IS NULL) AS http_error,
-           max(p.status BETWEEN 200 AND 399 AND p.block IS NULL) AS answered,
+           max(p.status BETWEEN 200 AND 399 AND p.block IS NULL AND p.error IS NULL) AS answered,
            max(p.error LIKE 'parser error%') AS parse_failed,
            max(coalesce(p.error, CASE WHEN p.status >= 400 THEN 'HTTP ' || p.status || ' at ' || p.url END)) AS error
     FROM pages p JOIN sites s ON s.site_id = p.site_id

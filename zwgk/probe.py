@@ -1,10 +1,11 @@
 """Availability probes: one visit to every unit's home page, the way the national rule counts.
 
 `site-unreachable` (rules.md) needs a history of at least 20 visits a day over a rolling week, so
-each probe is exactly ONE request: no retry, no redirect following, a hard deadline (15 s by
-default). A probe is `ok` when the server gives any HTTP answer below 500 other than 404/410: a WAF
-challenge (412 `$_ts`, 521 cookie script) still proves the server answers, so it counts as
-reachable here and as `crawl-failed` elsewhere. Timeouts, DNS and connection errors, dropped
+each probe is exactly ONE request: no retry, no redirect following, and a hard deadline on the
+whole visit, connection to last byte read (15 s by default). A probe is `ok` when the server
+gives any HTTP answer below 500 other than 404/410: a WAF challenge (412 `$_ts`, 521 cookie
+script) still proves the server answers, so it counts as reachable here and as `crawl-failed`
+elsewhere. Timeouts, DNS and connection errors, dropped
 connections, 5xx, 404 and 410 are failures.
 
 Rows go to `probes` (docs/schema.md) with `probed_at` from the one clock, so `--now` can replay a
@@ -16,15 +17,17 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from zwgk import clock, store
+from zwgk.storelock import probe_lock
 from zwgk.units import Unit, load_units
 
 DEFAULT_TIMEOUT_SECONDS = 15.0
@@ -50,55 +53,95 @@ def is_reachable(status: int) -> bool:
     return status < 500 and status not in FAILING_STATUSES
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """One attempt means one request: a 3xx is the answer, not a hop to follow."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
-        return None
-
-
-def _opener() -> urllib.request.OpenerDirector:
+def _tls() -> ssl.SSLContext:
     # Availability, not certificate hygiene: many government sites serve expired or self-signed
     # certificates, and a browser still reaches them after a warning.
     tls = ssl.create_default_context()
     tls.check_hostname = False
     tls.verify_mode = ssl.CERT_NONE
-    return urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=tls))
+    return tls
+
+
+class _Deadline:
+    """A total deadline for one probe. Socket timeouts bound each read, not the whole answer: a
+    server dripping one header byte a second would hold a probe forever. When the deadline
+    passes, a timer shuts the connection's socket down, which ends any blocking read at once."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self.sock: socket.socket | None = None
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self.fire)
+        self.timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> None:
+        """The connected socket (http.client drops its own reference once the response owns it)."""
+        with self.lock:
+            self.sock = sock
+            if self.fired:  # the deadline passed while connecting
+                self._shutdown()
+
+    def fire(self) -> None:
+        with self.lock:
+            self.fired = True
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        if self.sock is not None:
+            with suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+
+def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if parts.scheme == "https":
+        return http.client.HTTPSConnection(parts.netloc, timeout=timeout, context=_tls()), target
+    return http.client.HTTPConnection(parts.netloc, timeout=timeout), target
 
 
 def probe_one(unit: Unit, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Probe:
-    """Visit `unit.home` once; never raises for network trouble, it is the measurement."""
+    """Visit `unit.home` once (one request: a 3xx is the answer, not a hop to follow); never
+    raises for network trouble, it is the measurement. `timeout` bounds the whole probe."""
     url = unit.home
     probed_at = clock.iso()
     started = time.monotonic()
     status: int | None = None
     error: str | None = None
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    conn, target = _connection(url, timeout)
     try:
-        with _opener().open(request, timeout=timeout) as response:
-            status = response.status
-            received = 0
-            while received < BODY_SAMPLE_BYTES and time.monotonic() - started <= timeout:
-                chunk = response.read1(8192)  # a server dripping its page must not hold us
-                if not chunk:
-                    break
-                received += len(chunk)
-    except urllib.error.HTTPError as exc:  # 3xx (not followed), 4xx, 5xx: the server answered
-        status = exc.code
-        exc.close()
-    except TimeoutError:
-        error = f"timeout after {timeout:g} s"
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
-            error = f"timeout after {timeout:g} s"
-        else:
-            error = f"{type(reason).__name__}: {reason}"
-    except (http.client.HTTPException, ConnectionError, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        with _Deadline(timeout) as deadline:
+            try:
+                conn.connect()
+                deadline.watch(conn.sock)
+                conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+                response = conn.getresponse()
+                status = response.status
+                received = 0
+                while received < BODY_SAMPLE_BYTES:
+                    chunk = response.read1(8192)  # a server stalling mid-page fails
+                    if not chunk:
+                        break
+                    received += len(chunk)
+            except TimeoutError:
+                error = f"timeout after {timeout:g} s"
+            except (http.client.HTTPException, ConnectionError, OSError) as exc:
+                if not deadline.fired:
+                    error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    finally:
+        conn.close()
     elapsed = time.monotonic() - started
-    if error is None and elapsed > timeout:  # urllib's timeout is per socket operation
-        error = f"timeout after {timeout:g} s (answered {status} too slowly)"
+    if error is None and (deadline.fired or elapsed > timeout):
+        error = f"timeout after {timeout:g} s" + (
+            f" (answered {status} too slowly)" if status is not None else ""
+        )
     ok = error is None and status is not None and is_reachable(status)
     return Probe(unit.code, url, probed_at, ok, status, round(elapsed * 1000), error)
 
@@ -121,6 +164,13 @@ def probe_round(
 ) -> tuple[int, list[Probe]]:
     """One recorded round: validate the units file first, probe, store; returns (run_id, probes)."""
     units = load_units(units_path)  # a bad units file fails before any request (ZwgkError)
+    with probe_lock(db_path):  # one probe round per store at a time; exit 2 when held
+        return _probe_round(units, db_path, timeout, workers)
+
+
+def _probe_round(
+    units: Sequence[Unit], db_path: Path, timeout: float, workers: int
+) -> tuple[int, list[Probe]]:
     db = store.open_db(db_path)
     store.sync_units(db, units)
     run_id = store.start_run(db, "probe", units_total=len(units))

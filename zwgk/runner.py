@@ -9,6 +9,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,9 @@ import click
 from zwgk import clock, store
 from zwgk.config import load_config
 from zwgk.crawl import run_crawl
+from zwgk.errors import DISK_FULL_MARK, is_disk_full
 from zwgk.outcomes import record_site_outcomes
+from zwgk.storelock import run_lock
 from zwgk.units import load_units
 
 
@@ -87,14 +90,40 @@ def run_once(
 
         redis_url = redis_url or DEFAULT_REDIS
         connect(redis_url)
+    with run_lock(db_path):  # one monitoring run per store; exit 2 with one line when held
+        state: dict = {}
+        try:
+            return _run(units_path, db_path, units, config, rules_config, out_dir, progress,
+                        workers, redis_url, state)  # fmt: skip
+        except Exception as exc:
+            if not is_disk_full(exc):
+                raise
+            return _disk_full(db_path, state.get("run_id"), exc)
+
+
+def _run(
+    units_path: Path,
+    db_path: Path,
+    units,
+    config,
+    rules_config,
+    out_dir: Path | None,
+    progress: bool | None,
+    workers: int,
+    redis_url: str | None,
+    state: dict,
+) -> RunResult:
     db = store.open_db(db_path)
     store.sync_units(db, units)
     run_id = store.start_run(db, "run", units_total=len(units))
+    state["run_id"] = run_id
     live = sys.stderr.isatty() if progress is None else progress
     meter = Progress(db_path, run_id, len(units), live)
     t0 = time.monotonic()
     logs = (out_dir or db_path.parent) / "logs"
-    previous = signal.signal(signal.SIGTERM, terminate)
+    # SIGTERM (systemd, the scheduler) and SIGHUP (a closed terminal) stop the crawl as Ctrl-C
+    # does: run_crawl stops its child before the run is recorded as killed.
+    previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if workers:
             from zwgk.distributed import run_distributed_crawl
@@ -122,7 +151,8 @@ def run_once(
         store.finish_run(db, run_id, "killed", exit_code=143, error=f"stopped: {exc!r}")
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         meter.close()
     stats: dict = {
         "crawl_seconds": round(outcome.seconds, 1),
@@ -132,7 +162,9 @@ def run_once(
     if workers:
         stats["workers"] = workers
     errors: list[str] = []
-    if outcome.exit_code != 0 or outcome.timed_out:
+    if outcome.count(DISK_FULL_MARK):
+        errors.append(f"crawl stopped: the store's disk is full ({db_path}); free space and rerun")
+    elif outcome.exit_code != 0 or outcome.timed_out:
         errors.append(
             f"crawl {'timed out' if outcome.timed_out else f'exited {outcome.exit_code}'}: "
             f"{outcome.error_tail()}"
@@ -173,6 +205,17 @@ def validate_inputs(
     return units, config, rules_config
 
 
+def _disk_full(db_path: Path, run_id: int | None, exc: BaseException) -> RunResult:
+    """A write failed for lack of space: one clear line, the run marked failed if the store
+    still takes that one small write, exit status 1."""
+    line = f"the disk holding {db_path} is full ({exc}); free space and rerun"
+    if run_id is not None:
+        with suppress(Exception):
+            store.finish_run(store.open_db(db_path), run_id, "failed", exit_code=1, error=line)
+    click.echo(f"zwgk: error: run {run_id if run_id is not None else '-'} failed: {line}", err=True)
+    return RunResult(run_id or 0, 1)
+
+
 def terminate(signum, frame) -> None:
     raise SystemExit(143)
 
@@ -203,6 +246,8 @@ def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict 
     try:
         result = run_all(db, run_id, units, rules_config)
     except Exception as exc:  # the rules' shared setup failed: the run fails, loudly, recorded
+        if is_disk_full(exc):
+            raise
         errors.append(f"checks failed: {type(exc).__name__}: {exc}")
         return None
     for name, error in result.crashed.items():
@@ -216,6 +261,8 @@ def write_reports(db, run_id: int, out_dir: Path, config, errors: list[str]) -> 
     try:
         paths = build(db, run_id, out_dir, config.raw)
     except Exception as exc:  # a report bug must not lose the run's findings
+        if is_disk_full(exc):
+            raise
         errors.append(f"reports failed: {type(exc).__name__}: {exc}")
         return
     # one unit's file that could not be written: the others were, and the run says which not

@@ -25,6 +25,7 @@ from crawler.items import (
     PageRecord,
     SectionRecord,
 )
+from crawler.middlewares import UnusableResponse
 from crawler.spiders.catalog_walk import CatalogWalk
 from crawler.spiders.column_pages import ColumnPages
 from crawler.spiders.platform_apis import PlatformApis
@@ -153,13 +154,21 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
         # The URL we asked for (before redirects) is the one the store knows the page by.
         url = (m.get("redirect_urls") or [request.url])[0]
         error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        if "Cancelled" in failure.type.__name__ and not failure.getErrorMessage():
+            # Scrapy cancels a body without Content-Length silently once it passes the limit.
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE")
+            error = f"response body larger than DOWNLOAD_MAXSIZE ({limit} B): download cancelled"
         if failure.check(IgnoreRequest) and "offsite" in error:
             # The page answered by redirecting off the unit's hosts: say what to configure.
             error = (
                 f"redirected off the unit's hosts ({failure.getErrorMessage()[:200]}); "
                 "list the target host under `hosts:` if it belongs to the unit"
             )
-        yield PageRecord(m["unit"], m["role"], url, kind, None, 0, None, error=error)
+        # A response we refused to read (redirect loop, empty or binary body) keeps its status.
+        status = getattr(failure.value, "status", None)
+        if isinstance(failure.value, UnusableResponse):
+            error = str(failure.value)[:300]
+        yield PageRecord(m["unit"], m["role"], url, kind, status, 0, None, error=error)
         if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
             yield from self.unassessed(m, "failed", error)
         elif kind == "catalog":

@@ -7,7 +7,6 @@ import pytest
 from tests.real_pages.harness import entries, load, observe
 from tests.real_pages.score import Score, compare
 
-
 #: Pages the extractors do not read exactly yet, each with why (strict: a fix turns them red).
 KNOWN_GAPS = {
     "custom-pingtan-catalog": "top menu (办事服务, 互动交流, 解读回应…) in div.header read as catalog",
