@@ -65,6 +65,10 @@ CRAWL_RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "max_catalog_depth": (1, 64, True, False),
     "max_columns_per_site": (1, 100_000, True, False),
     "crawl_timeout_seconds": (0, 30 * 86400, False, True),
+    "max_details_per_page": (0, 1_000_000, True, False),
+    "max_details_per_column": (0, 10_000_000, True, False),
+    "max_details_per_site": (0, 100_000_000, True, False),
+    "max_items_per_page": (1, 1_000_000, True, False),
 }
 CONTACT_CHARS = 200  # it rides in every request's User-Agent header
 
@@ -82,7 +86,9 @@ def check_crawl_value(path: Path | None, key: str, value: Any) -> Any:
             return value
         if key == "contact":
             return "" if value == "" else fields.name(value, CONTACT_CHARS)
-        if value not in ("new", "dateless", "none"):  # detail_pages
+        if key != "detail_pages":  # every other option has a range above: a new one must too
+            raise fields.Invalid(f"has no declared range (got {echo(value)})")
+        if value not in ("new", "dateless", "none"):
             raise fields.Invalid(f"must be new, dateless or none, got {echo(value)}")
         return value
     except fields.Invalid as exc:

@@ -448,3 +448,14 @@ def test_generated_files_are_accepted_or_refused_in_one_line(tmp_path: Path) -> 
         # anything else escapes as a traceback and fails the test with the case's seed
         assert time.monotonic() - started < 1, name
     assert refused > 300  # the mutations do reach the validators
+
+
+def test_every_numeric_crawl_option_has_a_declared_range() -> None:
+    from zwgk.config import CRAWL_DEFAULTS, CRAWL_RANGES
+
+    numeric = {
+        k
+        for k, v in CRAWL_DEFAULTS.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    assert numeric <= set(CRAWL_RANGES)
