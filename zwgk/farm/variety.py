@@ -57,7 +57,16 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
 }
 
 # Drawn-but-unread patterns wait here until the crawler's extractors learn them.
-PENDING: set[str] = set()
+PENDING: set[str] = {
+    "trs_list:tr_onclick",
+    "trs_list:li_data_href",
+    "pager:goto_onclick",
+    "pager:hash_onclick",
+    "chrome:menus",
+    "pager:hidden_total",
+    "template_row:hidden_nodata",
+    "pager:container",
+}
 
 PROXY = {
     "web": "/module/web/jpage/dataproxy.jsp",
