@@ -1,7 +1,7 @@
 """The crawler against varied farms: for a few seeds, a small city whose site templates, pagers,
 list markup, catalog labels, dates and charsets are drawn from zwgk.farm.variety's catalogue.
-The inventory must be exact: every assessable column found, every item with its URL and date,
-no extra column (header menus and footers never become columns)."""
+The inventory must be exact: every assessable column found under its catalog name, path and
+category, every item with its URL and date, no extra column (menus never become columns)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def inventory_diff(truth: dict, db: Path, columns: list[dict], drawn: dict[str, 
         got[(unit, col_url)][url] = pub
     con.close()
     want_cols = {(c["unit"], c["column_url"]): c for c in truth["columns"] if c["assessable"]}
-    seen = {(c["unit"], c["column_url"]) for c in columns}
+    seen = {(c["unit"], c["column_url"]): c for c in columns}
     wrong: list = []
     for key in sorted(seen - want_cols.keys()):
         wrong.append(("extra column", key, drawn.get(key[0])))
@@ -40,6 +40,13 @@ def inventory_diff(truth: dict, db: Path, columns: list[dict], drawn: dict[str, 
         if key not in seen:
             wrong.append(("missing column", key, drawn.get(key[0])))
             continue
+        named = (seen[key]["column_name"], seen[key]["catalog_path"])
+        if named != (col["column_name"], col["catalog_path"]):
+            wrong.append(("name/path", key, named, drawn.get(key[0])))
+        if col["category"] in ("news", "notice", "periodic") and (
+            seen[key]["category"] != col["category"]
+        ):
+            wrong.append(("category", key, col["category"], seen[key]["category"]))
         want = {i["url"]: i["date"] for i in col["items"] if i["day_added"] <= 1}
         have = got.get(key, {})
         if set(want) != set(have):
