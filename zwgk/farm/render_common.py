@@ -146,6 +146,8 @@ def crumbs(site: Site, col: Column) -> str:
 
 def catalog_html(site: Site, tree: list[dict], cls: str = "left-nav") -> str:
     label_of = rp.LABELS.get(site.opts.get("labels", ""), esc)
+    if site.opts.get("catalog_form") == "dl":
+        return rp.dl_catalog(tree, label_of)
 
     def walk(nodes: list[dict], depth: int) -> str:
         out = [f'<ul class="{cls if depth == 0 else "sub"}">']

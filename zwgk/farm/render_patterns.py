@@ -186,6 +186,29 @@ def space_label(name: str) -> str:
 
 LABELS = {"br": br_label, "space": space_label}
 
+
+def dl_catalog(tree: list[dict], label_of) -> str:
+    """A flat 信息公开目录: an <h3> per branch, then <dl><dt>group</dt><dd>leaf links</dd></dl>
+    (the group is a <dt> heading, not an ancestor <li>)."""
+
+    def link(n: dict) -> str:
+        return f'<a href="{n["url"]}" title="{rc.esc(n["name"])}">{label_of(n["name"])}</a>'
+
+    out = ['<div class="gkml">']
+    for n in tree:
+        if not n["children"]:
+            out.append(f"<dl><dt>{link(n)}</dt></dl>")
+            continue
+        out.append(f"<h3>{label_of(n['name'])}</h3>")
+        for c in n["children"]:
+            if c["children"]:
+                leaves = " ".join(link(x) for x in c["children"])
+                out.append(f"<dl><dt>{label_of(c['name'])}</dt><dd>{leaves}</dd></dl>")
+            else:
+                out.append(f"<dl><dt>{link(c)}</dt></dl>")
+    return "\n".join(out + ["</div>"])
+
+
 # ---- site chrome -------------------------------------------------------------------------
 
 MENU = (("办事服务", "bsfw"), ("互动交流", "hdjl"), ("走进{short}", "zjxx"))

@@ -52,6 +52,8 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "date": ("iso", "bracket", "chinese", "md", "slash", "none"),
     "charset": ("utf-8", "utf-8-bare", "gbk", "gbk-bare"),
     "catalog_label": ("plain", "br", "space"),
+    # the HTML 信息公开目录: nested <ul><li> tree, or <h3> branches over <dl><dt>group</dt><dd>
+    "catalog_form": ("ul_tree", "dl"),
     # header menus (办事服务/互动交流/走进XX) and footer links (网站声明/联系我们) on every page
     "chrome": ("plain", "menus"),
 }
@@ -67,6 +69,7 @@ PENDING: set[str] = {
     "pager:container",  # a 2-page list loses page 2 (index_1 skipped as the 1-based current)
     "template_row:hidden_nodata",  # a 1-item list with the hidden row reads as a placeholder
     "catalog_label:space",  # the inner space stays in the column name and catalog path
+    "catalog_form:dl",  # the <h3> branch (法定主动公开内容) is dropped from every catalog path
     "chrome:menus",  # Hanweb catalog pages: 办事服务/互动交流/走进XX become catalog columns
 }
 
@@ -129,6 +132,7 @@ def _trs(deck: Deck, extra: dict) -> dict:
     spec["template_row"] = deck.pick("template_row")
     spec["chrome"] = deck.pick("chrome")
     spec["labels"] = deck.pick("catalog_label")
+    spec["catalog_form"] = deck.pick("catalog_form")
     return spec | extra
 
 
@@ -160,6 +164,7 @@ def _unit(deck: Deck, base: dict) -> dict:
             "dataproxy": PROXY[deck.pick("hanweb_proxy")],
             "forms": [deck.pick("date", DATE_OK["hanweb"]) for _ in range(2)],
             "labels": deck.pick("catalog_label"),
+            "catalog_form": deck.pick("catalog_form"),
             "chrome": deck.pick("chrome"),
             "small": True,
             "per_page": per_page,
@@ -170,6 +175,7 @@ def _unit(deck: Deck, base: dict) -> dict:
             "ucap_site": "dgqzf",
             "forms": [deck.pick("date", DATE_OK["ucap"]) for _ in range(2)],
             "labels": deck.pick("catalog_label"),
+            "catalog_form": deck.pick("catalog_form"),
             "chrome": deck.pick("chrome"),
             "small": True,
             "per_page": per_page,
