@@ -70,7 +70,9 @@ PENDING: set[str] = {
     "template_row:hidden_nodata",  # a 1-item list with the hidden row reads as a placeholder
     "catalog_label:space",  # the inner space stays in the column name and catalog path
     "catalog_form:dl",  # the <h3> branch (法定主动公开内容) is dropped from every catalog path
-    "chrome:menus",  # Hanweb catalog pages: 办事服务/互动交流/走进XX become catalog columns
+    # a platform on its own host (TRS, Hanweb, Ucap): 办事服务/互动交流/走进XX become catalog
+    # columns; once a portal's 走进XX became a menu column. Footer links never did.
+    "chrome:menus",
 }
 
 PROXY = {
