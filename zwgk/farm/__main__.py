@@ -1,5 +1,6 @@
 """`python -m zwgk.farm serve --seed 7 --now 2026-11-29T08:00:00+08:00 --port 0 --dir DIR`
 
+`--vary [--size N]` serves a small city whose site patterns are drawn per seed (variety.py).
 Also `python -m zwgk.farm truth --day 1` (print the ground truth) and `units` (print units.yaml)
 without serving anything.
 """
@@ -22,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--seed", type=int, default=7)
         p.add_argument("--now", default="2026-11-29T08:00:00+08:00", help="day-1 clock, ISO 8601")
         p.add_argument("--port", type=int, default=0 if name == "serve" else 8080)
+        p.add_argument(
+            "--vary", action="store_true", help="draw each site's patterns per seed (variety.py)"
+        )
+        p.add_argument("--size", type=int, default=None, help="units in a --vary city")
         if name == "serve":
             p.add_argument("--dir", required=True, help="where units.yaml, truth and logs go")
         else:
@@ -31,9 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.cmd == "serve":
         from zwgk.farm.server import serve
 
-        serve(a.dir, a.seed, now, a.port)
+        serve(a.dir, a.seed, now, a.port, a.vary, a.size)
         return 0
-    city = build_city(a.seed, now, a.day, a.port)
+    city = build_city(a.seed, now, a.day, a.port, a.vary, a.size)
     if a.cmd == "truth":
         json.dump(city.truth(), sys.stdout, ensure_ascii=False, indent=1)
     else:

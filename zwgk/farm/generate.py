@@ -690,17 +690,32 @@ def _site(unit: Unit, role: str, ip: str, spec: dict, root: str = "/") -> Site:
     return s
 
 
-def build_city(seed: int = 7, now: datetime | None = None, day: int = 1, port: int = 8080) -> City:
-    """The city as it looks on `day` (1 or 2); `now` is day 1's clock (aware, +08:00)."""
+def build_city(
+    seed: int = 7,
+    now: datetime | None = None,
+    day: int = 1,
+    port: int = 8080,
+    vary: bool = False,
+    size: int | None = None,
+) -> City:
+    """The city as it looks on `day` (1 or 2); `now` is day 1's clock (aware, +08:00).
+
+    vary=True: a small city (`size` units) whose site templates, list markup, pagers, catalog
+    labels, dates and charsets are drawn per seed from variety.CATALOGUE instead of UNITS."""
     if now is None:
         raise TypeError("build_city needs now= (an aware datetime)")
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     if day not in (1, 2):
         raise ValueError("day must be 1 or 2")
+    specs = UNITS
+    if vary:
+        from zwgk.farm import variety
+
+        specs = variety.draw(seed, size or variety.SIZE)
     b = Builder(seed, now, port)
     units: list[Unit] = []
-    for idx, spec in enumerate(UNITS):
+    for idx, spec in enumerate(specs):
         units.append(_build_unit(b, idx, spec))
     _number_items(seed, units)
     from zwgk.farm import layout
@@ -708,7 +723,7 @@ def build_city(seed: int = 7, now: datetime | None = None, day: int = 1, port: i
     for u in units:
         layout.place(u, port)
     city = City(seed=seed, day=day, now=now + timedelta(days=day - 1), port=port, units=units)
-    plants.plant(city, UNITS)
+    plants.plant(city, specs)
     return city
 
 
@@ -735,6 +750,7 @@ def _build_unit(b: Builder, idx: int, spec: dict) -> Unit:
         u.portal = _site(u, "portal", f"127.0.{x}.1", pspec)
     if one_host:
         dspec.setdefault("charset", u.portal.charset)
+        dspec.setdefault("meta_charset", u.portal.meta_charset)
         u.disclosure = _site(u, "disclosure", f"127.0.{x}.1", dspec, root="/xxgk/")
         u.disclosure.block = u.portal.block = dspec.get("block")
     else:

@@ -7,6 +7,8 @@ from datetime import date
 
 from zwgk.farm.model import Column, Item, Site
 
+JSPX_PARAM = {"jspx_pageno": "pageNo", "jspx_page": "page"}  # pager form -> page parameter
+
 
 def hex32(*parts: object) -> str:
     return hashlib.md5(":".join(map(str, parts)).encode()).hexdigest()
@@ -22,6 +24,9 @@ def list_page_path(col: Column, n: int) -> str:
     if site.cms == "trs" or col.section == "mirror":
         if n == 0:
             return col.list_path
+        param = JSPX_PARAM.get(site.opts.get("pager", ""))
+        if param and col.section != "mirror":  # jeecms: list.jspx?pageNo=2
+            return f"{col.list_path}?{param}={n + 1}"
         stem, ext = col.list_path.rsplit(".", 1)
         return f"{stem}_{n}.{ext}"
     if site.cms == "hanweb":
@@ -39,9 +44,10 @@ def assign_list_path(col: Column, slug_path: str) -> None:
     """slug_path: the family-neutral location, e.g. 'fdzdgknr/czxx/yjs'."""
     site = col.site
     ext = site.opts.get("ext", "html")
-    page = col.opts.get("page_name", "index")
+    jspx = site.opts.get("pager") in JSPX_PARAM and col.section != "mirror"
+    page = col.opts.get("page_name", "list" if jspx else "index")
     if col.section == "mirror" or site.cms == "trs":
-        col.list_path = f"{site.root}{slug_path}/{page}.{ext}"
+        col.list_path = f"{site.root}{slug_path}/{page}.{'jspx' if jspx else ext}"
     elif site.cms == "hanweb":
         col.list_path = f"/col/col{col.colid}/index.html"
     elif site.cms == "gkmlpt":

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from zwgk.farm import render_common as rc
 from zwgk.farm import render_gkmlpt, render_hanweb, render_trs, render_ucap
+from zwgk.farm import render_patterns as rp
 from zwgk.farm.model import City, Column, Item, Site
 
 CSS = b"body{font:12px/1.5 SimSun,serif}.list li{overflow:hidden}"
@@ -16,13 +17,14 @@ class Host:
     ip: str
     block: str | None = None
     charset: str = "utf-8"
+    bare: bool = False  # no charset in the Content-Type header either (nor in any <meta>)
     pages: dict[str, bytes] = field(default_factory=dict)  # path -> body
     ctypes: dict[str, str] = field(default_factory=dict)  # path -> content type when not html
     list_paths: set[str] = field(default_factory=set)  # list pages (the flaky 503 applies to these)
     dynamic: list = field(default_factory=list)  # handler(method, path, query, body) -> resp | None
 
     def html_type(self) -> str:
-        return "text/html" if self.charset != "utf-8" else "text/html; charset=utf-8"
+        return "text/html" if self.charset != "utf-8" or self.bare else "text/html; charset=utf-8"
 
     def put(self, path: str, text: str, is_list: bool = False) -> None:
         self.pages[path] = text.encode(self.charset, errors="xmlcharrefreplace")
@@ -39,7 +41,9 @@ def render_city(city: City) -> dict[str, Host]:
                 continue
             h = hosts.get(site.ip)
             if h is None:
-                h = hosts[site.ip] = Host(site.ip, site.block, site.charset)
+                h = hosts[site.ip] = Host(
+                    site.ip, site.block, site.charset, bare=site.meta_charset is None
+                )
                 h.pages["/css/style.css"] = CSS
                 h.ctypes["/css/style.css"] = "text/css"
                 h.pages["/js/createPageHTML.js"] = render_trs.PAGE_JS.encode()
@@ -56,11 +60,20 @@ def render_city(city: City) -> dict[str, Host]:
                 for p, t in rc.ysqgk_pages(site, "/").items():
                     h.put(p, t)
                 continue
+            if site.opts.get("chrome") == "menus":
+                _chrome_pages(site, h)
             if site.role == "portal":
                 _portal(site, h, day)
             else:
                 _platform(city, site, h, day)
     return hosts
+
+
+def _chrome_pages(site: Site, h: Host) -> None:
+    """The pages the header menu and footer link to: plain pages, never columns."""
+    for title, path in rp.menu_links(site.unit.short):
+        if path not in h.pages:
+            h.put(path, rc.simple_page(site, title, f"{rc.esc(site.unit.name)}{title}。"))
 
 
 def _columns(site: Site, h: Host, day: int) -> None:

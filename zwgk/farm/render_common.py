@@ -8,6 +8,7 @@ import math
 from datetime import date
 
 from zwgk.farm import paths
+from zwgk.farm import render_patterns as rp
 from zwgk.farm.model import Column, Item, Site
 
 META_STYLES = ["normal", "content_first", "normal", "dup", "empty"]
@@ -93,6 +94,8 @@ def home_url(site: Site) -> str:
 
 def header(site: Site) -> str:
     u = site.unit
+    if site.opts.get("chrome") == "menus":  # 办事服务/互动交流/走进XX on every page
+        return f'<div class="header"><div class="logo">{esc(u.name)}</div>{rp.header_menu(u.short, u.disclosure.url)}</div>'
     if site.role == "portal":
         return (
             f'<div class="header"><div class="logo">{esc(u.name)}</div>\n<ul class="nav">'
@@ -110,8 +113,9 @@ def header(site: Site) -> str:
 
 def footer(site: Site) -> str:
     u = site.unit
+    links = rp.footer_links(u.short) if site.opts.get("chrome") == "menus" else ""
     return (
-        f'<div class="footer"><p>主办：{esc(u.name)}办公室　网站标识码：{u.site_code}</p>'
+        f'<div class="footer">{links}<p>主办：{esc(u.name)}办公室　网站标识码：{u.site_code}</p>'
         f"<p>皖ICP备05001{u.index:03d}号</p></div>"
     )
 
@@ -141,13 +145,17 @@ def crumbs(site: Site, col: Column) -> str:
 
 
 def catalog_html(site: Site, tree: list[dict], cls: str = "left-nav") -> str:
+    label_of = rp.LABELS.get(site.opts.get("labels", ""), esc)
+    if site.opts.get("catalog_form") == "dl":
+        return rp.dl_catalog(tree, label_of)
+
     def walk(nodes: list[dict], depth: int) -> str:
         out = [f'<ul class="{cls if depth == 0 else "sub"}">']
         for n in nodes:
             label = (
-                f'<a href="{n["url"]}" title="{esc(n["name"])}">{esc(n["name"])}</a>'
+                f'<a href="{n["url"]}" title="{esc(n["name"])}">{label_of(n["name"])}</a>'
                 if n["url"]
-                else f'<span class="node">{esc(n["name"])}</span>'
+                else f'<span class="node">{label_of(n["name"])}</span>'
             )
             kids = walk(n["children"], depth + 1) if n["children"] else ""
             out.append(f"<li>{label}{kids}</li>")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from zwgk.farm import paths
 from zwgk.farm import render_common as rc
+from zwgk.farm import render_patterns as rp
 from zwgk.farm.model import Column, Item, Site
 
 PAGE_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
@@ -25,6 +26,8 @@ PAGE_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPag
 
 def pager(col: Column, count: int, i: int, total: int) -> str:
     form = col.site.opts.get("pager", "shared") if col.section != "mirror" else "shared"
+    if form in rp.PAGERS:
+        return rp.PAGERS[form](col, count, i)
     name, ext = col.list_path.rsplit("/", 1)[1].rsplit(".", 1)
     if form == "inline":
         return (
@@ -60,6 +63,12 @@ def pager(col: Column, count: int, i: int, total: int) -> str:
 
 def rows(col: Column, items: list[Item]) -> str:
     form = col.date_form
+    # a CMS template row left hidden in a non-empty list (read it as nothing, not as 暂无信息)
+    tail = (
+        rp.HIDDEN_NODATA if items and col.site.opts.get("template_row") == "hidden_nodata" else ""
+    )
+    if items and col.layout in rp.LISTS:
+        return rp.LISTS[col.layout](col, items, tail)
     if not items:
         return (
             f'<ul class="list"><li class="nodata">{"暂无信息" if col.placeholder else ""}</li></ul>'
@@ -76,7 +85,7 @@ def rows(col: Column, items: list[Item]) -> str:
                 f'<font class="cont_tit02">{rc.fmt_date(it.date, form)}</font></span></a></li>'
                 '<li class="cont_line"><img src="/images/xx_line.jpg" /></li>'
             )
-        return "\n".join(out + ["</ul>"])
+        return "\n".join(out + [tail + "</ul>"])
     if col.layout == "table":
         out = ["<TABLE width=100% border=0 cellSpacing=0 cellPadding=0>"]
         for k, it in enumerate(items):
@@ -108,7 +117,7 @@ def rows(col: Column, items: list[Item]) -> str:
             f'<li>{top}<a href="{rc.href(it, col)}" target="_blank" title="{rc.esc(it.title)}">'
             f'{rc.esc(it.title)}</a><span class="date">{rc.fmt_date(it.date, form)}</span></li>'
         )
-    return "\n".join(out + ["</ul>"])
+    return "\n".join(out + [tail + "</ul>"])
 
 
 def list_pages(col: Column, day: int) -> dict[str, str]:

@@ -57,9 +57,17 @@ PROBE_UNITS = """units:
 class Farm:
     """Both days pre-rendered; `day` picks which table answers."""
 
-    def __init__(self, seed: int, now: datetime, port: int, log_path: Path | None):
+    def __init__(
+        self,
+        seed: int,
+        now: datetime,
+        port: int,
+        log_path: Path | None,
+        vary: bool = False,
+        size: int | None = None,
+    ):
         self.day = 1
-        self.cities = {d: build_city(seed, now, d, port) for d in (1, 2)}
+        self.cities = {d: build_city(seed, now, d, port, vary, size) for d in (1, 2)}
         self.hosts: dict[int, dict[str, Host]] = {d: c.render() for d, c in self.cities.items()}
         self.clock = {d: c.now.timestamp() for d, c in self.cities.items()}
         self.etags: dict[tuple[int, str, str], tuple[str, float]] = {}
@@ -151,6 +159,8 @@ class Handler(BaseHTTPRequestHandler):
         blocked = waf.answer(host.block, ip, path, query, self.headers.get("Cookie", ""))
         if blocked is not None:
             return blocked
+        if query and f"{path}?{query}" in host.pages:
+            path = f"{path}?{query}"  # a static page addressed by its query (list.jspx?pageNo=2)
         page = host.pages.get(path)
         if page is not None and method in ("GET", "HEAD"):
             if host.block == "flaky-503" and path in host.list_paths:
@@ -233,15 +243,22 @@ def bind_all(ips: list[str], port: int, tries: int = 60) -> tuple[int, list[Thre
     raise OSError(f"cannot bind all {len(ips)} farm addresses on one port: {last}")
 
 
-def serve(dirpath: str | Path, seed: int, now: datetime, port: int = 0) -> None:
+def serve(
+    dirpath: str | Path,
+    seed: int,
+    now: datetime,
+    port: int = 0,
+    vary: bool = False,
+    size: int | None = None,
+) -> None:
     d = Path(dirpath)
     d.mkdir(parents=True, exist_ok=True)
     ready = d / "ready.json"
     ready.unlink(missing_ok=True)
-    probe = build_city(seed, now, 1, 8080)
+    probe = build_city(seed, now, 1, 8080, vary, size)
     ips = sorted({s.ip for s in probe.sites if s.block != "down"})
     p, servers = bind_all([CONTROL_IP, FLAKY_IP, *ips], port)
-    farm = Farm(seed, now, p, d / "access.log")
+    farm = Farm(seed, now, p, d / "access.log", vary, size)
     (d / "access.log").write_text("")
     Handler.farm = farm
     (d / "units.yaml").write_text(farm.cities[1].units_yaml(), encoding="utf-8")
@@ -290,7 +307,10 @@ class FarmProcess:
         now: datetime | str = "2026-11-29T08:00:00+08:00",
         port: int = 0,
         timeout: float = 30.0,
+        vary: bool = False,
+        size: int | None = None,
     ):
+        self.vary, self.size = vary, size
         self.dir = Path(dir)
         self.seed = seed
         self.now = now if isinstance(now, str) else now.isoformat()
@@ -342,6 +362,8 @@ class FarmProcess:
             str(self.req_port),
             "--dir",
             str(self.dir),
+            *(["--vary"] if self.vary else []),
+            *(["--size", str(self.size)] if self.size else []),
         ]
         return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
 
