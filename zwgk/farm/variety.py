@@ -61,14 +61,6 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
 # Drawn-but-unread patterns wait here until the crawler's extractors learn them (what today's
 # crawler does with each, seen on varied cities):
 PENDING: set[str] = {
-    "trs_list:tr_onclick",  # no item read: the row has no <a>
-    "trs_list:li_data_href",  # no item read; an all-data-href column is not found at all
-    "pager:goto_onclick",  # only page 1: javascript:void(0) + gotoPage(n) rule in a script
-    "pager:hash_onclick",  # only page 1: href="#" + onclick
-    "pager:hidden_total",  # only page 1: <input type="hidden" id="totalPage"> + script rule
-    "pager:container",  # a 2-page list loses page 2 (index_1 skipped as the 1-based current)
-    "template_row:hidden_nodata",  # a 1-item list with the hidden row reads as a placeholder
-    "catalog_label:space",  # the inner space stays in the column name and catalog path
     "catalog_form:dl",  # the <h3> branch (法定主动公开内容) is dropped from every catalog path
     # a platform on its own host (TRS, Hanweb, Ucap): 办事服务/互动交流/走进XX become catalog
     # columns; once a portal's 走进XX became a menu column. Footer links never did.
