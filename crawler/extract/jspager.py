@@ -50,7 +50,6 @@ _ASSIGN = re.compile(r"(?:\b(?:var|let|const)\s+)?\b([A-Za-z_$][\w$]*)\s*=\s*([^
 _PAGE_FIELD = re.compile(
     r"^(?:page|pageno|pagenum|pageindex|currentpage|curpage|page_no|pagenumber|cpage|p|pn)$", re.I
 )
-_NEXT_WORDS = ("下一页", "下页", "后一页", "尾页", "末页", "最后一页")
 
 
 def page_count_hint(root: HtmlElement | None, html: str) -> int | None:
@@ -263,13 +262,3 @@ def _hidden_series(root: HtmlElement, html: str, url: str, me: str) -> list[str]
     if backwards and page_count_hint(root, html) == len(members):
         ordered = ordered[1:]  # the top number is this page (the column's index) again
     return [u for u in ordered if u != me][:SERIES_LIMIT]
-
-
-def has_next_control(root: HtmlElement) -> bool:
-    """A 下一页/尾页 control that is live (a link or a handler), not greyed-out text."""
-    for a in root.iter("a"):
-        if (a.get("href") or a.get("onclick")) and any(
-            w in clean(a.text_content()) for w in _NEXT_WORDS
-        ):
-            return True
-    return False

@@ -12,7 +12,7 @@ from scrapy.http import Response
 
 from crawler import discovery
 from crawler.extract import catalog, classify, listing, meta
-from crawler.extract.types import NavLink
+from crawler.extract.types import ListPage, NavLink
 from crawler.items import (
     ColumnDone,
     ColumnRecord,
@@ -202,8 +202,11 @@ class CatalogWalk:
         here = {discovery.normalise_url(link.url) for link in links}
         # A catalog node may be a column; so may a root that is itself a list (a units file
         # whose `disclosure` names one column) or a configured column override.
-        if depth > 0 or not links or self.root_is_list(html, base, links, m["site"]["root"]):
-            page = listing.extract_list(html, base, self.today)
+        root_list = (
+            self.root_list(html, base, links, m["site"]["root"]) if depth == 0 and links else None
+        )
+        if depth > 0 or not links or root_list is not None:
+            page = root_list or listing.extract_list(html, base, self.today)
             is_list = bool(
                 page.items
                 or page.placeholder
@@ -307,20 +310,21 @@ class CatalogWalk:
             out.append(link)
         return out, mirrored
 
-    def root_is_list(self, html: str, base: str, links: list[NavLink], root: str) -> bool:
+    def root_list(self, html: str, base: str, links: list[NavLink], root: str) -> ListPage | None:
         """A catalog root that is itself one column's list (a units file naming one column of
         a site whose menus link elsewhere): dated entries under the root's own directory, and
-        no catalog link below it."""
+        no catalog link below it. Returns the page's list then (read once), else None."""
         folder = discovery.directory(root)
         if any(
             discovery.directory(link.url).startswith(folder) and link.url != root
             for link in links
             if netloc(link.url) == netloc(root)
         ):
-            return False
-        items = listing.extract_list(html, base, self.today).items
+            return None
+        page = listing.extract_list(html, base, self.today)
+        items = page.items
         mine = [i for i in items if i.date and discovery.under(i.url, root)]
-        return len(mine) >= 3 and len(mine) >= 0.8 * len(items)
+        return page if len(mine) >= 3 and len(mine) >= 0.8 * len(items) else None
 
     @staticmethod
     def unit_roots(unit: Unit, role: str) -> set[str]:

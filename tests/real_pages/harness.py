@@ -58,14 +58,8 @@ def observe(body: bytes, truth: dict[str, Any]) -> dict[str, Any]:
                 "items": [_item(i) for i in items],
                 "pager": {"page_count": pages, "next": None},
             }
-        items, info = jsonapi.parse_api(text, url)
-        return {
-            "items": [_item(i) for i in items],
-            "pager": {
-                "page_count": (info or {}).get("pages") if isinstance(info, dict) else None,
-                "next": None,
-            },
-        }
+        items, _info = jsonapi.parse_api(text, url)
+        return {"items": [_item(i) for i in items], "pager": {"page_count": None, "next": None}}
     html = charset.decode_html(body, content_type)[0]
     base = discovery.base_url(html, url)
     if kind == "list":
