@@ -11,7 +11,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from crawler import discovery
-from crawler.extract import catalog, classify, listing, meta
+from crawler.extract import catalog, classify, listing, meta, portal_menu
 from crawler.extract.types import ListPage, NavLink
 from crawler.items import (
     ColumnDone,
@@ -93,7 +93,14 @@ class CatalogWalk:
         disclosure = discovery.normalise_url(unit.disclosure)
         catalog_root = None
         site = {"root": response.url, "shared": True, "top": []}
+        in_page = portal_menu.in_page_catalog(html, base)
+        if in_page:
+            catalog_root = response.url  # the home page itself carries the catalog
+            yield from self.in_page_catalog(m, site, in_page)
+        taken = {link.url for link in in_page}
         for link in catalog.extract_nav(html, base):
+            if link.url in taken:
+                continue
             if not self.allowed(m, link.url) or classify.is_detail_url(link.url):
                 continue
             key = discovery.normalise_url(link.url)
@@ -130,6 +137,40 @@ class CatalogWalk:
                     parent_links=[],
                     origin="menu",
                 )
+
+    def in_page_catalog(self, m: dict, site: dict, links: list[NavLink]) -> Iterator[Any]:
+        """The portal's catalog shown in place on its home page: entries that link into the
+        platform are recorded as its columns (origin link); the portal's own entries are
+        crawled as catalog nodes one level down, with the menu's group labels as their path."""
+        unit = self.units[m["unit"]]
+        cm = {**m, "site": {**site, "top": sorted({link.path[0] for link in links})}}
+        shown = sorted(discovery.normalise_url(link.url) for link in links)
+        for link in links:
+            if (
+                not self.allowed(m, link.url)
+                or discovery.is_chrome(link.name)
+                or classify.is_detail_url(link.url)
+                or discovery.normalise_url(link.url) in self.unit_roots(unit, "portal")
+            ):
+                continue
+            if netloc(link.url) == netloc(unit.disclosure) != netloc(
+                unit.portal or ""
+            ) or discovery.under(link.url, unit.disclosure):
+                if classify.classify_section(link.name, link.url) != "request":
+                    col = new_col(link.url, link.name, link.path)
+                    yield self.column_record(cm, col, None, origin="link")
+                continue
+            yield self.req(
+                cm,
+                link.url,
+                self.parse_catalog,
+                "catalog",
+                cdepth=1,
+                path=list(link.path),
+                name=link.name,
+                link=link.url,
+                parent_links=shown,
+            )
 
     # -- catalog discovery -----------------------------------------------------------------
     def parse_catalog(self, response: Response) -> Iterator[Any]:

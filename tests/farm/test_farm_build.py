@@ -108,8 +108,8 @@ def test_no_unplanned_bursts(t1, t2):
         }
         win = {"news": 14, "notice": 183, "periodic": 365}
         for c in t["columns"]:
-            if c["category"] not in win or not c["assessable"]:
-                continue
+            if c["category"] not in win or not c["assessable"] or c["mirror_of"]:
+                continue  # a mirrored portal copy's burst is planted on its platform column
             ds = [date.fromisoformat(i["date"]) for i in c["items"] if i["date"]]
             assert (burst_at(ds, win[c["category"]]) is not None) == (c["column_url"] in planted), c
 

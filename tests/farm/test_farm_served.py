@@ -142,15 +142,23 @@ def test_homepage_plants(truth1):
 
 
 def test_catalog_mismatch_plants(truth1, served):
-    def names(url):
+    """Each portal catalog form serves what its plant says: controls mirror the platform
+    (in-page menu, catalog page, deep links, iframe), defects differ as planted."""
+    from zwgk.farm.plants import MISMATCH_WHY
+
+    def page(url):
         st, h, body = fetch(url)
-        html = decode(body, h)
+        assert st == 200, url
+        return decode(body, h)
+
+    def names(html):
         return set(re.findall(r'title="([^"]+)">', html))
 
+    kind_of = {why: kind for kind, why in MISMATCH_WHY.items()}
     by_unit = {u["code"]: u for u in truth1["units"]}
+    forms = set()
     for p in [p for p in truth1["plants"] if p["rule"] == "catalog-mismatch"]:
         u = by_unit[p["unit"]]
-        portal_cat = names(u["portal"] + "zwgk/index.html")
         plat_cols = [
             c
             for c in truth1["columns"]
@@ -160,10 +168,29 @@ def test_catalog_mismatch_plants(truth1, served):
             c for c in truth1["columns"] if c["site"] == u["portal"] and c["section"] == "mirror"
         ]
         if p["expect"] == "quiet":
-            assert {c["column_name"] for c in plat_cols} <= portal_cat
+            form = re.search(r"catalog \((\w+)\)", p["why"]).group(1)
+            forms.add(form)
+            if form == "iframe":
+                assert f'<iframe id="zwgk" src="{u["disclosure"]}"' in page(
+                    u["portal"] + "zwgk/index.html"
+                )
+                assert not mirror
+                continue
+            html = page(u["portal"] + ("" if form == "menu" else "zwgk/index.html"))
+            if form == "links":
+                assert not mirror
+                for c in plat_cols:
+                    assert f'href="{c["column_url"]}"' in html, c["column_url"]
+                continue
+            assert {c["column_name"] for c in plat_cols} <= names(html)
             for m in mirror:
                 twin = next(c for c in plat_cols if c["catalog_path"] == m["catalog_path"])
                 assert served[m["column_url"]]["items"] == served[twin["column_url"]]["items"]
+            continue
+        kind = kind_of[p["why"]]
+        if kind == "platform-only":
+            col = next(c for c in plat_cols if c["column_url"] == p["column_url"])
+            assert not [m for m in mirror if m["catalog_path"] == col["catalog_path"]]
             continue
         m = next(c for c in mirror if c["column_url"] == p["column_url"])
         twins = [
@@ -172,17 +199,22 @@ def test_catalog_mismatch_plants(truth1, served):
             if c["catalog_path"].rsplit("/", 1)[0] == m["catalog_path"].rsplit("/", 1)[0]
         ]
         same_name = [c for c in twins if c["column_name"] == m["column_name"]]
-        if "only" in p["why"]:
-            assert not same_name and m["column_name"] in portal_cat
-        elif "公示公告" in p["why"]:
+        a = {(t, d) for _, t, d in served[m["column_url"]]["items"]}
+        if kind == "portal-only":
             assert not same_name
-            twin = next(c for c in twins if c["column_name"] == "公示公告")
-            assert served[m["column_url"]]["items"] == served[twin["column_url"]]["items"]
+        elif kind == "renamed":
+            assert not same_name
+            assert any(a == {(t, d) for _, t, d in served[c["column_url"]]["items"]} for c in twins)
         else:
-            twin = same_name[0]
-            a = {(t, d) for _, t, d in served[m["column_url"]]["items"]}
-            b = {(t, d) for _, t, d in served[twin["column_url"]]["items"]}
-            assert len(b - a) == 2 and len(a - b) == 1
+            b = {(t, d) for _, t, d in served[same_name[0]["column_url"]]["items"]}
+            if kind == "items":
+                assert len(b - a) == 2 and len(a - b) == 1
+            else:  # lag: the platform's two newest are missing
+                assert (
+                    not a - b
+                    and sorted(b - a, key=lambda x: x[1]) == sorted(b, key=lambda x: x[1])[-2:]
+                )
+    assert forms == {"page", "menu", "links", "iframe"}
 
 
 def test_section_plants(truth1):

@@ -100,7 +100,7 @@ UNITS: list[dict] = [
             forms=["iso", "bracket", "none", "iso"],
             etag=True,
         ),
-        mirror=True,
+        mirror="menu",
         extra_leaves={
             "工作动态": [("乡镇动态", "xzdt", "news", 12, 13), ("部门动态", "bmdt", "news", 14, 20)]
         },
@@ -195,6 +195,7 @@ UNITS: list[dict] = [
         ),
         extra=True,
         mirror=True,
+        mirror_defects=True,
         cols={
             "规划计划": dict(
                 age=370,
@@ -505,7 +506,7 @@ UNITS: list[dict] = [
             style="li_i_trunc",
             request="none",
         ),
-        mirror=True,
+        mirror="links",
         cols={
             "工作动态": dict(
                 head=[5, 4, 3],
@@ -536,7 +537,7 @@ UNITS: list[dict] = [
             uuid=True,
             request="dead",
         ),
-        mirror=True,
+        mirror="iframe",
         extra_leaves={"财政资金": [("征地补偿", "zdbc", "periodic", 4, 200)]},
         cols={
             "工作动态": dict(day2=[-1, -1]),
@@ -763,23 +764,59 @@ def _build_unit(b: Builder, idx: int, spec: dict) -> Unit:
         _portal_columns(b, u, pspec)
     else:  # the down portal still "has" its own columns (never seen)
         _portal_columns(b, u, {"cms": "trs"})
-    if spec.get("mirror"):
-        _mirror_columns(b, u)
+    _mirror_columns(b, u)
     return u
 
 
+MIRROR_FORMS = ("page", "menu", "links", "iframe")
+
+
+def mirror_form(u: Unit) -> str | None:
+    """How the portal shows its 政府信息公开 catalog: `page` (its own /zwgk/ page of copies),
+    `menu` (an in-page menu of copies under an unlinked heading on the home page), `links`
+    (a /zwgk/ page whose entries link straight into the platform) or `iframe` (a /zwgk/ page
+    framing the platform). None: the portal shows no catalog."""
+    m = u.opts.get("mirror")
+    if not m or u.portal is None or u.portal.block == "down":
+        return None
+    return "page" if m is True else m
+
+
 def _mirror_columns(b: Builder, u: Unit) -> None:
-    """The portal's own 政府信息公开 catalog (/zwgk/): one single-page list per platform leaf,
-    listing the same items (linking to the platform's detail pages). On 大观区 (daguan) it differs:
-    a renamed column, a column with different items, and a portal-only column."""
+    """The portal's own copies of the platform's leaf columns (forms page and menu): one
+    single-page list each, listing the same items (linking to the platform's detail pages).
+    With `mirror_defects` (大观区 in the demo city) the copy differs in every way the
+    catalog-mismatch rule knows: a renamed column, a column with different items, a copy that
+    lags (the newest items missing), a platform column the portal leaves out, and a
+    portal-only column."""
     portal = u.portal
-    mismatch = u.code == "daguan"
+    form = mirror_form(u)
+    portal.opts["mirror_form"] = form
+    if form not in ("page", "menu"):
+        return
+    defects = bool(u.opts.get("mirror_defects"))
     rng = _rng(b.seed, portal.ip, "mirror")
-    for c in [c for c in u.disclosure.columns if c.section == "fdzdgknr"]:
-        name = c.name
+    leaves = [c for c in u.disclosure.columns if c.section == "fdzdgknr"]
+    plan: dict[int, str] = {}
+    if defects:
+        rich = [c for c in leaves if not c.placeholder and len([i for i in c.items if i.date]) >= 5]
+        renamed = next((c for c in rich if c.name == "公示公告"), None) or (
+            rich[0] if rich else None
+        )
+        for kind in ("renamed", "items", "lag", "platform-only"):
+            pick = (
+                renamed if kind == "renamed" else next((c for c in rich if id(c) not in plan), None)
+            )
+            if pick is not None and id(pick) not in plan:
+                plan[id(pick)] = kind
+    for c in leaves:
+        kind = plan.get(id(c))
+        if kind == "platform-only":
+            c.opts["mismatch"] = "platform-only"  # the portal's catalog leaves it out
+            continue
         m = Column(
             key=c.key,
-            name=name,
+            name=c.name,
             category=c.category,
             section="mirror",
             catalog_path="信息公开目录/" + c.catalog_path,
@@ -793,21 +830,24 @@ def _mirror_columns(b: Builder, u: Unit) -> None:
         m.opts["group"] = c.opts.get("group")
         m.column_type = c.column_type
         m.items = list(c.items)
-        if mismatch and c.name == "公示公告":
-            m.name = "通知公告"
-            m.catalog_path = m.catalog_path.replace("公示公告", "通知公告")
-            m.opts["mismatch"] = "renamed"
-        if mismatch and c.name == "政策文件":
-            dated = sorted(c.items, key=lambda i: i.date, reverse=True)
+        dated = sorted((i for i in c.items if i.date), key=lambda i: i.date, reverse=True)
+        if kind == "renamed":
+            m.name = "通知公告" if c.name == "公示公告" else f"{c.name}信息发布"
+            m.catalog_path = m.catalog_path.rsplit("/", 1)[0] + "/" + m.name
+        elif kind == "items":
             drop = {id(dated[1]), id(dated[3])}
             m.items = [i for i in c.items if id(i) not in drop]
             used = {i.title for i in c.items}
             extra = b._item(m, u, rng, used, dated[2].date - timedelta(days=1), 1)
             extra.doc_no = None
             m.items.append(extra)
-            m.opts["mismatch"] = "items"
+        elif kind == "lag":
+            newest = {id(dated[0]), id(dated[1])}
+            m.items = [i for i in c.items if id(i) not in newest]
+        if kind:
+            m.opts["mismatch"] = kind
         portal.columns.append(m)
-    if mismatch:
+    if defects:
         m = b.column(
             portal,
             u,

@@ -171,22 +171,33 @@ def _catalog(u: Unit, port: int) -> None:
         Section("annual", True, by_section["annual"].url, by_section["annual"].name),
         Section("request", present, rurl, note),
     ]
-    if u.opts.get("mirror"):
-        mfd = node("法定主动公开内容")
-        mt = [mfd if n is fd else node(n["name"], n["url"]) for n in tree]
-        mgroups: dict[str, dict] = {}
-        for c in u.portal.columns:
-            if c.section != "mirror":
-                continue
-            g = c.opts.get("group")
-            if g:
-                if g[0] not in mgroups:
-                    mgroups[g[0]] = node(g[0])
-                    mfd["children"].append(mgroups[g[0]])
-                mgroups[g[0]]["children"].append(node(c.name, c.url, c))
-            else:
-                mfd["children"].append(node(c.name, c.url, c))
-        u.portal.catalog = mt
+    form = u.portal.opts.get("mirror_form") if u.portal else None
+    if form in ("page", "menu"):
+        u.portal.catalog = _portal_tree(
+            tree, fd, [c for c in u.portal.columns if c.section == "mirror"]
+        )
+    elif form == "links":
+        # the portal's entries are the platform's own column pages
+        u.portal.catalog = _portal_tree(
+            tree, fd, [c for c in site.columns if c.section == "fdzdgknr"]
+        )
+
+
+def _portal_tree(tree: list[dict], fd: dict, leaves: list[Column]) -> list[dict]:
+    """The platform's tree with its 法定主动公开内容 branch rebuilt from the portal's leaves."""
+    mfd = node(fd["name"])
+    out = [mfd if n is fd else node(n["name"], n["url"]) for n in tree]
+    groups: dict[str, dict] = {}
+    for c in leaves:
+        g = c.opts.get("group")
+        if g:
+            if g[0] not in groups:
+                groups[g[0]] = node(g[0])
+                mfd["children"].append(groups[g[0]])
+            groups[g[0]]["children"].append(node(c.name, c.url, c))
+        else:
+            mfd["children"].append(node(c.name, c.url, c))
+    return out
 
 
 def _overrides(u: Unit) -> None:

@@ -69,6 +69,8 @@ def plant(city: City, specs: list[dict]) -> None:
                 )
             news_notice = all_stale = blanks = 0
             for col in site.columns:
+                if mirrored(col):
+                    continue  # judged once, on the platform column
                 cat = category(col)
                 why = col.opts.get("why", "")
                 shown = col.visible(day)
@@ -211,26 +213,35 @@ def _sections(site: Site, today: date, add, spec: dict) -> None:
         )
 
 
+def mirrored(col: Column) -> bool:
+    """A portal copy the checks pair with its platform column (same name and path): its
+    freshness and blank verdicts belong to the platform column, reported once."""
+    return col.mirror_of is not None and col.opts.get("mismatch") != "renamed"
+
+
+MISMATCH_WHY = {
+    "renamed": "the portal names the column differently (same items)",
+    "items": "same column, different items on the two sides (2 missing, 1 extra)",
+    "lag": "the portal copy lags: the platform's 2 newest items are missing on the portal",
+    "portal-only": "专项资金 is on the portal catalog only",
+    "platform-only": "the portal's catalog leaves this platform column out",
+}
+
+
 def _catalog(u, add) -> None:
-    if not u.opts.get("mirror"):
+    form = u.portal.opts.get("mirror_form") if u.portal else None
+    if not form:
         return
+    assessed = u.portal.block in (None, "flaky-503") and u.disclosure.block in (None, "flaky-503")
     mism = [c for c in u.portal.columns if c.opts.get("mismatch")]
+    mism += [c for c in u.disclosure.columns if c.opts.get("mismatch") == "platform-only"]
     for c in mism:
-        why = {
-            "renamed": f"portal 通知公告 vs platform 公示公告 ({c.mirror_of.url if c.mirror_of else ''})",
-            "items": "same column, different items on the two sides (2 missing, 1 extra)",
-            "portal-only": "专项资金 is on the portal catalog only",
-        }[c.opts["mismatch"]]
-        add("catalog-mismatch", u.portal, c, "fire", why)
-    if (
-        not mism
-        and u.portal.block in (None, "flaky-503")
-        and u.disclosure.block in (None, "flaky-503")
-    ):
+        add("catalog-mismatch", u.portal, c, "fire", MISMATCH_WHY[c.opts["mismatch"]])
+    if not mism and assessed:
         add(
             "catalog-mismatch",
             u.portal,
             None,
             "quiet",
-            "the portal's /zwgk/ catalog mirrors the platform exactly",
+            f"the portal's catalog ({form}) mirrors the platform exactly",
         )

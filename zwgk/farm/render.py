@@ -112,10 +112,18 @@ def _portal(site: Site, h: Host, day: int) -> None:
     h.put("/index.html", home)
     h.put("/zwfw/index.html", rc.simple_page(site, "政务服务", "请登录省政务服务网办理相关事项。"))
     h.put("/hdjl/index.html", rc.simple_page(site, "互动交流", "领导信箱、网上调查、在线访谈。"))
-    if site.catalog:
+    form = site.opts.get("mirror_form")
+    if form in ("page", "links", "iframe"):
+        if form == "iframe":  # the portal frames the platform's own catalog page
+            inner = (
+                f'<iframe id="zwgk" src="{site.unit.disclosure.url}" width="100%" height="1600"'
+                ' frameborder="0" scrolling="auto"></iframe>'
+            )
+        else:
+            inner = f"<h3>政府信息公开目录</h3>{rc.catalog_html(site, site.catalog)}"
         body = (
             f'<div class="position">当前位置：<a href="/">首页</a> &gt; 信息公开目录</div>'
-            f'<div class="zwgk_nav"><h3>政府信息公开目录</h3>{rc.catalog_html(site, site.catalog)}</div>'
+            f'<div class="zwgk_nav">{inner}</div>'
         )
         h.put(
             "/zwgk/index.html",

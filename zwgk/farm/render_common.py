@@ -126,7 +126,10 @@ def crumbs(site: Site, col: Column) -> str:
     if col.section in ("portal",):
         pass
     elif col.section == "mirror":
-        parts.append('<a href="/zwgk/index.html">信息公开目录</a>')
+        if site.opts.get("mirror_form") == "page":
+            parts.append('<a href="/zwgk/index.html">信息公开目录</a>')
+        else:
+            parts.append("政府信息公开")
     else:
         if site.cms == "ucap":
             parts += [
@@ -283,7 +286,13 @@ def home_page(site: Site, day: int, items_of) -> str:
             f"</h3><ul>{lis}</ul></div>"
         )
     side = ""
-    if site.catalog:
+    form = site.opts.get("mirror_form")
+    if form == "menu":  # the catalog itself, in the page, under a heading that links nowhere
+        side = (
+            '<div class="box zwgk-menu"><div class="tit"><span>政府信息公开</span></div>'
+            f"{catalog_html(site, site.catalog, 'zwgk-tree')}</div>"
+        )
+    elif form:
         side = '<div class="box"><h3><a href="/zwgk/index.html">政府信息公开目录</a></h3></div>'
     body = (
         f'<div class="banner">{esc(u.name)}欢迎您</div>\n<div class="main">{"".join(boxes)}{side}</div>'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from zwgk.farm.model import City, Column
-from zwgk.farm.plants import assessable, category
+from zwgk.farm.plants import assessable, category, mirrored
 
 
 def _column(c: Column, day: int) -> dict:
@@ -22,6 +22,8 @@ def _column(c: Column, day: int) -> dict:
         else c.catalog_path,
         "category": category(c),
         "section": c.section,
+        # a portal copy the checks pair with this platform column (judged there, once)
+        "mirror_of": c.mirror_of.url if c.mirror_of is not None and mirrored(c) else None,
         "assessable": assessable(site),
         "placeholder": c.placeholder,
         "items": [
