@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.checks.test_checks_farm import compare, show
 from tests.conftest import DAY1, crawl_units
 from zwgk.farm import variety
 
@@ -71,6 +72,10 @@ def test_varied_city_inventory_is_exact(seed: int, tmp_path: Path) -> None:
     drawn = {u["code"]: u["drawn"] for u in variety.draw(seed, SIZE)}
     wrong = inventory_diff(truth, db, columns, drawn)
     assert not wrong, f"seed {seed}: {len(wrong)} differences: {wrong[:6]}"
+    report = compare(truth, db)
+    print(f"\nseed {seed}\n{show(report)}")
+    bad = {r: v for r, v in report.items() if v["fn"] or v["fp"] or v["quiet_hit"]}
+    assert not bad, f"seed {seed}\n{show(report)}"
 
 
 def test_draws_vary_and_cover_the_catalogue() -> None:

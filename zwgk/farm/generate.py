@@ -799,16 +799,16 @@ def _mirror_columns(b: Builder, u: Unit) -> None:
     leaves = [c for c in u.disclosure.columns if c.section == "fdzdgknr"]
     plan: dict[int, str] = {}
     if defects:
-        rich = [c for c in leaves if not c.placeholder and len([i for i in c.items if i.date]) >= 5]
-        renamed = next((c for c in rich if c.name == "公示公告"), None) or (
-            rich[0] if rich else None
-        )
+        # each kind on its own column, with the dated items it needs to show
+        need = {"items": 4, "lag": 3, "renamed": 1, "platform-only": 1}
+        usable = [c for c in leaves if not c.placeholder]
+        usable.sort(key=lambda c: c.name != "公示公告")  # 公示公告 -> 通知公告 where there is one
         for kind in ("renamed", "items", "lag", "platform-only"):
-            pick = (
-                renamed if kind == "renamed" else next((c for c in rich if id(c) not in plan), None)
-            )
-            if pick is not None and id(pick) not in plan:
-                plan[id(pick)] = kind
+            for c in usable:
+                if id(c) not in plan and len([i for i in c.items if i.date]) >= need[kind]:
+                    if kind != "renamed" or c.name == "公示公告" or not plan:
+                        plan[id(c)] = kind
+                        break
     for c in leaves:
         kind = plan.get(id(c))
         if kind == "platform-only":

@@ -56,6 +56,11 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
     "catalog_form": ("ul_tree", "dl"),
     # header menus (办事服务/互动交流/走进XX) and footer links (网站声明/联系我们) on every page
     "chrome": ("plain", "menus"),
+    # the portal's 政府信息公开 catalog: none, its own page of copies, an in-page menu of copies
+    # under an unlinked heading, a page of deep links into the platform, an iframe of it
+    "mirror": ("none", "page", "menu", "links", "iframe"),
+    # a page or menu copy that differs from the platform in every catalog-mismatch way
+    "mirror_defects": ("none", "planted"),
 }
 
 # Drawn-but-unread patterns wait here until the crawler's extractors learn them (what today's
@@ -178,6 +183,11 @@ def _unit(deck: Deck, base: dict) -> dict:
     else:
         d = {"cms": "gkmlpt", "sid": spec["site_code"], "small": True, "per_page": per_page}
     spec["d"] = d
+    mirror = deck.pick("mirror")
+    if mirror != "none":
+        spec["mirror"] = mirror
+        if mirror in ("page", "menu"):
+            spec["mirror_defects"] = deck.pick("mirror_defects") == "planted"
     return spec
 
 
