@@ -806,9 +806,8 @@ def _mirror_columns(b: Builder, u: Unit) -> None:
         for kind in ("renamed", "items", "lag", "platform-only"):
             for c in usable:
                 if id(c) not in plan and len([i for i in c.items if i.date]) >= need[kind]:
-                    if kind != "renamed" or c.name == "公示公告" or not plan:
-                        plan[id(c)] = kind
-                        break
+                    plan[id(c)] = kind
+                    break
     for c in leaves:
         kind = plan.get(id(c))
         if kind == "platform-only":
