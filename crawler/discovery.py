@@ -39,7 +39,6 @@ CATALOG_PATH_HINTS = re.compile(
     r"/(col/col\d+|columns/|gkml|xxgk|zwgk|zfxxgk|fdzdgknr|ysqgk|gkmlpt|public/column|nw\d+|c\d{5,})",
     re.I,
 )
-PORTAL_CATALOG_NAMES = re.compile(r"^(政府)?信息公开$|^政府信息公开(目录|平台|专栏)?$|^政务公开$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -160,6 +159,24 @@ def js_redirect(html: str, url: str) -> str | None:
     ):
         return None
     return target
+
+
+_IFRAME = re.compile(r"""<i?frame\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def framed(html: str, url: str) -> str | None:
+    """The page a catalog root shows in a frame (`<iframe src>` / `<frame src>`): the first
+    http(s) frame that is not the page itself, for a root that shows no catalog links."""
+    for m in _IFRAME.finditer(html):
+        try:
+            target = urljoin(url, m.group(1).strip())
+        except ValueError:
+            continue
+        if target.startswith(("http://", "https://")) and normalise_url(target) != normalise_url(
+            url
+        ):
+            return target
+    return None
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)

@@ -63,6 +63,12 @@ SECTION_PATH_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("system", ("zfxxgkzd", "xxgkzd", "gkzd")),
     ("fdzdgknr", ("fdzdgknr",)),
 )
+
+#: The name of a portal's 政府信息公开 catalog (a link to its page, or the heading over a menu).
+PORTAL_CATALOG_NAMES = re.compile(
+    r"^(?:政府)?信息公开(?:目录|平台|专栏)?$|^政务公开(?:目录|专栏)?$"
+)
+
 _PATH_TOKEN = re.compile(r"[^a-z0-9]+")
 
 

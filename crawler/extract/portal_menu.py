@@ -8,19 +8,16 @@ catalog to compare with the platform's (catalog-mismatch would compare nothing).
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 
 from crawler.extract._html import HtmlElement, label, parse_html
 from crawler.extract.catalog import extract_nav
+from crawler.extract.classify import PORTAL_CATALOG_NAMES
 from crawler.extract.types import NavLink
 
 __all__ = ["in_page_catalog"]
 
-HEADING = re.compile(
-    r"^(?:政府)?信息公开(?:目录|专栏)?$|^政府信息公开(?:目录|专栏)$|^政务公开(?:目录|专栏)?$"
-)
+HEADING = PORTAL_CATALOG_NAMES
 #: Fewer entries than this under such a heading is a teaser box (a few dated articles), not a
 #: catalog.
 MIN_ENTRIES = 3

@@ -107,7 +107,11 @@ class CatalogWalk:
             if key == disclosure or key == discovery.normalise_url(response.url):
                 continue  # the platform is crawled as its own site
             name = link.name.strip()
-            if catalog_root is None and discovery.PORTAL_CATALOG_NAMES.search(name):
+            if (
+                catalog_root is None
+                and classify.PORTAL_CATALOG_NAMES.search(name)
+                and not self.is_platform({**m, "site": site}, link.url)
+            ):
                 # The portal's own 政府信息公开 catalog: compared with the platform's.
                 catalog_root = link.url
                 sm = {
@@ -153,9 +157,7 @@ class CatalogWalk:
                 or discovery.normalise_url(link.url) in self.unit_roots(unit, "portal")
             ):
                 continue
-            if netloc(link.url) == netloc(unit.disclosure) != netloc(
-                unit.portal or ""
-            ) or discovery.under(link.url, unit.disclosure):
+            if self.is_platform(cm, link.url):
                 if classify.classify_section(link.name, link.url) != "request":
                     col = new_col(link.url, link.name, link.path)
                     yield self.column_record(cm, col, None, origin="link")
@@ -203,10 +205,13 @@ class CatalogWalk:
         else:
             links, mirrored = self.catalog_links(m, html, base)
         if depth == 0 and not links and not m.get("js_hops"):
-            target = discovery.js_redirect(html, response.url)
-            if target and self.allowed(m, target):
-                # A root page that only sends the browser on (location.href = '...'): follow
-                # it once, as the catalog root.
+            target = discovery.js_redirect(html, response.url) or discovery.framed(
+                html, response.url
+            )
+            if target and self.allowed(m, target) and not self.is_platform(m, target):
+                # A root page that only sends the browser on (location.href = '...') or shows
+                # its catalog in a frame: follow it once, as the catalog root. A portal page
+                # framing the platform shows the platform itself: nothing of the portal's own.
                 site = dict(m["site"], root=target)
                 yield self.req({**m, "site": site}, target, self.parse_catalog, m["kind"],
                                cdepth=0, path=[], js_hops=1)  # fmt: skip
@@ -332,10 +337,7 @@ class CatalogWalk:
                 unit, m["role"]
             ):
                 continue  # the unit's other site is crawled as a site of its own
-            if m["role"] == "portal" and (
-                netloc(link.url) == netloc(unit.disclosure) != netloc(root)
-                or discovery.under(link.url, unit.disclosure)
-            ):
+            if self.is_platform(m, link.url):
                 section = classify.classify_section(link.name, link.url)
                 if not discovery.is_chrome(link.name) and section != "request":
                     mirrored.append(link)
@@ -366,6 +368,14 @@ class CatalogWalk:
         items = page.items
         mine = [i for i in items if i.date and discovery.under(i.url, root)]
         return page if len(mine) >= 3 and len(mine) >= 0.8 * len(items) else None
+
+    def is_platform(self, m: dict, url: str) -> bool:
+        """A portal-side URL that is the unit's disclosure platform (its host or its root)."""
+        unit = self.units[m["unit"]]
+        return m["role"] == "portal" and (
+            netloc(url) == netloc(unit.disclosure) != netloc(m["site"]["root"])
+            or discovery.under(url, unit.disclosure)
+        )
 
     @staticmethod
     def unit_roots(unit: Unit, role: str) -> set[str]:

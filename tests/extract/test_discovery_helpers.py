@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from crawler import discovery
 from crawler.discovery import content_chars, raw_hrefs
 
 
@@ -41,3 +42,15 @@ def test_content_chars_of_xhtml_pages_with_an_xml_declaration() -> None:
         + "</p></body></html>"
     )
     assert content_chars(html) == 240
+
+
+def test_framed_finds_the_catalog_a_root_page_shows_in_a_frame() -> None:
+    page = (
+        '<html><body><div class="top"></div><iframe name="x" src="about:blank"></iframe>'
+        "<iframe id=zwgk width=100% src=/xxgk/ml.html frameborder=0></iframe></body></html>"
+    )
+    assert discovery.framed(page, "http://www.x.gov.cn/zwgk/") == "http://www.x.gov.cn/xxgk/ml.html"
+    frameset = '<frameset><frame src="http://xxgk.x.gov.cn/index.html"></frameset>'
+    assert discovery.framed(frameset, "http://www.x.gov.cn/") == "http://xxgk.x.gov.cn/index.html"
+    assert discovery.framed('<iframe src="./"></iframe>', "http://www.x.gov.cn/a/") is None
+    assert discovery.framed("<p>没有框架</p>", "http://www.x.gov.cn/") is None
