@@ -160,6 +160,7 @@ UNITS: list[dict] = [
             dataproxy="/module/web/jpage/dataproxy.jsp",
             style="li_span",
             names=dict(guide="信息公开指南", system="信息公开制度", annual="年度报告"),
+            request="external",
         ),
         extra_leaves={
             "工作动态": [("乡镇动态", "xzdt", "news", 12, 40), ("部门动态", "bmdt", "news", 12, 25)]

@@ -8,6 +8,11 @@ from zwgk.farm import paths
 from zwgk.farm.model import Column, Section, Site, Unit
 
 
+#: The provincial 依申请公开 platform some units link to; never served: a crawl that visits it
+#: fails, so "present, not checked" is the only right reading.
+PROVINCE_IP = "127.0.250.1"
+
+
 def node(
     name: str, url: str | None = None, column: Column | None = None, children: list | None = None
 ) -> dict:
@@ -134,6 +139,11 @@ def _catalog(u: Unit, port: int) -> None:
         rurl = f"{paths.base_url(u.extra, port)}/ysqgk/index.html"
         tree.append(node("依申请公开", rurl))
         note = f"on the extra host {u.extra.ip} listed in hosts:"
+        present = True
+    elif req == "external":  # the province's 依申请公开 platform: a host not in `hosts`
+        rurl = f"http://{PROVINCE_IP}:{port}/ysqgk/{u.code}/index.html"
+        tree.append(node("依申请公开", rurl))
+        note = "linked to the province's platform outside the unit's hosts: present, not checked"
         present = True
     elif req == "form":
         rurl = f"{base}{root}ysqgk/zxsq.html"

@@ -183,7 +183,7 @@ def _sections(site: Site, today: date, add, spec: dict) -> None:
     kind = site.opts.get("request_kind")
     if not req.present:
         add("missing-request-section", site, None, "fire", req.note)
-    elif kind in ("extra", "form"):
+    elif kind in ("extra", "form", "external"):
         add("missing-request-section", site, None, "quiet", req.note)
     missing = [s for s in ("guide", "system", "annual") if not present[s].present]
     if missing:
