@@ -8,8 +8,12 @@ What:
     - portal-only / platform-only: a column on one side only;
     - renamed: an unmatched pair under the same parent with similar names (difflib ratio >=
       `rename_similarity`), or sharing >= `rename_item_overlap_ratio` of the smaller side's items;
-    - items: a matched pair, both crawled ok, listing different items over the dates both
-      sides cover (an item matches by URL, 索引号, 文号, or normalised title + date).
+    - items: a matched pair, both crawled ok, listing different items (an item matches by URL,
+      索引号, 文号, or normalised title + date) dated from the later of the two sides' oldest
+      dated items up to the run's date: a portal copy that stopped syncing is caught on its
+      newest items, a portal list showing fewer pages is not held to older platform items,
+      and items dated after the run's date are ignored. A portal copy with no item at all
+      (暂无信息) lacks every platform item; a side with dateless items only is not compared.
     Evidence: both URLs and names, the differing items (at most `max_listed_items` per side).
     A portal that shows no catalog columns is not compared.
 Why:
@@ -236,21 +240,31 @@ class CatalogMismatch(Rule):
         if not pairs:
             return []
         db = ctx.db
-        db.execute("CREATE TEMP TABLE zc_cm_pairs (pa INTEGER PRIMARY KEY, pb INTEGER, lo TEXT)")
-        db.conn.executemany(
-            "INSERT INTO zc_cm_pairs (pa, pb) VALUES (?, ?)",
-            [(a["column_id"], b["column_id"]) for a, b in pairs],
-        )
-        # compare only the dates both sides cover (a portal list may show fewer pages)
         db.execute(
-            """UPDATE zc_cm_pairs SET lo = max(
-                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pa), '9999'),
-                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb), '9999'))"""
+            "CREATE TEMP TABLE zc_cm_pairs (pa INTEGER PRIMARY KEY, pb INTEGER, lo TEXT, hi TEXT)"
+        )
+        db.conn.executemany(
+            "INSERT INTO zc_cm_pairs (pa, pb, hi) VALUES (?, ?, ?)",
+            [(a["column_id"], b["column_id"], ctx.today_iso) for a, b in pairs],
+        )
+        # The window runs from the later of the two sides' oldest dated items (a portal list
+        # may show fewer pages: older platform items are not held against it) up to the run's
+        # date, so a copy that stopped syncing is caught on its newest items. A portal copy
+        # with no item at all is compared from the platform's oldest item (it lacks them all);
+        # otherwise a side without dated items gives no window ('9999' compares nothing).
+        db.execute(
+            """UPDATE zc_cm_pairs SET lo = CASE
+                 WHEN NOT EXISTS (SELECT 1 FROM items WHERE column_id = pa)
+                   THEN (SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb)
+                 ELSE max(
+                   coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pa), '9999'),
+                   coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb), '9999'))
+                 END"""
         )
         diff_sql = """
             SELECT p.pa, p.pb, '{side}' AS side, y.title, y.pub_date, y.url, y.index_no, y.doc_no
             FROM zc_cm_pairs p JOIN zc_cm_items y ON y.column_id = p.{this}
-            WHERE y.pub_date >= p.lo
+            WHERE y.pub_date >= p.lo AND y.pub_date <= p.hi
               AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}
                               AND x.tk = y.tk)
               AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}
