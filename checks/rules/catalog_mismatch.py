@@ -33,25 +33,11 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from typing import Any
 
 from checks.context import Context
+from checks.mirrors import mirror_map
 from checks.registry import Hit, Rule, register
-from checks.text import normalise_name, normalise_title
-
-GENERIC_ROOTS = {
-    normalise_name(n)
-    for n in (
-        "首页",
-        "政务公开",
-        "信息公开",
-        "政府信息公开",
-        "信息公开目录",
-        "政府信息公开目录",
-        "政务公开目录",
-        "信息公开专栏",
-    )
-}
+from checks.text import normalise_title
 
 ITEMS_SQL = """
 CREATE TEMP TABLE zc_cm_items AS
@@ -59,13 +45,6 @@ SELECT i.column_id, i.url, i.title, i.pub_date, nullif(trim(i.index_no), '') AS 
        nullif(trim(i.doc_no), '') AS doc_no, zc_norm(i.title) || '|' || i.pub_date AS tk
 FROM items i WHERE i.column_id IN (SELECT column_id FROM zc_cm_cols) AND i.pub_date IS NOT NULL
 """
-
-
-def _path(catalog_path: str, name: str) -> tuple[str, ...]:
-    segs = [normalise_name(s) for s in (catalog_path or "").split("/") if s.strip()]
-    while segs and segs[0] in GENERIC_ROOTS:
-        segs.pop(0)
-    return tuple(segs) or (normalise_name(name),)
 
 
 @register
@@ -96,25 +75,23 @@ class CatalogMismatch(Rule):
                 JOIN {opts} o ON o.unit_id = p.unit_id
                 WHERE p.role = 'portal'"""
         )
-        db.execute(
-            """CREATE TEMP TABLE zc_cm_cols AS
-               SELECT c.column_id, c.unit_id, c.site_id, c.url, c.name, c.catalog_path, c.origin,
-                      CASE WHEN c.site_id = u.portal_id THEN 'portal' ELSE 'platform' END AS side,
-                      c.column_id IN (SELECT column_id FROM zc_assessed_columns) AS assessed
-               FROM columns c JOIN zc_cm_units u
-                 ON c.site_id IN (u.portal_id, u.platform_id)
-               WHERE c.is_home = 0 AND c.origin IN ('catalog', 'link') AND (c.last_run_id = :run OR EXISTS (
-                 SELECT 1 FROM column_runs r WHERE r.column_id = c.column_id AND r.run_id = :run))""",
-            {"run": ctx.run_id},
-        )
-        cols: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"portal": [], "platform": []})
-        for c in ctx.query("SELECT * FROM zc_cm_cols ORDER BY unit_id, column_id"):
-            c["path"] = _path(c["catalog_path"], c["name"])
-            c["nn"] = normalise_name(c["name"])
-            cols[c["unit_id"]][c["side"]].append(c)
-        cols = {u: s for u, s in cols.items() if s["portal"] and s["platform"]}
-        if not cols:
+        # The sides and their pairing come from the run's mirror map (shared with the rules
+        # that fold portal copies into their platform column); only units judged here count.
+        judged = {r[0] for r in db.execute("SELECT unit_id FROM zc_cm_units").fetchall()}
+        catalogs = {u: c for u, c in mirror_map(ctx).units.items() if u in judged}
+        if not catalogs:
             return []
+        db.execute(
+            "CREATE TEMP TABLE zc_cm_cols (column_id INTEGER PRIMARY KEY, unit_id TEXT, side TEXT)"
+        )
+        db.conn.executemany(
+            "INSERT INTO zc_cm_cols VALUES (?, ?, ?)",
+            [
+                (c["column_id"], c["unit_id"], c["side"])
+                for cat in catalogs.values()
+                for c in (*cat.portal, *cat.platform)
+            ],
+        )
         db.execute(ITEMS_SQL)
         for idx in ("tk", "url", "index_no", "doc_no"):
             db.execute(f"CREATE INDEX temp.zc_cm_items_{idx} ON zc_cm_items (column_id, {idx})")
@@ -123,11 +100,10 @@ class CatalogMismatch(Rule):
         }
         hits: list[Hit] = []
         pairs: list[tuple[dict, dict]] = []
-        for unit, sides in sorted(cols.items()):
+        for unit, cat in sorted(catalogs.items()):
             o = ctx.options(self.code, unit)
-            matched, left, right = self._match(sides["portal"], sides["platform"])
-            pairs += matched
-            renamed, left, right = self._renames(ctx, left, right, o)
+            pairs += [(a, b) for a, b, _how in cat.matched]
+            renamed, left, right = self._renames(ctx, cat.portal_left, cat.platform_left, o)
             site = portal_site[unit]
             for a, b, why in renamed:
                 hits.append(
@@ -169,28 +145,6 @@ class CatalogMismatch(Rule):
         pairs = [(a, b) for a, b in pairs if a["origin"] != "link"]
         hits += self._item_diffs(ctx, pairs, portal_site)
         return hits
-
-    # -- matching ------------------------------------------------------------------------
-    @staticmethod
-    def _match(portal: list[dict], platform: list[dict]):
-        matched = []
-        left, right = list(portal), list(platform)
-        # A portal entry that links straight to the platform's column is that column.
-        for key in ("url", "path", "nn"):
-            by_key: dict[Any, list[dict]] = defaultdict(list)
-            for b in right:
-                by_key[b[key]].append(b)
-            rest = []
-            for a in left:
-                cands = by_key.get(a[key], [])
-                if len(cands) == 1 or (cands and key != "nn"):
-                    b = cands.pop(0)
-                    matched.append((a, b))
-                    right.remove(b)
-                else:
-                    rest.append(a)
-            left = rest
-        return matched, left, right
 
     def _renames(self, ctx: Context, left: list[dict], right: list[dict], o: dict):
         if not left or not right:
