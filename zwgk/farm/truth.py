@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from zwgk.farm.model import City, Column
-from zwgk.farm.plants import assessable, category
+from zwgk.farm.plants import assessable, category, judged_as
 
 
 def _column(c: Column, day: int) -> dict:
@@ -24,6 +24,8 @@ def _column(c: Column, day: int) -> dict:
         "section": c.section,
         "assessable": assessable(site),
         "placeholder": c.placeholder,
+        # A portal copy the checks judge as this platform column (one finding per defect).
+        "judged_as": judged.url if (judged := judged_as(c)) else None,
         "items": [
             {
                 "url": i.url,
