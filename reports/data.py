@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from reports.meta import KIND_ZH, ROLE_ZH, SEVERITY_ZH, rule_meta
+from reports.meta import KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
 from zwgk.errors import ZwgkError
 
 TREND_DAYS = 90
@@ -149,6 +149,8 @@ class Snapshot:
     closed_findings: list[dict[str, Any]]  # resolved / waived, for unit history
     events: list[dict[str, Any]]  # finding events in the window
     changes: dict[str, int] = field(default_factory=dict)
+    # Catalog entries of this run pointing outside the unit's hosts: present, not checked.
+    external_sections: list[dict[str, Any]] = field(default_factory=list)
 
     def by_unit(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -326,7 +328,36 @@ def load_snapshot(db: Any, run_id: int) -> Snapshot:
         events=events,
     )
     snap.changes = changes_since_previous(snap)
+    snap.external_sections = external_sections(db, run_id, sites)
     return snap
+
+
+def external_sections(db: Any, run_id: int, sites: dict[int, Any]) -> list[dict[str, Any]]:
+    """This run's statutory sections linked to another platform (`sections.external`): the
+    report says where each points, since nobody checked it."""
+    out = []
+    for r in _rows(
+        db,
+        "SELECT site_id, section, name, url FROM sections WHERE run_id = ? AND external = 1"
+        " ORDER BY site_id, section, url",
+        [run_id],
+    ):
+        site = sites.get(r["site_id"])
+        if site is None:
+            continue
+        out.append(
+            {
+                "unit_id": site["unit_id"],
+                "site_id": r["site_id"],
+                "site_role": site["role_zh"],
+                "section": r["section"],
+                "section_zh": SECTION_ZH.get(r["section"], r["name"]),
+                "name": r["name"],
+                "url": r["url"],
+                "href": safe_href(r["url"]),
+            }
+        )
+    return out
 
 
 def changes_since_previous(snap: Snapshot) -> dict[str, int]:
