@@ -35,6 +35,14 @@ EVIDENCE_LABELS = {
     "count": "数量",
     "block": "拦截类型",
     "error": "错误",
+    # catalog-mismatch, and the portal copies a column finding names (checks.mirrors)
+    "portal_name": "门户网站栏目",
+    "portal_url": "门户网站栏目链接",
+    "portal_path": "门户网站目录位置",
+    "platform_name": "平台栏目",
+    "platform_url": "平台栏目链接",
+    "platform_path": "平台目录位置",
+    "match": "对应依据",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

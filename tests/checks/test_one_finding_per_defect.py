@@ -67,7 +67,8 @@ def test_a_stale_mirrored_column_is_one_finding_one_task_one_report_entry(b, tmp
     book = load_workbook(paths.tasks["u1"])
     rows = list(book.active.iter_rows(min_row=3, values_only=True))
     stale = [r for r in rows if r[4] == "栏目不更新"]
-    assert len(stale) == 1 and p_url in stale[0][5]  # the copy is named in the evidence
+    assert len(stale) == 1  # the copy is named in the evidence, labelled for people
+    assert f"门户网站栏目：通知公告；门户网站栏目链接：{p_url}" in stale[0][5]
     summary = list(load_workbook(paths.summary)["全部问题"].iter_rows(min_row=3, values_only=True))
     assert [r[4] for r in summary].count("栏目不更新") == 1
     unit_html = paths.units["u1"].read_text(encoding="utf-8")
