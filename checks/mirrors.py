@@ -119,6 +119,11 @@ def mirror_map(ctx: Context) -> MirrorMap:
                   c.column_id IN (SELECT column_id FROM zc_assessed_columns) AS assessed
            FROM columns c JOIN zc_site_runs s ON s.site_id = c.site_id
            WHERE c.is_home = 0 AND c.origin IN ('catalog', 'link')
+             -- only units whose portal shows a catalog: most units have none to match
+             AND c.unit_id IN (SELECT p.unit_id FROM zc_site_runs p JOIN columns k
+                               ON k.site_id = p.site_id AND k.is_home = 0
+                               AND k.origin IN ('catalog', 'link')
+                               WHERE p.role = 'portal')
              AND (c.last_run_id = :run OR EXISTS (SELECT 1 FROM column_runs r
                   WHERE r.column_id = c.column_id AND r.run_id = :run))
            ORDER BY c.unit_id, c.column_id""",
