@@ -16,7 +16,9 @@ Context) and writes temp table `zc_mirrors(portal_column_id, platform_column_id,
 catalog-mismatch compares the sides through this map (its unmatched columns are its portal-only,
 platform-only and renamed candidates); the column rules where a copy would repeat its platform
 column's finding (stale-column, blank-column, burst-publishing, backdated-publishing) fold the
-copy into the platform column with `fold_copies`, so one defect is one finding.
+copy into the platform column with `fold_copies`, so one defect is one finding. crawl-failed
+keeps a copy's own failure (it is another page nobody could read), and the site-scoped rules
+(homepage-stale, sections, annual report) have no column to duplicate.
 """
 
 from __future__ import annotations
