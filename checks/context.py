@@ -10,6 +10,9 @@
 - `zc_assessed_columns(column_id, site_id, unit_id, category, status)`: columns crawled ok,
   placeholder or capped (newest pages read, older left by the page limit) in this run on an assessed site; `category` resolved as units-file override, else
   the pipeline's category, else name keywords (rules.md "Column categories").
+- `zc_mirrors(portal_column_id, platform_column_id, unit_id, how)`: built on first use by
+  `checks.mirrors.mirror_map` (portal catalog copies matched to platform columns by URL, path
+  or name); cached in `Context.cache` for the run.
 
 Nothing outside these tables counts as assessed, so no rule fires on pages it never saw.
 """
@@ -58,6 +61,7 @@ TEMP_TABLES = (
     "zc_assessed_sites",
     "zc_assessed_columns",
     "zc_overrides",
+    "zc_mirrors",
 )
 
 
@@ -78,6 +82,8 @@ class Context:
     units: list[Unit] = field(default_factory=list)
     prev_run_id: int | None = None
     _opts: dict[str, str] = field(default_factory=dict)
+    # Per-run results shared by several rules (the mirror map); emptied with the temp tables.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -162,6 +168,7 @@ class Context:
         ex("CREATE UNIQUE INDEX temp.zc_assessed_columns_pk ON zc_assessed_columns (column_id)")
         ex("CREATE INDEX temp.zc_assessed_columns_site ON zc_assessed_columns (site_id, is_home)")
         self._opts.clear()
+        self.cache.clear()
 
     def opts_table(self, code: str) -> str:
         """A temp table `(unit_id, kind, <option>...)` of the units where `code` is enabled.
@@ -199,3 +206,4 @@ class Context:
         for (t,) in names:
             self.db.execute(f"DROP TABLE IF EXISTS temp.{t}")
         self._opts.clear()
+        self.cache.clear()

@@ -89,6 +89,8 @@ class SectionRecord:
     url: str
     status: int | None
     ok: bool
+    # The entry points outside the unit's hosts: present, not fetched (status None), not checked.
+    external: bool = False
 
 
 @dataclass(slots=True)

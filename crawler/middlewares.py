@@ -14,13 +14,15 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
 from crawler.items import Records
+from zwgk.units import host_allowed
 
 
 class UnitHostsMiddleware:
     """Drop any request (redirects included) to a host the unit's config does not name.
 
     Scrapy's OffsiteMiddleware works per spider; a run crawls many units, each with its own
-    hosts, so the allowed set travels with every request in `meta["allowed_hosts"]`.
+    hosts, so the allowed set travels with every request in `meta["allowed_hosts"]` (on
+    distributed workers too); `zwgk.units.host_allowed` applies the units file's port rule.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -34,8 +36,11 @@ class UnitHostsMiddleware:
         allowed = request.meta.get("allowed_hosts")
         if allowed is None:
             return None
-        host = urlsplit(request.url).netloc.lower()
-        if host not in allowed:
+        try:
+            host = urlsplit(request.url).netloc
+        except ValueError:  # a URL that does not parse is never fetched
+            host = ""
+        if not host_allowed(host, allowed):
             self.stats.inc_value("zwgk/offsite_dropped")
             raise IgnoreRequest(f"offsite for unit {request.meta.get('unit')}: {request.url}")
         return None

@@ -342,8 +342,9 @@ class StorePipeline:
 
     def section(self, r: SectionRecord) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO sections (run_id, site_id, section, name, url, status, ok)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sections"
+            " (run_id, site_id, section, name, url, status, ok, external)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 self.run_id,
                 self.site_id(r.unit, r.role),
@@ -352,6 +353,7 @@ class StorePipeline:
                 r.url,
                 r.status,
                 int(r.ok),
+                int(r.external),
             ],
         )
 
@@ -365,8 +367,9 @@ class StorePipeline:
         if r.reused:
             # The catalog is not walked again: carry its sections and columns into this run.
             self.conn.execute(
-                "INSERT OR IGNORE INTO sections (run_id, site_id, section, name, url, status, ok)"
-                " SELECT ?, site_id, section, name, url, status, ok FROM sections"
+                "INSERT OR IGNORE INTO sections"
+                " (run_id, site_id, section, name, url, status, ok, external)"
+                " SELECT ?, site_id, section, name, url, status, ok, external FROM sections"
                 " WHERE site_id = ? AND run_id = (SELECT catalog_run_id FROM sites"
                 " WHERE site_id = ?)",
                 [self.run_id, site_id, site_id],

@@ -138,6 +138,7 @@ def write_reports(
         sites_by_unit[site["unit_id"]].append(site)
     verdict_by_site = {v["site_id"]: v for v in snap.verdicts}
     history = snap.by_unit(snap.history)
+    externals = snap.by_unit(snap.external_sections)
     events = snap.by_unit(snap.events)
     closed = snap.by_unit(snap.closed_findings)
     open_by_unit = snap.by_unit(open_findings)
@@ -162,6 +163,7 @@ def write_reports(
             history=sorted(mine, key=lambda v: (v["run_id"], v["site_id"]), reverse=True),
             events=list(reversed(events.get(code, []))),
             rate=pct(overview["passed"], overview["failed"]),
+            external=externals.get(code, []),
         )
         if paths.attempt(page, out_dir, lambda p=page, h=html: p.write_text(h(), "utf-8")):
             paths.units[code] = page

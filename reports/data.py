@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from reports.meta import KIND_ZH, ROLE_ZH, SEVERITY_ZH, rule_meta
+from reports.meta import KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
 from zwgk.errors import ZwgkError
 
 TREND_DAYS = 90
@@ -35,6 +35,14 @@ EVIDENCE_LABELS = {
     "count": "数量",
     "block": "拦截类型",
     "error": "错误",
+    # catalog-mismatch, and the portal copies a column finding names (checks.mirrors)
+    "portal_name": "门户网站栏目",
+    "portal_url": "门户网站栏目链接",
+    "portal_path": "门户网站目录位置",
+    "platform_name": "平台栏目",
+    "platform_url": "平台栏目链接",
+    "platform_path": "平台目录位置",
+    "match": "对应依据",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300
@@ -149,6 +157,8 @@ class Snapshot:
     closed_findings: list[dict[str, Any]]  # resolved / waived, for unit history
     events: list[dict[str, Any]]  # finding events in the window
     changes: dict[str, int] = field(default_factory=dict)
+    # Catalog entries of this run pointing outside the unit's hosts: present, not checked.
+    external_sections: list[dict[str, Any]] = field(default_factory=list)
 
     def by_unit(self, rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -326,7 +336,36 @@ def load_snapshot(db: Any, run_id: int) -> Snapshot:
         events=events,
     )
     snap.changes = changes_since_previous(snap)
+    snap.external_sections = external_sections(db, run_id, sites)
     return snap
+
+
+def external_sections(db: Any, run_id: int, sites: dict[int, Any]) -> list[dict[str, Any]]:
+    """This run's statutory sections linked to another platform (`sections.external`): the
+    report says where each points, since nobody checked it."""
+    out = []
+    for r in _rows(
+        db,
+        "SELECT site_id, section, name, url FROM sections WHERE run_id = ? AND external = 1"
+        " ORDER BY site_id, section, url",
+        [run_id],
+    ):
+        site = sites.get(r["site_id"])
+        if site is None:
+            continue
+        out.append(
+            {
+                "unit_id": site["unit_id"],
+                "site_id": r["site_id"],
+                "site_role": site["role_zh"],
+                "section": r["section"],
+                "section_zh": SECTION_ZH.get(r["section"], r["name"]),
+                "name": r["name"],
+                "url": r["url"],
+                "href": safe_href(r["url"]),
+            }
+        )
+    return out
 
 
 def changes_since_previous(snap: Snapshot) -> dict[str, int]:

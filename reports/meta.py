@@ -24,6 +24,13 @@ KIND_ZH = {
     "institution": "事业单位",
 }
 ROLE_ZH = {"portal": "门户网站", "disclosure": "政府信息公开平台"}
+SECTION_ZH = {
+    "guide": "政府信息公开指南",
+    "system": "政府信息公开制度",
+    "fdzdgknr": "法定主动公开内容",
+    "annual": "政府信息公开年报",
+    "request": "依申请公开",
+}
 
 
 @dataclass(frozen=True, slots=True)

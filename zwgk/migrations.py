@@ -198,6 +198,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX column_runs_column ON column_runs (column_id, run_id);
         """,
     ),
+    (
+        "m008_section_external",
+        """
+        -- A catalog entry pointing outside the unit's hosts (a provincial 依申请公开 platform,
+        -- say) is present but not checked: recorded with external = 1, never fetched, never
+        -- judged missing or dead.
+        ALTER TABLE sections ADD COLUMN external INTEGER NOT NULL DEFAULT 0
+            CHECK (external IN (0, 1));
+        """,
+    ),
 ]
 
 

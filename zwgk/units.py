@@ -6,8 +6,10 @@ it without reading a traceback.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,9 +70,22 @@ class Unit:
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
-        """host[:port] values the spiders may visit for this unit."""
-        found = {netloc(u) for u in (self.portal, self.disclosure) if u}
-        return frozenset(found | {h.lower() for h in self.hosts})
+        """What the spiders may visit for this unit, as `host_allowed` entries: the portal's and
+        the disclosure's own host[:port] exactly as their URLs give it, plus `host_entries`."""
+        found = {canonical_netloc(netloc(u)) for u in (self.portal, self.disclosure) if u}
+        return frozenset({n for n in found if n} | self.host_entries)
+
+    @property
+    def host_entries(self) -> frozenset[str]:
+        """The units file's `hosts` as `host_allowed` entries: "host:port" for an entry with a
+        port (that port only), "host:*" for one without (the host on any port)."""
+        out = set()
+        for h in self.hosts:
+            split = _split_netloc(h.lower())
+            if split is not None:
+                host, port = split
+                out.add(f"{host}:{port or ANY_PORT}")
+        return frozenset(out)
 
     def is_government(self) -> bool:
         return self.kind in ("city", "county", "township")
@@ -78,6 +93,66 @@ class Unit:
 
 def netloc(url: str) -> str:
     return urlsplit(url).netloc.lower()
+
+
+#: The port of a `host_allowed` entry that matches any port ("a.gov.cn:*"); a units file
+#: cannot spell it (hosts are validated as host[:1-65535]), so it only comes from `hosts`
+#: entries written without a port.
+ANY_PORT = "*"
+
+
+def _split_netloc(value: str) -> tuple[str, str | None] | None:
+    """(host, port or None) of a lower-cased host[:port], the host canonical (an IPv6 literal
+    compressed, in brackets); None when it is not a plain host[:port] (user@, a bad bracket,
+    a port that is not a number)."""
+    if "@" in value:
+        return None
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            return None
+        host, rest = value[: end + 1], value[end + 1 :]
+        with contextlib.suppress(ValueError):  # a zone id or odd literal: compared as written
+            host = f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]"
+        if rest and not rest.startswith(":"):
+            return None
+        port = rest[1:] if rest else None
+    else:
+        host, sep, port = value.partition(":")
+        port = port if sep else None
+    if not host or (port is not None and not port.isdigit()):
+        return None
+    return host, port
+
+
+def canonical_netloc(value: str) -> str | None:
+    """host[:port] in the form `host_allowed` compares (lower case, IPv6 compressed)."""
+    split = _split_netloc(value.lower())
+    if split is None:
+        return None
+    host, port = split
+    return host if port is None else f"{host}:{port}"
+
+
+def host_allowed(netloc_: str, allowed: Collection[str]) -> bool:
+    """May a spider visit a URL whose netloc is `netloc_`, given a unit's `allowed_hosts`?
+
+    The rule of the units file: a `hosts` entry without a port matches that host on any port
+    (entry "host:*"); with a port, that port only. The portal's and disclosure's own
+    host[:port] match exactly as written in their URLs. IPv6 literals compare in brackets,
+    compressed ("[::1]:8080"). Used by every host check of the crawl (the spider's link
+    filter, UnitHostsMiddleware for every request and redirect, in one process or on
+    distributed workers) and by the units file's column overrides.
+    """
+    value = netloc_.lower()
+    if value in allowed and not value.endswith(":" + ANY_PORT):
+        return True  # the common case: an exact entry, no parsing
+    split = _split_netloc(value)
+    if split is None:
+        return False
+    host, port = split
+    exact = host if port is None else f"{host}:{port}"
+    return exact in allowed or f"{host}:{ANY_PORT}" in allowed
 
 
 def _fail(path: Path, where: str, msg: str) -> ConfigError:
@@ -186,7 +261,7 @@ def _unit(path: Path, i: int, raw: object) -> Unit:
         columns=tuple(_column(path, where, j, c) for j, c in enumerate(columns)),
     )
     for j, col in enumerate(unit.columns):
-        if netloc(col.url) not in unit.allowed_hosts:
+        if not host_allowed(netloc(col.url), unit.allowed_hosts):
             raise _fail(
                 path,
                 f"{where}, columns[{j}]",

@@ -8,6 +8,10 @@ What:
     are ignored (deeper pages coming into view, not backdating). Crawls within the last
     `lookback_days` are reported, so the finding stays visible for that long; only columns
     crawled in this run are judged. Evidence: each crawl, the previous crawl and the items.
+    A portal catalog copy of an assessed platform column (checks.mirrors) is judged as that
+    column: backdating on both is one finding on the platform column naming the copy
+    (`portal_copies`); a copy that alone lists old items late is syncing late (the platform
+    published them on time), which catalog-mismatch reports, not backdating.
 Why:
     Only the monitor's own crawl history can see this. Backdated items make a column look
     up to date for an inspection (国办秘函〔2019〕19号 栏目更新要求；《政府信息公开条例》第二十六条:
@@ -26,6 +30,7 @@ from __future__ import annotations
 import json
 
 from checks.context import Context
+from checks.mirrors import fold_copies
 from checks.registry import Hit, Rule, register
 from checks.text import column_label, zh_date
 from zwgk import clock
@@ -117,4 +122,6 @@ class BackdatedPublishing(Rule):
                     },
                 )
             )
-        return hits
+        # A portal copy repeats its platform column's pattern: one finding, on the platform
+        # column (a copy that alone shows it is catching up late: catalog-mismatch's).
+        return fold_copies(ctx, hits, keep=("backdated_items",))

@@ -5,8 +5,14 @@ What:
     (no stored item, no crawl that saw one). A placeholder page (暂无信息, 本栏目暂无内容) is blank.
     A column that had items and lost them is not blank (content removed is another matter).
     Catalog nodes that only hold sub-columns, and the home page pseudo-column, are not judged.
-    Site roll-up (severity veto, no column): blank columns >= site_veto_columns on one site.
-    Waived column findings do not count toward the roll-up.
+    One finding per defect: a portal catalog copy of a platform column (checks.mirrors) is
+    judged as the platform column whenever that column was assessed in this run. Both blank:
+    one finding, on the platform column, naming the copy (`portal_copies`: portal_name,
+    portal_url, match, the copy's crawl_status). A blank copy of a platform column with items
+    shows the public nothing of them: catalog-mismatch reports it (every platform item missing
+    on the portal), not this rule.
+    Site roll-up (severity veto, no column): blank columns >= site_veto_columns on one site,
+    counting each column once per unit. Waived column findings do not count toward it.
 Why:
     国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》单项否决指标“栏目不更新”之空白栏目
     (“开天窗”)，超过（含）5个即否决。
@@ -19,6 +25,7 @@ Options:
 from __future__ import annotations
 
 from checks.context import Context
+from checks.mirrors import fold_copies
 from checks.registry import Hit, Rule, key_sql, register
 from checks.text import column_label
 
@@ -56,8 +63,10 @@ class BlankColumn(Rule):
             """
         )
         hits = []
-        per_site: dict[tuple[str, int], list[str]] = {}
+        waived = set()
         for r in rows:
+            if r["prior_status"] == "waived":
+                waived.add(r["column_id"])
             state = "显示暂无信息" if r["status"] == "placeholder" else "列表无内容"
             hits.append(
                 Hit(
@@ -73,8 +82,13 @@ class BlankColumn(Rule):
                     },
                 )
             )
-            if r["prior_status"] != "waived":
-                per_site.setdefault((r["unit_id"], r["site_id"]), []).append(r["url"])
+        # A portal copy of a platform column is judged once, as the platform column (a blank
+        # copy of a column with items is catalog-mismatch's); the roll-up counts what is left.
+        hits = fold_copies(ctx, hits, keep=("crawl_status",))
+        per_site: dict[tuple[str, int], list[str]] = {}
+        for h in hits:
+            if h.column_id not in waived:
+                per_site.setdefault((h.unit_id, h.site_id), []).append(h.evidence["column_url"])
         for (unit, site), urls in sorted(per_site.items()):
             threshold = ctx.options(self.code, unit)["site_veto_columns"]
             if len(urls) >= threshold:

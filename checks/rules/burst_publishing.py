@@ -5,7 +5,10 @@ What:
     within `cluster_days` days (first to last date at most cluster_days - 1 apart) right after a
     silence of at least min(the column's stale-column window, `silence_days`) since the previous
     dated item. Evidence: each cluster's dates and counts and the silence before it (newest first).
-    A column's first items ever (no earlier dated item) are not a burst.
+    A column's first items ever (no earlier dated item) are not a burst. A portal catalog copy
+    of an assessed platform column (checks.mirrors) is judged as that column: a burst on both is
+    one finding on the platform column naming the copy (`portal_copies`); a copy that alone
+    shows a cluster is catching up late, which catalog-mismatch reports.
 Why:
     栏目长期不更新后集中补发，属于“突击更新、应付检查”（国办秘函〔2019〕19号 要求栏目持续、
     及时更新；国办发〔2015〕15号 普查中对此类情况予以通报）。
@@ -24,6 +27,7 @@ from __future__ import annotations
 import json
 
 from checks.context import Context
+from checks.mirrors import fold_copies
 from checks.registry import Hit, Rule, register
 from checks.text import column_label, zh_date
 
@@ -139,4 +143,6 @@ class BurstPublishing(Rule):
                     },
                 )
             )
-        return hits
+        # A portal copy repeats its platform column's pattern: one finding, on the platform
+        # column (a copy that alone shows it is catching up late: catalog-mismatch's).
+        return fold_copies(ctx, hits, keep=("cluster_count",))

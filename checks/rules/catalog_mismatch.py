@@ -8,8 +8,12 @@ What:
     - portal-only / platform-only: a column on one side only;
     - renamed: an unmatched pair under the same parent with similar names (difflib ratio >=
       `rename_similarity`), or sharing >= `rename_item_overlap_ratio` of the smaller side's items;
-    - items: a matched pair, both crawled ok, listing different items over the dates both
-      sides cover (an item matches by URL, 索引号, 文号, or normalised title + date).
+    - items: a matched pair, both crawled ok, listing different items (an item matches by URL,
+      索引号, 文号, or normalised title + date) dated from the later of the two sides' oldest
+      dated items up to the run's date: a portal copy that stopped syncing is caught on its
+      newest items, a portal list showing fewer pages is not held to older platform items,
+      and items dated after the run's date are ignored. A portal copy with no item at all
+      (暂无信息) lacks every platform item; a side with dateless items only is not compared.
     Evidence: both URLs and names, the differing items (at most `max_listed_items` per side).
     A portal that shows no catalog columns is not compared.
 Why:
@@ -29,25 +33,11 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from typing import Any
 
 from checks.context import Context
+from checks.mirrors import mirror_map
 from checks.registry import Hit, Rule, register
-from checks.text import normalise_name, normalise_title
-
-GENERIC_ROOTS = {
-    normalise_name(n)
-    for n in (
-        "首页",
-        "政务公开",
-        "信息公开",
-        "政府信息公开",
-        "信息公开目录",
-        "政府信息公开目录",
-        "政务公开目录",
-        "信息公开专栏",
-    )
-}
+from checks.text import normalise_title
 
 ITEMS_SQL = """
 CREATE TEMP TABLE zc_cm_items AS
@@ -55,13 +45,6 @@ SELECT i.column_id, i.url, i.title, i.pub_date, nullif(trim(i.index_no), '') AS 
        nullif(trim(i.doc_no), '') AS doc_no, zc_norm(i.title) || '|' || i.pub_date AS tk
 FROM items i WHERE i.column_id IN (SELECT column_id FROM zc_cm_cols) AND i.pub_date IS NOT NULL
 """
-
-
-def _path(catalog_path: str, name: str) -> tuple[str, ...]:
-    segs = [normalise_name(s) for s in (catalog_path or "").split("/") if s.strip()]
-    while segs and segs[0] in GENERIC_ROOTS:
-        segs.pop(0)
-    return tuple(segs) or (normalise_name(name),)
 
 
 @register
@@ -92,25 +75,23 @@ class CatalogMismatch(Rule):
                 JOIN {opts} o ON o.unit_id = p.unit_id
                 WHERE p.role = 'portal'"""
         )
-        db.execute(
-            """CREATE TEMP TABLE zc_cm_cols AS
-               SELECT c.column_id, c.unit_id, c.site_id, c.url, c.name, c.catalog_path, c.origin,
-                      CASE WHEN c.site_id = u.portal_id THEN 'portal' ELSE 'platform' END AS side,
-                      c.column_id IN (SELECT column_id FROM zc_assessed_columns) AS assessed
-               FROM columns c JOIN zc_cm_units u
-                 ON c.site_id IN (u.portal_id, u.platform_id)
-               WHERE c.is_home = 0 AND c.origin IN ('catalog', 'link') AND (c.last_run_id = :run OR EXISTS (
-                 SELECT 1 FROM column_runs r WHERE r.column_id = c.column_id AND r.run_id = :run))""",
-            {"run": ctx.run_id},
-        )
-        cols: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"portal": [], "platform": []})
-        for c in ctx.query("SELECT * FROM zc_cm_cols ORDER BY unit_id, column_id"):
-            c["path"] = _path(c["catalog_path"], c["name"])
-            c["nn"] = normalise_name(c["name"])
-            cols[c["unit_id"]][c["side"]].append(c)
-        cols = {u: s for u, s in cols.items() if s["portal"] and s["platform"]}
-        if not cols:
+        # The sides and their pairing come from the run's mirror map (shared with the rules
+        # that fold portal copies into their platform column); only units judged here count.
+        judged = {r[0] for r in db.execute("SELECT unit_id FROM zc_cm_units").fetchall()}
+        catalogs = {u: c for u, c in mirror_map(ctx).units.items() if u in judged}
+        if not catalogs:
             return []
+        db.execute(
+            "CREATE TEMP TABLE zc_cm_cols (column_id INTEGER PRIMARY KEY, unit_id TEXT, side TEXT)"
+        )
+        db.conn.executemany(
+            "INSERT INTO zc_cm_cols VALUES (?, ?, ?)",
+            [
+                (c["column_id"], c["unit_id"], c["side"])
+                for cat in catalogs.values()
+                for c in (*cat.portal, *cat.platform)
+            ],
+        )
         db.execute(ITEMS_SQL)
         for idx in ("tk", "url", "index_no", "doc_no"):
             db.execute(f"CREATE INDEX temp.zc_cm_items_{idx} ON zc_cm_items (column_id, {idx})")
@@ -119,11 +100,10 @@ class CatalogMismatch(Rule):
         }
         hits: list[Hit] = []
         pairs: list[tuple[dict, dict]] = []
-        for unit, sides in sorted(cols.items()):
+        for unit, cat in sorted(catalogs.items()):
             o = ctx.options(self.code, unit)
-            matched, left, right = self._match(sides["portal"], sides["platform"])
-            pairs += matched
-            renamed, left, right = self._renames(ctx, left, right, o)
+            pairs += [(a, b) for a, b, _how in cat.matched]
+            renamed, left, right = self._renames(ctx, cat.portal_left, cat.platform_left, o)
             site = portal_site[unit]
             for a, b, why in renamed:
                 hits.append(
@@ -165,28 +145,6 @@ class CatalogMismatch(Rule):
         pairs = [(a, b) for a, b in pairs if a["origin"] != "link"]
         hits += self._item_diffs(ctx, pairs, portal_site)
         return hits
-
-    # -- matching ------------------------------------------------------------------------
-    @staticmethod
-    def _match(portal: list[dict], platform: list[dict]):
-        matched = []
-        left, right = list(portal), list(platform)
-        # A portal entry that links straight to the platform's column is that column.
-        for key in ("url", "path", "nn"):
-            by_key: dict[Any, list[dict]] = defaultdict(list)
-            for b in right:
-                by_key[b[key]].append(b)
-            rest = []
-            for a in left:
-                cands = by_key.get(a[key], [])
-                if len(cands) == 1 or (cands and key != "nn"):
-                    b = cands.pop(0)
-                    matched.append((a, b))
-                    right.remove(b)
-                else:
-                    rest.append(a)
-            left = rest
-        return matched, left, right
 
     def _renames(self, ctx: Context, left: list[dict], right: list[dict], o: dict):
         if not left or not right:
@@ -236,21 +194,31 @@ class CatalogMismatch(Rule):
         if not pairs:
             return []
         db = ctx.db
-        db.execute("CREATE TEMP TABLE zc_cm_pairs (pa INTEGER PRIMARY KEY, pb INTEGER, lo TEXT)")
-        db.conn.executemany(
-            "INSERT INTO zc_cm_pairs (pa, pb) VALUES (?, ?)",
-            [(a["column_id"], b["column_id"]) for a, b in pairs],
-        )
-        # compare only the dates both sides cover (a portal list may show fewer pages)
         db.execute(
-            """UPDATE zc_cm_pairs SET lo = max(
-                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pa), '9999'),
-                 coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb), '9999'))"""
+            "CREATE TEMP TABLE zc_cm_pairs (pa INTEGER PRIMARY KEY, pb INTEGER, lo TEXT, hi TEXT)"
+        )
+        db.conn.executemany(
+            "INSERT INTO zc_cm_pairs (pa, pb, hi) VALUES (?, ?, ?)",
+            [(a["column_id"], b["column_id"], ctx.today_iso) for a, b in pairs],
+        )
+        # The window runs from the later of the two sides' oldest dated items (a portal list
+        # may show fewer pages: older platform items are not held against it) up to the run's
+        # date, so a copy that stopped syncing is caught on its newest items. A portal copy
+        # with no item at all is compared from the platform's oldest item (it lacks them all);
+        # otherwise a side without dated items gives no window ('9999' compares nothing).
+        db.execute(
+            """UPDATE zc_cm_pairs SET lo = CASE
+                 WHEN NOT EXISTS (SELECT 1 FROM items WHERE column_id = pa)
+                   THEN (SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb)
+                 ELSE max(
+                   coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pa), '9999'),
+                   coalesce((SELECT min(pub_date) FROM zc_cm_items WHERE column_id = pb), '9999'))
+                 END"""
         )
         diff_sql = """
             SELECT p.pa, p.pb, '{side}' AS side, y.title, y.pub_date, y.url, y.index_no, y.doc_no
             FROM zc_cm_pairs p JOIN zc_cm_items y ON y.column_id = p.{this}
-            WHERE y.pub_date >= p.lo
+            WHERE y.pub_date >= p.lo AND y.pub_date <= p.hi
               AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}
                               AND x.tk = y.tk)
               AND NOT EXISTS (SELECT 1 FROM zc_cm_items x WHERE x.column_id = p.{other}

@@ -5,10 +5,12 @@ What:
     sections in `required_sections`: guide 政府信息公开指南, system 政府信息公开制度, fdzdgknr
     法定主动公开内容, annual 政府信息公开年报. A section is present when the catalog links to it
     and the page answered with content (`sections.ok = 1`), or when a column classified under it
-    was crawled ok in this run. Names are matched by meaning by the crawler (政府 removed,
-    path keywords such as zfxxgkzn / xxgknb). A dead link counts as missing; a section column
-    whose crawl failed in this run is not assessed and not judged missing. One finding per
-    platform, listing every missing section.
+    was crawled ok in this run, or when the catalog entry points to a host outside the unit's
+    hosts (`sections.external = 1`: present, not checked; the unit report says where it
+    points). Names are matched by meaning by the crawler (政府 removed, path keywords such as
+    zfxxgkzn / xxgknb). A dead link counts as missing; a section column whose crawl failed in
+    this run is not assessed and not judged missing. One finding per platform, listing every
+    missing section.
 Why:
     国办公开办函〔2019〕61号《关于政府信息公开平台建设的通知》: the platform's first-level
     sections are 政府信息公开指南、政府信息公开制度、法定主动公开内容、政府信息公开年报.
@@ -45,7 +47,8 @@ class MissingRequiredSection(Rule):
             f"""
             SELECT s.site_id, s.unit_id, s.url, o.required_sections AS required,
               (SELECT json_group_array(DISTINCT x.section) FROM sections x
-               WHERE x.run_id = :run AND x.site_id = s.site_id AND x.ok = 1) AS ok_sections,
+               WHERE x.run_id = :run AND x.site_id = s.site_id
+                 AND (x.ok = 1 OR x.external = 1)) AS ok_sections,
               (SELECT json_group_array(DISTINCT c.section) FROM zc_assessed_columns a
                JOIN columns c USING (column_id)
                WHERE a.site_id = s.site_id AND c.section IS NOT NULL) AS col_sections,
@@ -55,8 +58,8 @@ class MissingRequiredSection(Rule):
                  AND r.status IN ('failed', 'blocked')) AS failed_sections,
               (SELECT json_group_array(json_object('section', x.section, 'url', x.url,
                                                    'status', x.status))
-               FROM sections x WHERE x.run_id = :run AND x.site_id = s.site_id AND x.ok = 0)
-                AS dead
+               FROM sections x WHERE x.run_id = :run AND x.site_id = s.site_id AND x.ok = 0
+                 AND x.external = 0) AS dead
             FROM zc_assessed_sites s JOIN {opts} o ON o.unit_id = s.unit_id
             WHERE s.role = 'disclosure'
             """,

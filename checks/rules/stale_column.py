@@ -5,8 +5,16 @@ What:
     notice 通知公告/政策文件 183 days, periodic 应定期更新 365 days; static columns have no window.
     A column's freshness is the newest `pub_date` among all items it ever carried; dateless items
     do not count. Only columns crawled ok/placeholder in this run on an assessed site are judged.
+    One finding per defect: a portal catalog copy of a platform column (checks.mirrors: matched
+    by URL, catalog path or name) is judged as the platform column whenever that column was
+    assessed in this run. Both stale: one finding, on the platform column, its evidence naming
+    the copy (`portal_copies`: portal_name, portal_url, match, the copy's newest_item_date).
+    Only the copy stale: the copy lags behind the platform, which catalog-mismatch reports (the
+    items the portal lacks), not this rule. A copy of a platform column that was not assessed
+    is judged on its own.
     Site roll-ups (severity veto, no column): news + notice stale columns >= 5, or long-stale
-    (periodic) columns >= 10 on one site. Waived column findings do not count toward roll-ups.
+    (periodic) columns >= 10 on one site, counting each column once per unit (a folded copy
+    counts only as its platform column). Waived column findings do not count toward roll-ups.
 Why:
     国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》单项否决指标“栏目不更新” (thresholds as
     in 国办发〔2015〕15号); each stale column is a deduction, the roll-ups are vetoes.
@@ -24,6 +32,7 @@ Options:
 from __future__ import annotations
 
 from checks.context import Context
+from checks.mirrors import fold_copies
 from checks.registry import Hit, Rule, key_sql, register
 from checks.text import CATEGORY_ZH, column_label, zh_date
 
@@ -68,8 +77,10 @@ class StaleColumn(Rule):
             {"today": ctx.today_iso},
         )
         hits = []
-        counts: dict[tuple[str, int], dict[str, list[str]]] = {}
+        waived = set()
         for r in rows:
+            if r["prior_status"] == "waived":
+                waived.add(r["column_id"])
             hits.append(
                 Hit(
                     unit_id=r["unit_id"],
@@ -90,11 +101,17 @@ class StaleColumn(Rule):
                     },
                 )
             )
-            if r["prior_status"] != "waived":
-                group = "periodic" if r["category"] == "periodic" else "news_notice"
-                counts.setdefault((r["unit_id"], r["site_id"]), {}).setdefault(group, []).append(
-                    r["url"]
-                )
+        # A portal copy of a platform column is judged once, as the platform column; the
+        # roll-ups below count what is left, so each column counts once per unit.
+        hits = fold_copies(ctx, hits, keep=("newest_item_date",))
+        counts: dict[tuple[str, int], dict[str, list[str]]] = {}
+        for h in hits:
+            if h.column_id in waived:
+                continue
+            group = "periodic" if h.evidence["category"] == "periodic" else "news_notice"
+            counts.setdefault((h.unit_id, h.site_id), {}).setdefault(group, []).append(
+                h.evidence["column_url"]
+            )
         hits += self._rollups(ctx, counts)
         return hits
 

@@ -32,7 +32,7 @@ from crawler.spiders.platform_apis import PlatformApis
 from crawler.spiders.state import PRIORITY, header, new_col
 from crawler.spiders.store_reads import StoreReads
 from zwgk import clock
-from zwgk.units import Unit, load_units, netloc
+from zwgk.units import Unit, host_allowed, load_units, netloc
 
 
 class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrapy.Spider):
@@ -125,7 +125,7 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
 
     def allowed(self, m: dict, url: str) -> bool:
         try:
-            return netloc(url) in m["allowed_hosts"]
+            return host_allowed(netloc(url), m["allowed_hosts"])
         except ValueError:  # a scraped URL that does not parse is never followed
             return False
 

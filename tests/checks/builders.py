@@ -201,12 +201,14 @@ class Builder:
         section: str,
         url: str | None = None,
         ok: int = 1,
-        status: int = 200,
+        status: int | None = 200,
         name: str | None = None,
+        external: int = 0,
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO sections (run_id, site_id, section, name, url, status, ok)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO sections"
+            " (run_id, site_id, section, name, url, status, ok, external)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run,
                 site_id,
@@ -215,6 +217,7 @@ class Builder:
                 url or f"http://s.test/{section}/",
                 status,
                 ok,
+                external,
             ],
         )
 

@@ -178,3 +178,104 @@ def test_a_portal_with_only_menu_columns_is_not_compared(b):
     b.crawl(run, menu, ["2026-11-25"], titles=["门户要闻"])
     b.check(run)
     assert b.findings("catalog-mismatch") == []
+
+
+# -- the compared window: the later of the two sides' oldest dates up to the run's date -------
+# Ten platform items, newest first, ending a few days before the run (DEFAULT_NOW 2026-11-29).
+LAG_DATES = [f"2026-11-{d:02d}" for d in (27, 24, 21, 18, 15, 12, 9, 6, 3, 1)]
+LAG_TITLES = [f"第{n}号通知" for n in range(10, 0, -1)]
+
+
+def _items(found):
+    (f,) = found
+    ev = json.loads(f["evidence"])
+    assert ev["kind"] == "items"
+    return ev
+
+
+def test_portal_copy_missing_the_newest_items_is_listed(b):
+    """The commonest real mismatch: the copy stopped syncing and lacks the 3 newest items."""
+    found = mirrored(
+        b,
+        portal_cols={"法定主动公开内容/通知公告": (LAG_TITLES[3:], LAG_DATES[3:], None)},
+        platform_cols={"法定主动公开内容/通知公告": (LAG_TITLES, LAG_DATES, None)},
+    )
+    ev = _items(found)
+    assert [i["title"] for i in ev["missing_on_portal"]] == LAG_TITLES[:3]
+    assert [i["pub_date"] for i in ev["missing_on_portal"]] == LAG_DATES[:3]
+    assert ev["missing_on_portal_count"] == 3 and ev["missing_on_platform"] == []
+    assert "平台有3条门户未显示，门户有0条平台没有" in found[0]["summary"]
+
+
+def test_portal_copy_showing_the_same_items_is_quiet(b):
+    same = {"法定主动公开内容/通知公告": (LAG_TITLES, LAG_DATES, None)}
+    assert mirrored(b, portal_cols=same, platform_cols=same) == []
+
+
+def test_portal_copy_whose_older_pages_were_not_crawled_is_quiet_before_its_oldest_item(b):
+    """The portal list showed its first page only (5 newest): older platform items are not
+    compared, newer ones all match."""
+    found = mirrored(
+        b,
+        portal_cols={"法定主动公开内容/通知公告": (LAG_TITLES[:5], LAG_DATES[:5], None)},
+        platform_cols={"法定主动公开内容/通知公告": (LAG_TITLES, LAG_DATES, None)},
+    )
+    assert found == []
+
+
+def test_older_pages_not_crawled_and_newest_missing(b):
+    """Boundary: the window starts at the portal's oldest item (included) and still reaches the
+    newest platform items."""
+    found = mirrored(
+        b,
+        portal_cols={"法定主动公开内容/通知公告": (LAG_TITLES[2:6], LAG_DATES[2:6], None)},
+        platform_cols={"法定主动公开内容/通知公告": (LAG_TITLES, LAG_DATES, None)},
+    )
+    ev = _items(found)
+    assert [i["title"] for i in ev["missing_on_portal"]] == LAG_TITLES[:2]
+
+
+def test_items_dated_after_the_run_are_not_compared(b):
+    """A platform item dated after the run's date (a typo, or a scheduled page) is not one the
+    portal could be expected to show yet; an item dated on the run's day is."""
+    titles = ["明年的通知", "今天的通知", *LAG_TITLES]
+    dates = ["2027-01-05", "2026-11-29", *LAG_DATES]
+    found = mirrored(
+        b,
+        portal_cols={"法定主动公开内容/通知公告": (LAG_TITLES, LAG_DATES, None)},
+        platform_cols={"法定主动公开内容/通知公告": (titles, dates, None)},
+    )
+    ev = _items(found)
+    assert [i["title"] for i in ev["missing_on_portal"]] == ["今天的通知"]
+
+
+def test_empty_portal_copy_of_a_platform_column_with_items(b):
+    """A portal copy that shows nothing (暂无信息) while the platform column has items lacks
+    all of them: the window starts at the platform's oldest item."""
+    b.unit(portal=True)
+    portal, platform = b.site(role="portal"), b.site()
+    run = b.run()
+    q = b.column(platform, "通知公告", "notice", catalog_path="法定主动公开内容/通知公告")
+    b.crawl(run, q, LAG_DATES, titles=LAG_TITLES)
+    p = b.column(
+        portal, "通知公告", "notice", catalog_path="信息公开目录/法定主动公开内容/通知公告"
+    )
+    b.crawl(run, p, [], status="placeholder")
+    b.check(run)
+    ev = _items(b.findings("catalog-mismatch"))
+    assert ev["missing_on_portal_count"] == 10 and len(ev["missing_on_portal"]) == 10
+
+
+def test_portal_copy_with_dateless_items_only_is_not_compared(b):
+    """Dateless items cannot be placed in the window: no claim that the portal lacks items."""
+    b.unit(portal=True)
+    portal, platform = b.site(role="portal"), b.site()
+    run = b.run()
+    q = b.column(platform, "通知公告", "notice", catalog_path="法定主动公开内容/通知公告")
+    b.crawl(run, q, LAG_DATES, titles=LAG_TITLES)
+    p = b.column(
+        portal, "通知公告", "notice", catalog_path="信息公开目录/法定主动公开内容/通知公告"
+    )
+    b.crawl(run, p, [None, None], titles=LAG_TITLES[:2])
+    b.check(run)
+    assert b.findings("catalog-mismatch") == []

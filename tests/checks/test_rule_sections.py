@@ -140,3 +140,73 @@ def test_section_column_that_failed_is_not_judged_missing(b, rule):
     b.check(run)
     assert b.findings(rule) == []
     assert len(b.findings("crawl-failed")) == 1
+
+
+# -- sections that live elsewhere: present, not checked ----------------------------------------
+PROVINCE = "https://ysqgk.province.test/apply?unit=u1"
+
+
+def test_request_section_on_an_external_platform_is_present(b):
+    """The spider records an entry pointing outside the unit's hosts without fetching it
+    (status None): present, not checked, never missing or dead."""
+    run, site = platform(b)
+    b.section(run, site, "request", PROVINCE, ok=1, status=None, external=1)
+    b.check(run)
+    assert b.findings("missing-request-section") == []
+
+
+def test_an_external_entry_is_never_a_dead_link(b):
+    """Boundary: even recorded as not ok, an external entry was never fetched, so it cannot be
+    judged dead; a dead link on the unit's own host next to it still is."""
+    run, site = platform(b)
+    b.section(run, site, "request", PROVINCE, ok=0, status=None, external=1)
+    b.check(run)
+    assert b.findings("missing-request-section") == []
+    run2 = b.run("2026-11-30T08:00:00+08:00")
+    b.section(run2, site, "guide", "http://u1.test/xxgk/zn/", ok=0, status=404)
+    b.section(run2, site, "guide", "https://zn.province.test/", ok=0, status=None, external=1)
+    for s in ("system", "fdzdgknr", "annual"):
+        b.section(run2, site, s)
+    b.check(run2)
+    assert b.findings("missing-required-section") == []
+
+
+def test_an_external_section_of_the_previous_run_does_not_count_now(b):
+    """Bad case: the external entry was in yesterday's catalog only: missing today."""
+    run, site = platform(b)
+    b.section(run, site, "request", PROVINCE, status=None, external=1)
+    b.check(run)
+    run2 = b.run("2026-11-30T08:00:00+08:00")
+    b.check(run2)
+    (f,) = b.findings("missing-request-section")
+    assert json.loads(f["evidence"])["reason"] == "absent"
+
+
+def test_required_sections_linked_to_external_platforms_are_present(b):
+    run, site = platform(b)
+    b.section(run, site, "guide")
+    b.section(run, site, "system")
+    b.section(run, site, "annual", "https://nb.province.test/u1/", status=None, external=1)
+    b.check(run)
+    (f,) = b.findings("missing-required-section")
+    assert json.loads(f["evidence"])["missing_sections"] == ["fdzdgknr"]  # only the absent one
+
+
+def test_the_unit_report_says_where_an_external_section_points(b, tmp_path):
+    from reports.build import write_reports
+
+    run, site = platform(b)
+    b.section(run, site, "request", PROVINCE, status=None, external=1)
+    odd = 'http://x.test/"><script>alert(1)</script>'
+    b.section(run, site, "annual", odd, status=None, external=1)
+    b.section(run, site, "guide", "http://u1.test/xxgk/zn/")  # ours: not listed
+    b.check(run)
+    html = write_reports(b.db, run, tmp_path / "out").units["u1"].read_text(encoding="utf-8")
+    assert (
+        f'政府信息公开平台·依申请公开：链接至 <a href="{PROVINCE.replace("&", "&amp;")}"'
+        f' rel="noopener noreferrer nofollow">{PROVINCE}</a>（外部平台，未检查）'
+    ) in html
+    # scraped text is escaped and an unsafe URL is shown, never linked
+    assert "<script>alert(1)" not in html
+    assert "政府信息公开年报：链接至 http://x.test/&#34;&gt;&lt;script&gt;" in html
+    assert "/xxgk/zn/" not in html

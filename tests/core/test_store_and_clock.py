@@ -20,6 +20,30 @@ def test_migrations_apply_once_and_record(tmp_path: Path) -> None:
     assert {"items_column_date", "items_first_run", "column_runs_column"} <= indexes
 
 
+def test_m008_gives_existing_sections_external_0(tmp_path: Path, monkeypatch) -> None:
+    """A store from before m008 keeps its sections, each not external; only 0/1 is accepted."""
+    import sqlite_utils
+
+    names = [n for n, _ in migrations.MIGRATIONS]
+    before = migrations.MIGRATIONS[: names.index("m008_section_external")]
+    db = sqlite_utils.Database(tmp_path / "s.db")
+    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    migrations.apply(db)
+    db.execute("INSERT INTO runs (run_id, started_at, clock_at) VALUES (1, 'x', 'x')")
+    db.execute(
+        "INSERT INTO sections (run_id, site_id, section, name, url, status, ok)"
+        " VALUES (1, 1, 'request', '依申请公开', 'http://127.0.0.1/ysqgk/', 200, 1)"
+    )
+    monkeypatch.undo()
+    assert migrations.apply(db) == ["m008_section_external"]
+    assert db.execute("SELECT section, external FROM sections").fetchall() == [("request", 0)]
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(
+            "INSERT INTO sections (run_id, site_id, section, name, url, ok, external)"
+            " VALUES (1, 1, 'guide', 'g', 'http://127.0.0.1/zn/', 1, 2)"
+        )
+
+
 def test_item_natural_key_prevents_duplicates(tmp_path: Path) -> None:
     db = store.open_db(tmp_path / "s.db")
     db.execute(

@@ -40,7 +40,8 @@ def test_contract_example_loads(tmp_path: Path) -> None:
     assert unit.kind == "county"
     assert unit.site_code == "3408020001"
     assert unit.columns[0].category == "notice"
-    assert unit.allowed_hosts == {"127.0.1.1:8080", "ysqgk.example.gov.cn"}
+    # the portal's own host:port exactly; a hosts entry without a port on any port
+    assert unit.allowed_hosts == {"127.0.1.1:8080", "ysqgk.example.gov.cn:*"}
     assert unit.home == "http://127.0.1.1:8080/"
 
 

@@ -252,9 +252,9 @@ def test_valid_files_are_accepted(tmp_path: Path) -> None:
     units, config, rules = validate_inputs(upath, cpath, tmp_path / "out")
     assert [x.code for x in units] == ["city", "yingjiang"]
     assert units[1].allowed_hosts == {
-        "www.yingjiang.gov.cn",
-        "ysqgk.yingjiang.gov.cn",
-        "127.0.9.9:8080",
+        "www.yingjiang.gov.cn",  # the portal's and disclosure's host as their URLs give it
+        "ysqgk.yingjiang.gov.cn:*",  # a hosts entry without a port: any port
+        "127.0.9.9:8080",  # with a port: that port only
     }
     assert config.crawl["concurrency"] == 32
     assert not rules.enabled("blank-column", "yingjiang")

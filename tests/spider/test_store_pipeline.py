@@ -102,3 +102,46 @@ def test_one_bad_record_does_not_lose_the_rest_of_its_page(tmp_path: Path, caplo
     assert "Error processing" in caplog.text and "nobody" in caplog.text
     runs = sqlite3.connect(tmp_path / "z.db").execute("SELECT status FROM column_runs").fetchall()
     assert runs == [("ok",)]
+
+
+def test_an_external_section_is_stored_and_carried_with_a_reused_catalog(tmp_path: Path) -> None:
+    """What the spider yields for a catalog entry outside the unit's hosts (a provincial
+    依申请公开 platform): stored with external = 1 and no status; a later run that reuses the
+    unchanged catalog carries it along, still external; an ordinary section stays 0."""
+    from crawler.items import SectionRecord, SiteInfo
+
+    outside = "https://ysqgk.province.test/apply?unit=u"
+    p, _ = pipeline(tmp_path)
+    p.process_item(
+        Records(
+            [
+                SectionRecord("u", "disclosure", "request", "依申请公开", outside, None, True,
+                              external=True),
+                SectionRecord("u", "disclosure", "guide", "政府信息公开指南", SITE + "zn/", 200,
+                              True),
+                SiteInfo("u", "disclosure", catalog_sig="sig-1"),
+            ]
+        )
+    )  # fmt: skip
+    p.close_spider()
+    db = store.open_db(tmp_path / "z.db")
+    run2 = store.start_run(db)
+    db.conn.close()
+    again = StorePipeline.from_crawler(
+        SimpleNamespace(
+            settings=Settings(),
+            spider=SimpleNamespace(run_id=run2, db_path=str(tmp_path / "z.db")),
+        )
+    )
+    again.open_spider()
+    again.process_item(SiteInfo("u", "disclosure", catalog_sig="sig-1", reused=True))
+    again.close_spider()
+    rows = sqlite3.connect(tmp_path / "z.db").execute(
+        "SELECT run_id, section, url, status, ok, external FROM sections ORDER BY run_id, section"
+    )
+    assert rows.fetchall() == [
+        (p.run_id, "guide", SITE + "zn/", 200, 1, 0),
+        (p.run_id, "request", outside, None, 1, 1),
+        (run2, "guide", SITE + "zn/", 200, 1, 0),
+        (run2, "request", outside, None, 1, 1),
+    ]

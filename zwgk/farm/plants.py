@@ -23,6 +23,19 @@ def category(col: Column) -> str:
     return col.opts.get("override") or col.category
 
 
+def judged_as(col: Column) -> Column | None:
+    """The platform column the checks judge a portal copy as, or None.
+
+    checks.mirrors folds a portal copy matched to a platform column (by URL, catalog path or
+    name) into that column for the column rules (one finding per defect), when the platform
+    column is assessed. A renamed copy (通知公告 for 公示公告) matches neither path nor name, so
+    it is judged on its own, like the portal-only column."""
+    m = col.mirror_of
+    if col.section != "mirror" or m is None or col.opts.get("mismatch") == "renamed":
+        return None
+    return m if assessable(m.site) else None
+
+
 def burst_at(dates: list[date], window: int) -> date | None:
     """Start of the first cluster of >=3 items within 3 days after a silence >= min(window, 30)."""
     ds = sorted(dates)
@@ -69,8 +82,6 @@ def plant(city: City, specs: list[dict]) -> None:
                 )
             news_notice = all_stale = blanks = 0
             for col in site.columns:
-                if mirrored(col):
-                    continue  # judged once, on the platform column
                 cat = category(col)
                 why = col.opts.get("why", "")
                 shown = col.visible(day)
@@ -79,6 +90,8 @@ def plant(city: City, specs: list[dict]) -> None:
                     if col.opts.get("control") in ("stale", "blank"):
                         add(f"{col.opts['control']}-column", site, col, "quiet", why)
                     continue
+                if judged_as(col) is not None:
+                    continue  # its stale/blank/burst plants are the platform column's
                 if not shown:
                     blanks += 1
                     add(
@@ -211,12 +224,6 @@ def _sections(site: Site, today: date, add, spec: dict) -> None:
             "quiet",
             f"{site.unit.kind}: the {last} report is published",
         )
-
-
-def mirrored(col: Column) -> bool:
-    """A portal copy the checks pair with its platform column (same name and path): its
-    freshness and blank verdicts belong to the platform column, reported once."""
-    return col.mirror_of is not None and col.opts.get("mismatch") != "renamed"
 
 
 MISMATCH_WHY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from zwgk.farm.model import City, Column
-from zwgk.farm.plants import assessable, category, mirrored
+from zwgk.farm.plants import assessable, category, judged_as
 
 
 def _column(c: Column, day: int) -> dict:
@@ -22,10 +22,10 @@ def _column(c: Column, day: int) -> dict:
         else c.catalog_path,
         "category": category(c),
         "section": c.section,
-        # a portal copy the checks pair with this platform column (judged there, once)
-        "mirror_of": c.mirror_of.url if c.mirror_of is not None and mirrored(c) else None,
         "assessable": assessable(site),
         "placeholder": c.placeholder,
+        # A portal copy the checks judge as this platform column (one finding per defect).
+        "judged_as": judged.url if (judged := judged_as(c)) else None,
         "items": [
             {
                 "url": i.url,
