@@ -21,7 +21,10 @@ from crawler.items import (
     SiteInfo,
 )
 from crawler.spiders.state import new_col
-from zwgk.units import Unit, netloc
+from zwgk.units import Unit, host_allowed, netloc
+
+#: Sections a catalog may link on another authority's host and still have (the rules read them).
+EXTERNAL_SECTIONS = frozenset({"request", "guide", "system", "annual"})
 
 
 class CatalogWalk:
@@ -203,7 +206,13 @@ class CatalogWalk:
             # column page): nothing new to discover, so skip the full catalog extraction.
             links, mirrored = [], []
         else:
-            links, mirrored = self.catalog_links(m, html, base)
+            links, mirrored, external = self.catalog_links(m, html, base)
+            for sec, link in external:
+                # The catalog's entry is what counts; another authority's host is not ours to
+                # crawl, so the section is "present, not checked".
+                yield SectionRecord(
+                    m["unit"], m["role"], sec, link.name, link.url, None, True, external=True
+                )
         if depth == 0 and not links and not m.get("js_hops"):
             target = discovery.js_redirect(html, response.url) or discovery.framed(
                 html, response.url
@@ -323,15 +332,23 @@ class CatalogWalk:
             self.logger.warning("%s %s: catalog walk stopped at %d pages", *key, limit)
         return counts[key] <= limit
 
-    def catalog_links(self, m: dict, html: str, url: str) -> tuple[list[NavLink], list[NavLink]]:
-        """(links to follow in this catalog, portal entries that link into the platform)."""
+    def catalog_links(
+        self, m: dict, html: str, url: str
+    ) -> tuple[list[NavLink], list[NavLink], list[tuple[str, NavLink]]]:
+        """(links to follow in this catalog, portal entries that link into the platform,
+        statutory sections linked on a host outside the unit's hosts: a provincial 依申请公开
+        platform, say, present but never visited)."""
         unit = self.units[m["unit"]]
         root = m["site"]["root"]
         out, mirrored = [], []
+        external: list[tuple[str, NavLink]] = []
         for link in catalog.extract_nav(html, url):
             if discovery.is_chrome(link.name) or classify.is_detail_url(link.url):
                 continue
             if not self.allowed(m, link.url):
+                section = classify.classify_section(link.name, link.url)
+                if section in EXTERNAL_SECTIONS and link.url.startswith(("http://", "https://")):
+                    external.append((section, link))
                 continue
             if "#" not in link.url and discovery.normalise_url(link.url) in self.unit_roots(
                 unit, m["role"]
@@ -348,10 +365,10 @@ class CatalogWalk:
                     link.url, root, m["site"]["shared"]
                 ) and not classify.classify_section(link.name, link.url):
                     continue
-            elif host not in unit.hosts:
+            elif not host_allowed(host, unit.host_entries):
                 continue  # another site of the unit, or a shared service: not this catalog
             out.append(link)
-        return out, mirrored
+        return out, mirrored, external
 
     def root_list(self, html: str, base: str, links: list[NavLink], root: str) -> ListPage | None:
         """A catalog root that is itself one column's list (a units file naming one column of

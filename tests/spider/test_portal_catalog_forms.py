@@ -1,5 +1,6 @@
-"""Portal catalog forms the demo farm does not serve, crawled from a small loopback site: a
-catalog page that shows its tree in an iframe of the portal's own host."""
+"""Catalog forms the demo farm does not serve, crawled from a small loopback site: a portal
+catalog page that shows its tree in an iframe of the portal's own host, and a platform whose
+依申请公开 entry links to another authority's host (present, not checked)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,12 @@ def site(tmp_path: Path):
         '<div class="top"></div><iframe src="/zwgk/ml.html" width="100%" height="900"></iframe>',
     )
     put("zwgk/ml.html", "目录", TREE.format(root="/zwgk/"))
-    put("xxgk/index.html", "示例县信息公开", TREE.format(root="/xxgk/"))
+    put(
+        "xxgk/index.html",
+        "示例县信息公开",
+        TREE.format(root="/xxgk/")
+        + '<ul><li><a href="http://127.0.0.2:9/ysqgk/sx/index.html">依申请公开</a></li></ul>',
+    )
     for side in ("zwgk", "xxgk"):
         for slug, name in (("zcwj", "政策文件"), ("ghjh", "规划计划")):
             put(f"{side}/{slug}/index.html", name, LIST.format(name=name))
@@ -70,12 +76,18 @@ def test_a_catalog_page_framing_the_portals_own_tree_is_read(site: str, tmp_path
             )
         }
         findings = conn.execute(
-            "SELECT rule FROM findings WHERE rule = 'catalog-mismatch'"
+            "SELECT rule FROM findings WHERE rule IN ('catalog-mismatch', 'missing-request-section')"
         ).fetchall()
+        sections = conn.execute(
+            "SELECT section, url, status, ok, external FROM sections"
+        ).fetchall()
+        hosts = {u.split("/")[2] for (u,) in conn.execute("SELECT url FROM pages")}
     assert got == {
         ("/zwgk/zcwj/", "法定主动公开内容/政策文件", "catalog"),
         ("/zwgk/ghjh/", "法定主动公开内容/规划计划", "catalog"),
         ("/xxgk/zcwj/", "法定主动公开内容/政策文件", "catalog"),
         ("/xxgk/ghjh/", "法定主动公开内容/规划计划", "catalog"),
     }
-    assert findings == []  # the framed copies mirror the platform
+    assert findings == []  # the framed copies mirror the platform; the request section is there
+    assert ("request", "http://127.0.0.2:9/ysqgk/sx/index.html", None, 1, 1) in sections
+    assert hosts == {site.split("/")[2]}  # the other authority's host was never visited

@@ -7,7 +7,6 @@ from datetime import timedelta
 from zwgk.farm import paths
 from zwgk.farm.model import Column, Section, Site, Unit
 
-
 #: The provincial 依申请公开 platform some units link to; never served: a crawl that visits it
 #: fails, so "present, not checked" is the only right reading.
 PROVINCE_IP = "127.0.250.1"
