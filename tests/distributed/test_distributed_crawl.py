@@ -192,7 +192,9 @@ def test_a_worker_on_another_machine_joins_the_run(
     units.write_text("units:\n" + "".join("  - code: " + h for h in hosts), encoding="utf-8")
     config = tmp_path / "config.yaml"
     config.write_text(
-        "crawl: {delay_seconds: 0.05, concurrency_per_host: 1, concurrency: 2,"
+        # slow enough (~5 s a host) that the joining worker, started only once the run is
+        # queued, still finds requests left on a loaded machine
+        "crawl: {delay_seconds: 0.5, concurrency_per_host: 1, concurrency: 2,"
         " autothrottle: false, detail_pages: none}\n",
         encoding="utf-8",
     )
