@@ -169,7 +169,7 @@ def test_catalog_mismatch_plants(truth1, served):
             c for c in truth1["columns"] if c["site"] == u["portal"] and c["section"] == "mirror"
         ]
         if p["expect"] == "quiet":
-            form = re.search(r"catalog \((\w+)\)", p["why"]).group(1)
+            form = re.search(r"catalog \((\w+)", p["why"]).group(1)
             forms.add(form)
             if form == "iframe":
                 assert f'<iframe id="zwgk" src="{u["disclosure"]}"' in page(

@@ -250,5 +250,7 @@ def _catalog(u, add) -> None:
             u.portal,
             None,
             "quiet",
-            f"the portal's catalog ({form}) mirrors the platform exactly",
+            f"the portal's catalog ({form}"
+            + (", a path copy on the platform's host" if u.portal.ip == u.disclosure.ip else "")
+            + ") mirrors the platform exactly",
         )
