@@ -161,15 +161,21 @@ def js_redirect(html: str, url: str) -> str | None:
     return target
 
 
-_IFRAME = re.compile(r"""<i?frame\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+_IFRAME = re.compile(
+    r"""<i?frame\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)"""
+    # a page pulled in by script: $("#ml").load("/xxgk/ml.html")
+    r"""|\.load\(\s*["']([^"'\s]+)["']""",
+    re.I,
+)
 
 
 def framed(html: str, url: str) -> str | None:
-    """The page a catalog root shows in a frame (`<iframe src>` / `<frame src>`): the first
-    http(s) frame that is not the page itself, for a root that shows no catalog links."""
+    """The page a catalog root shows in a frame (`<iframe src>` / `<frame src>`) or pulls in by
+    script (jQuery `.load(url)`): the first http(s) one that is not the page itself, for a root
+    that shows no catalog links."""
     for m in _IFRAME.finditer(html):
         try:
-            target = urljoin(url, m.group(1).strip())
+            target = urljoin(url, (m.group(1) or m.group(2)).strip())
         except ValueError:
             continue
         if target.startswith(("http://", "https://")) and normalise_url(target) != normalise_url(

@@ -44,11 +44,10 @@ def test_the_farm_has_mirrored_copies_with_column_findings(crawled) -> None:
     assert len(canon) >= 20 and len(fired) >= 3, (len(canon), fired)
 
 
-@pytest.mark.parametrize("day", [1, 2])
-def test_no_defect_is_found_twice(crawled, day: int) -> None:
-    truth = crawled.truth1 if day == 1 else crawled.truth2
+def twice_found(truth: dict, db) -> dict:
+    """Open column findings whose (rule, unit, platform-equivalent column) repeats."""
     canon = canonical(truth)
-    conn = sqlite3.connect(crawled.db_day1 if day == 1 else crawled.db)
+    conn = sqlite3.connect(db)
     keys = Counter(
         (rule, unit, _subject(col, canon))
         for rule, unit, col in conn.execute(
@@ -56,7 +55,14 @@ def test_no_defect_is_found_twice(crawled, day: int) -> None:
             " WHERE status = 'open' AND column_url IS NOT NULL"
         )
     )
-    twice = {k: n for k, n in keys.items() if n > 1}
+    conn.close()
+    return {k: n for k, n in keys.items() if n > 1}
+
+
+@pytest.mark.parametrize("day", [1, 2])
+def test_no_defect_is_found_twice(crawled, day: int) -> None:
+    truth = crawled.truth1 if day == 1 else crawled.truth2
+    twice = twice_found(truth, crawled.db_day1 if day == 1 else crawled.db)
     assert not twice, twice
 
 

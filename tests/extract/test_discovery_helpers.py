@@ -54,3 +54,7 @@ def test_framed_finds_the_catalog_a_root_page_shows_in_a_frame() -> None:
     assert discovery.framed(frameset, "http://www.x.gov.cn/") == "http://xxgk.x.gov.cn/index.html"
     assert discovery.framed('<iframe src="./"></iframe>', "http://www.x.gov.cn/a/") is None
     assert discovery.framed("<p>没有框架</p>", "http://www.x.gov.cn/") is None
+    loaded = '<div id="ml"></div><script>$(function(){ $("#ml").load("/xxgk/ml.html"); });</script>'
+    assert (
+        discovery.framed(loaded, "http://www.x.gov.cn/zwgk/") == "http://www.x.gov.cn/xxgk/ml.html"
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.checks.test_checks_farm import compare, show
+from tests.checks.test_farm_one_finding_per_defect import twice_found
 from tests.conftest import DAY1, crawl_units
 from zwgk.farm import variety
 
@@ -76,6 +77,7 @@ def test_varied_city_inventory_is_exact(seed: int, tmp_path: Path) -> None:
     print(f"\nseed {seed}\n{show(report)}")
     bad = {r: v for r, v in report.items() if v["fn"] or v["fp"] or v["quiet_hit"]}
     assert not bad, f"seed {seed}\n{show(report)}"
+    assert not twice_found(truth, db), f"seed {seed}: a defect reported twice"
 
 
 def test_draws_vary_and_cover_the_catalogue() -> None:
