@@ -9,9 +9,14 @@ catalog columns seen in this run, in three passes over what is still unmatched:
 1. `url`: the same first list page (a linked entry is the platform's column itself);
 2. `path`: the same normalised catalog path (generic roots such as 信息公开目录 dropped);
 3. `name`: the same normalised name (政府, whitespace, punctuation removed), only when exactly
-   one unmatched platform column has it.
+   one unmatched platform column has it;
+4. renamed (catalog-mismatch's options): what is still unmatched pairs up when the two share
+   at least `rename_item_overlap_ratio` of the smaller side's items (the same column under
+   another name: `how` = `items`, a mirror), or sit under the same parent with names at least
+   `rename_similarity` alike (`how` = `similar name`, reported but not a mirror: their items
+   differ, so their defects may too).
 
-Matched pairs are the run's mirrors. `mirror_map(ctx)` computes them once per run (cached on the
+Matched pairs and item-sharing renames are the run's mirrors. `mirror_map(ctx)` computes them once per run (cached on the
 Context) and writes temp table `zc_mirrors(portal_column_id, platform_column_id, unit_id, how)`.
 catalog-mismatch compares the sides through this map (its unmatched columns are its portal-only,
 platform-only and renamed candidates); the column rules where a copy would repeat its platform
@@ -23,12 +28,13 @@ keeps a copy's own failure (it is another page nobody could read), and the site-
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checks.registry import Hit
-from checks.text import normalise_name
+from checks.text import normalise_name, normalise_title
 
 if TYPE_CHECKING:
     from checks.context import Context
@@ -68,6 +74,8 @@ class UnitCatalog:
     portal: list[dict[str, Any]] = field(default_factory=list)
     platform: list[dict[str, Any]] = field(default_factory=list)
     matched: list[tuple[dict[str, Any], dict[str, Any], str]] = field(default_factory=list)
+    #: (portal, platform, how, why): `how` "items" (a mirror) or "similar name"
+    renamed: list[tuple[dict[str, Any], dict[str, Any], str, str]] = field(default_factory=list)
     portal_left: list[dict[str, Any]] = field(default_factory=list)
     platform_left: list[dict[str, Any]] = field(default_factory=list)
 
@@ -77,7 +85,10 @@ class MirrorMap:
     units: dict[str, UnitCatalog]
 
     def pairs(self) -> list[tuple[dict[str, Any], dict[str, Any], str]]:
-        return [m for u in self.units.values() for m in u.matched]
+        """Every mirror: matched pairs and renames that share their items."""
+        return [m for u in self.units.values() for m in u.matched] + [
+            (a, b, how) for u in self.units.values() for a, b, how, _ in u.renamed if how == "items"
+        ]
 
 
 def match(
@@ -104,6 +115,54 @@ def match(
                 rest.append(a)
         left = rest
     return matched, left, right
+
+
+def _item_keys(ctx: Context, ids: list[int]) -> dict[int, set[str]]:
+    """Each column's dated items as normalised title + date (what two sides share)."""
+    out: dict[int, set[str]] = defaultdict(set)
+    marks = ",".join("?" * len(ids))
+    for cid, title, pub in ctx.db.execute(
+        f"SELECT column_id, title, pub_date FROM items WHERE column_id IN ({marks})"
+        " AND pub_date IS NOT NULL",
+        ids,
+    ):
+        out[cid].add(normalise_title(title) + "|" + pub)
+    return out
+
+
+def renames(
+    ctx: Context, left: list[dict], right: list[dict], o: dict[str, Any]
+) -> tuple[list[tuple[dict, dict, str, str]], list[dict], list[dict]]:
+    """(renamed (portal, platform, how, why), still-unmatched portal, still-unmatched platform)
+    among columns the keys did not match: shared items first, then similar names under the
+    same parent; each column in at most one pair, best score first."""
+    if not left or not right:
+        return [], left, right
+    keys = _item_keys(ctx, [c["column_id"] for c in (*left, *right)])
+    scored = []
+    for a in left:
+        ka = keys.get(a["column_id"], set())
+        for b in right:
+            kb = keys.get(b["column_id"], set())
+            shared, smaller = len(ka & kb), min(len(ka), len(kb))
+            sim = difflib.SequenceMatcher(None, a["nn"], b["nn"]).ratio()
+            if smaller and shared >= max(1, o["rename_item_overlap_ratio"] * smaller):
+                scored.append((1 + shared / smaller, a, b, "items", f"两栏目有{shared}条相同信息"))
+            elif a["path"][:-1] == b["path"][:-1] and sim >= o["rename_similarity"]:
+                scored.append((sim, a, b, "similar name", f"名称相似度{sim:.2f}"))
+    scored.sort(key=lambda s: (-s[0], s[1]["column_id"], s[2]["column_id"]))
+    renamed, used_l, used_r = [], set(), set()
+    for _score, a, b, how, why in scored:
+        if a["column_id"] in used_l or b["column_id"] in used_r:
+            continue
+        used_l.add(a["column_id"])
+        used_r.add(b["column_id"])
+        renamed.append((a, b, how, why))
+    return (
+        renamed,
+        [a for a in left if a["column_id"] not in used_l],
+        [b for b in right if b["column_id"] not in used_r],
+    )
 
 
 def mirror_map(ctx: Context) -> MirrorMap:
@@ -137,8 +196,11 @@ def mirror_map(ctx: Context) -> MirrorMap:
         c["nn"] = normalise_name(c["name"])
         getattr(units[c["unit_id"]], c["side"]).append(c)
     out = MirrorMap(units={u: cat for u, cat in units.items() if cat.portal and cat.platform})
-    for cat in out.units.values():
-        cat.matched, cat.portal_left, cat.platform_left = match(cat.portal, cat.platform)
+    for unit, cat in out.units.items():
+        cat.matched, left, right = match(cat.portal, cat.platform)
+        cat.renamed, cat.portal_left, cat.platform_left = renames(
+            ctx, left, right, ctx.options("catalog-mismatch", unit)
+        )
     ex = ctx.db.execute
     ex("DROP TABLE IF EXISTS temp.zc_mirrors")
     ex(

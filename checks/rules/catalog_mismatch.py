@@ -7,7 +7,9 @@ What:
     punctuation removed; generic roots such as 信息公开目录 ignored). Findings (site = portal):
     - portal-only / platform-only: a column on one side only;
     - renamed: an unmatched pair under the same parent with similar names (difflib ratio >=
-      `rename_similarity`), or sharing >= `rename_item_overlap_ratio` of the smaller side's items;
+      `rename_similarity`), or sharing >= `rename_item_overlap_ratio` of the smaller side's items
+      (then the same column under another name: its freshness findings are folded into the
+      platform column like any mirror, see checks/mirrors.py);
     - items: a matched pair, both crawled ok, listing different items (an item matches by URL,
       索引号, 文号, or normalised title + date) dated from the later of the two sides' oldest
       dated items up to the run's date: a portal copy that stopped syncing is caught on its
@@ -31,7 +33,6 @@ Options:
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 
 from checks.context import Context
@@ -101,11 +102,10 @@ class CatalogMismatch(Rule):
         hits: list[Hit] = []
         pairs: list[tuple[dict, dict]] = []
         for unit, cat in sorted(catalogs.items()):
-            o = ctx.options(self.code, unit)
             pairs += [(a, b) for a, b, _how in cat.matched]
-            renamed, left, right = self._renames(ctx, cat.portal_left, cat.platform_left, o)
+            left, right = cat.portal_left, cat.platform_left
             site = portal_site[unit]
-            for a, b, why in renamed:
+            for a, b, _how, why in cat.renamed:
                 hits.append(
                     self._hit(
                         unit,
@@ -145,49 +145,6 @@ class CatalogMismatch(Rule):
         pairs = [(a, b) for a, b in pairs if a["origin"] != "link"]
         hits += self._item_diffs(ctx, pairs, portal_site)
         return hits
-
-    def _renames(self, ctx: Context, left: list[dict], right: list[dict], o: dict):
-        if not left or not right:
-            return [], left, right
-        ids_l = ",".join(str(a["column_id"]) for a in left)
-        ids_r = ",".join(str(b["column_id"]) for b in right)
-        overlap = {
-            (r[0], r[1]): r[2]
-            for r in ctx.db.execute(
-                f"""SELECT a.column_id, b.column_id, count(DISTINCT a.tk) FROM zc_cm_items a
-                    JOIN zc_cm_items b ON b.tk = a.tk AND b.column_id IN ({ids_r})
-                    WHERE a.column_id IN ({ids_l}) GROUP BY a.column_id, b.column_id"""
-            ).fetchall()
-        }
-        sizes = dict(
-            ctx.db.execute(
-                f"SELECT column_id, count(DISTINCT tk) FROM zc_cm_items WHERE column_id IN"
-                f" ({ids_l},{ids_r}) GROUP BY column_id"
-            ).fetchall()
-        )
-        scored = []
-        for a in left:
-            for b in right:
-                shared = overlap.get((a["column_id"], b["column_id"]), 0)
-                smaller = min(sizes.get(a["column_id"], 0), sizes.get(b["column_id"], 0))
-                sim = difflib.SequenceMatcher(None, a["nn"], b["nn"]).ratio()
-                if smaller and shared >= max(1, o["rename_item_overlap_ratio"] * smaller):
-                    scored.append((1 + shared / smaller, a, b, f"两栏目有{shared}条相同信息"))
-                elif a["path"][:-1] == b["path"][:-1] and sim >= o["rename_similarity"]:
-                    scored.append((sim, a, b, f"名称相似度{sim:.2f}"))
-        scored.sort(key=lambda s: (-s[0], s[1]["column_id"], s[2]["column_id"]))
-        renamed, used_l, used_r = [], set(), set()
-        for _score, a, b, why in scored:
-            if a["column_id"] in used_l or b["column_id"] in used_r:
-                continue
-            used_l.add(a["column_id"])
-            used_r.add(b["column_id"])
-            renamed.append((a, b, why))
-        return (
-            renamed,
-            [a for a in left if a["column_id"] not in used_l],
-            [b for b in right if b["column_id"] not in used_r],
-        )
 
     def _item_diffs(self, ctx: Context, pairs: list[tuple[dict, dict]], portal_site: dict):
         pairs = [(a, b) for a, b in pairs if a["assessed"] and b["assessed"]]

@@ -221,3 +221,33 @@ def test_backdating_on_both_copies_is_one_finding_and_a_late_copy_alone_is_none(
     (f,) = b.findings("backdated-publishing")
     assert f["column_id"] == q
     assert evidence(f)["portal_copies"][0]["backdated_items"] == 3
+
+
+def test_a_renamed_copy_sharing_its_items_is_one_finding_and_one_rename(b):
+    """通知公告 on the portal for 公示公告 on the platform, the same items: catalog-mismatch
+    reports the rename, and the stale column is one finding, on the platform column."""
+    portal, platform, run = unit_with_portal(b)
+    dates = stale_dates(b, 200)
+    titles = [f"公告信息{d}" for d in dates]
+    q = b.column(platform, "公示公告", "notice", catalog_path=PLATFORM_PATH.format(name="公示公告"))
+    p = b.column(portal, "通知公告", "notice", catalog_path=PORTAL_PATH.format(name="通知公告"))
+    b.crawl(run, q, dates, titles=titles)
+    b.crawl(run, p, dates, titles=titles)
+    b.check(run)
+    (stale,) = b.findings("stale-column")
+    assert stale["column_id"] == q
+    assert [c["portal_name"] for c in evidence(stale)["portal_copies"]] == ["通知公告"]
+    (renamed,) = b.findings("catalog-mismatch")
+    assert evidence(renamed)["kind"] == "renamed"
+
+
+def test_similar_names_with_different_items_are_a_rename_but_judged_apart(b):
+    portal, platform, run = unit_with_portal(b)
+    q = b.column(platform, "政策文件", "notice", catalog_path=PLATFORM_PATH.format(name="政策文件"))
+    p = b.column(portal, "政策性文件", "notice", catalog_path=PORTAL_PATH.format(name="政策性文件"))
+    b.crawl(run, q, stale_dates(b, 200), titles=["甲", "乙", "丙"])
+    b.crawl(run, p, stale_dates(b, 300), titles=["丁", "戊", "己"])
+    b.check(run)
+    assert sorted(f["column_id"] for f in b.findings("stale-column")) == sorted([q, p])
+    (renamed,) = b.findings("catalog-mismatch")
+    assert evidence(renamed)["kind"] == "renamed" and "名称相似度" in renamed["summary"]

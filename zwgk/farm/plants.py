@@ -27,11 +27,11 @@ def judged_as(col: Column) -> Column | None:
     """The platform column the checks judge a portal copy as, or None.
 
     checks.mirrors folds a portal copy matched to a platform column (by URL, catalog path or
-    name) into that column for the column rules (one finding per defect), when the platform
-    column is assessed. A renamed copy (通知公告 for 公示公告) matches neither path nor name, so
-    it is judged on its own, like the portal-only column."""
+    name, or renamed but sharing its items, as 通知公告 for 公示公告 does) into that column for
+    the column rules (one finding per defect), when the platform column is assessed. The
+    portal-only column has no platform column and is judged on its own."""
     m = col.mirror_of
-    if col.section != "mirror" or m is None or col.opts.get("mismatch") == "renamed":
+    if col.section != "mirror" or m is None:
         return None
     return m if assessable(m.site) else None
 
