@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from reports.meta import KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
 from zwgk.errors import ZwgkError
+from zwgk.workdays import add_working_days
 
 TREND_DAYS = 90
 UNIT_CODE = re.compile(r"[a-z0-9-]+")
@@ -398,11 +399,6 @@ def changes_since_previous(snap: Snapshot) -> dict[str, int]:
 
 
 def working_days_after(start: date, days: int) -> date:
-    """The date `days` working days after `start` (Saturdays and Sundays skipped)."""
-    current = start
-    left = max(0, int(days))
-    while left:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
+    """The date `days` working days after `start`: China's official holidays skipped and make-up
+    workdays counted (zwgk.workdays; Monday-Friday with a warning for years it does not know)."""
+    return add_working_days(start, days)
