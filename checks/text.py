@@ -12,6 +12,13 @@ CATEGORY_ZH = {
     "periodic": "应定期更新类",
     "static": "静态类",
 }
+KIND_ZH = {
+    "city": "市级",
+    "county": "区县",
+    "department": "部门",
+    "township": "乡镇（街道）",
+    "institution": "事业单位",
+}
 SECTION_ZH = {
     "guide": "政府信息公开指南",
     "system": "政府信息公开制度",
