@@ -44,6 +44,25 @@ EVIDENCE_LABELS = {
     "platform_url": "平台栏目链接",
     "platform_path": "平台目录位置",
     "match": "对应依据",
+    # low-volume and news-padding (a unit's items of the last N days)
+    "period_days": "统计期间（天）",
+    "since": "统计起始日期",
+    "item_count": "发布信息条数",
+    "kind": "单位类型",
+    "kind_median": "同类单位发布量中位数",
+    "below_median_ratio": "判定比例（低于中位数）",
+    "threshold_count": "判定阈值（条）",
+    "peer_units": "同类单位数",
+    "peer_counts": "同类单位发布量",
+    "newest_items": "最近发布的信息",
+    "news_count": "动态信息条数",
+    "news_share": "动态信息占比",
+    "news_share_ratio": "判定阈值（占比）",
+    "class_counts": "分类统计",
+    "news_column_url": "动态信息最多的栏目",
+    "news_columns": "动态信息来源栏目",
+    "news_sample": "动态信息示例",
+    "other_sample": "其他信息示例",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -99,10 +99,10 @@ class LowVolume(Rule):
                         peers=len(peers),
                     ),
                     evidence={
-                        "window_days": window,
+                        "period_days": window,
                         "since": since(ctx, window),
                         "item_count": count,
-                        "kind": me.kind,
+                        "kind": KIND_ZH.get(me.kind, me.kind),
                         "kind_median": mid,
                         "below_median_ratio": o["below_median_ratio"],
                         "threshold_count": round(threshold, 2),

@@ -75,6 +75,10 @@ class NewsPadding(Rule):
                 continue
             n = int(o["sample_items"])
             by_col = Counter(i.column_name for i in me.items if i.cls == "news")
+            top = by_col.most_common(1)
+            top_url = next(
+                (i.column_url for i in me.items if top and i.column_name == top[0][0]), None
+            )
             listed = [f"{CLASS_ZH[c]} {counts[c]}" for c in CLASSES if counts[c]]
             others = "、".join(
                 f"{CLASS_ZH[c]}{counts[c]}条" for c in CLASSES if c != "news" and counts[c]
@@ -92,13 +96,14 @@ class NewsPadding(Rule):
                         others=others or "无",
                     ),
                     evidence={
-                        "window_days": window,
+                        "period_days": window,
                         "since": since(ctx, window),
                         "item_count": total,
                         "news_count": news,
                         "news_share": round(share, 4),
                         "news_share_ratio": o["news_share_ratio"],
                         "class_counts": listed,
+                        "news_column_url": top_url,
                         "news_columns": [
                             f"{name} {k}" for name, k in by_col.most_common(8) if name
                         ],

@@ -36,7 +36,7 @@ def test_a_unit_far_below_its_kinds_median_fires_with_evidence(b):
     assert f["unit_id"] == "d4" and f["site_id"] == b.site("d4") and f["column_id"] is None
     ev = json.loads(f["evidence"])
     assert ev["item_count"] == 5 and ev["kind_median"] == 40 and ev["peer_units"] == 4
-    assert ev["threshold_count"] == 10 and ev["window_days"] == 90
+    assert ev["threshold_count"] == 10 and ev["period_days"] == 90 and ev["kind"] == "部门"
     assert ev["peer_counts"] == ["d3单位 44", "d1单位 40", "d2单位 40", "d4单位 5"]
     assert f["summary"] == (
         "近90天发布信息5条，低于同类（部门）单位中位数40条的25%（10条）；同类单位4个"

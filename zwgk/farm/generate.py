@@ -154,7 +154,13 @@ UNITS: list[dict] = [
         fmt="org9",
         prefix="宜政",
         one_host=True,
-        p=dict(cms="hanweb", style="li_span", day2_news=[-1]),
+        p=dict(
+            cms="hanweb",
+            style="li_span",
+            day2_news=[-1],
+            news=dict(gaps=(20, 25)),
+            notice=dict(gaps=(25, 35)),
+        ),
         d=dict(
             cms="hanweb",
             dataproxy="/module/web/jpage/dataproxy.jsp",
@@ -166,10 +172,13 @@ UNITS: list[dict] = [
             "工作动态": [("乡镇动态", "xzdt", "news", 12, 40), ("部门动态", "bmdt", "news", 12, 25)]
         },
         cols={
-            "工作动态": dict(n=100, age=30),
+            "工作动态": dict(n=100, age=30, gaps=(25, 30)),
             "通知公告": dict(age=200),
             "政策文件": dict(age=250),
+            "乡镇动态": dict(gaps=(30, 40)),
+            "部门动态": dict(gaps=(70, 80)),
         },
+        volume_plant=("quiet", "publishes rarely, at the county threshold on day 1: not below it"),
         site_plants=[("stale-column", "fire", "5 news+notice columns stale: site veto")],
         section_control="all five sections present under variant names (信息公开指南, 年度报告)",
     ),
@@ -314,6 +323,7 @@ UNITS: list[dict] = [
         org="003185002",
         fmt="org9",
         prefix="示财",
+        padding_plant=("fire", "news just over 70% of recent items"),
         p=dict(
             cms="trs", ext="html", pager="shared", layouts=["ul"], forms=["md"], md_newyear=True
         ),
@@ -471,6 +481,7 @@ UNITS: list[dict] = [
         org="003190452",
         fmt="org9",
         prefix="石政",
+        volume_plant=("quiet", "the only assessable township"),
         one_host=True,
         mirror=True,
         p=dict(cms="trs", ext="html", pager="shared", layouts=["ul"], forms=["iso"]),
@@ -498,6 +509,7 @@ UNITS: list[dict] = [
         org="003185006",
         fmt="org9",
         prefix="示建",
+        padding_plant=("quiet", "news just under 70% of recent items"),
         p=dict(
             cms="trs", ext="html", pager="shared", layouts=["ul"], forms=["iso"], day2_news=[-1]
         ),
@@ -528,7 +540,15 @@ UNITS: list[dict] = [
         org="003185007",
         fmt="org9",
         prefix="示民",
-        p=dict(cms="trs", ext="html", pager="shared", layouts=["ul"], forms=["iso"]),
+        p=dict(
+            cms="trs",
+            ext="html",
+            pager="shared",
+            layouts=["ul"],
+            forms=["iso"],
+            news=dict(gaps=(30, 40)),
+            notice=dict(gaps=(80, 100)),
+        ),
         d=dict(
             cms="trs",
             ext="html",
@@ -540,8 +560,14 @@ UNITS: list[dict] = [
         ),
         mirror="iframe",
         extra_leaves={"财政资金": [("征地补偿", "zdbc", "periodic", 4, 200)]},
+        volume_plant=("fire", "publishes rarely: just under a quarter of the departments' median"),
+        padding_plant=("quiet", "too few recent items to judge its mix"),
         cols={
-            "工作动态": dict(day2=[-1, -1]),
+            # a 7-day gap before the newest item: the two day-2 items are no burst
+            "工作动态": dict(day2=[-1, -1], head=[1, 8], silence=25, gaps=(30, 40)),
+            "通知公告": dict(gaps=(80, 100)),
+            "政策文件": dict(gaps=(80, 100)),
+            "规范性文件": dict(gaps=(50, 80)),
             "征地补偿": dict(
                 override="periodic",
                 control="stale",
@@ -569,7 +595,9 @@ class Builder:
         if spec.get("head"):
             out = list(spec["head"])
             age = out[-1] + spec["silence"]
-        lo, hi = GAPS[cat]
+        # `gaps`: a column that publishes more rarely (low-volume plants) keeps its item count
+        # (and its pages) while fewer of its items fall in the last 90 days
+        lo, hi = spec.get("gaps", GAPS[cat])
         a = age
         for _ in range(n):
             out.append(a)
@@ -985,7 +1013,7 @@ def _portal_columns(b: Builder, u: Unit, pspec: dict) -> None:
         notice.get("age", 5),
         "portal",
         "通知公告",
-        {},
+        {k: v for k, v in notice.items() if k == "gaps"},
         1,
     )
     if pspec.get("md_newyear"):

@@ -7,12 +7,19 @@ unit specs in generate.py. Thresholds are rules.md's defaults.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from statistics import median
 
-from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Plant, Site
+from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Item, Plant, Site
 
 BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
 BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
+# low-volume and news-padding defaults (rules.md): the last 90 days, today included
+VOLUME_WINDOW_DAYS = 90
+LOW_VOLUME_RATIO = 0.25
+LOW_VOLUME_MIN_PEERS = 3
+NEWS_SHARE_RATIO = 0.7
+NEWS_MIN_ITEMS = 20
 
 
 def assessable(site: Site) -> bool:
@@ -160,6 +167,7 @@ def plant(city: City, specs: list[dict]) -> None:
             if site.role == "disclosure" and ok:
                 _sections(site, today, add, spec)
         _catalog(u, add)
+    _volume(city, add)
 
 
 def _rollups(site: Site, spec: dict, news_notice: int, all_stale: int, blanks: int, add) -> None:
@@ -254,3 +262,74 @@ def _catalog(u, add) -> None:
             + (", a path copy on the platform's host" if u.portal.ip == u.disclosure.ip else "")
             + ") mirrors the platform exactly",
         )
+
+
+def recent_by_unit(city: City) -> dict[str, tuple[list[Item], bool]]:
+    """Each unit whose every site is assessable: (its items dated in the last 90 days, each
+    once by URL across portal, platform and portal copies; whether its lists reach back 90
+    days). The home page lists repeat column items, so columns alone are counted."""
+    today = city.now.date()
+    first = today - timedelta(days=VOLUME_WINDOW_DAYS - 1)
+    out: dict[str, tuple[list[Item], bool]] = {}
+    for u in city.units:
+        sites = [s for s in u.sites if s.role != "extra"]
+        if not all(assessable(s) for s in sites):
+            continue
+        items: dict[str, Item] = {}
+        oldest: date | None = None
+        for s in sites:
+            for col in s.columns:
+                for i in col.visible(city.day):
+                    if i.date is None:
+                        continue
+                    oldest = i.date if oldest is None else min(oldest, i.date)
+                    if first <= i.date <= today:
+                        items.setdefault(i.url, i)
+        covers = oldest is not None and oldest <= today - timedelta(days=VOLUME_WINDOW_DAYS)
+        out[u.code] = (list(items.values()), covers)
+    return out
+
+
+def _volume(city: City, add) -> None:
+    """low-volume and news-padding, computed for every judged unit from the generated items.
+
+    A unit spec's `volume_plant` / `padding_plant` = (expect, why) names a near-threshold
+    control; the computed verdict must agree with it (the generator is checked here)."""
+    recent = recent_by_unit(city)
+    units = {u.code: u for u in city.units}
+    by_kind: dict[str, dict[str, int]] = {}
+    for code, (items, covers) in recent.items():
+        if covers:
+            by_kind.setdefault(units[code].kind, {})[code] = len(items)
+    for code, (items, covers) in recent.items():
+        u = units[code]
+        spec = u.opts
+        peers = by_kind.get(u.kind, {}) if covers else {}
+        judged = len(peers) >= LOW_VOLUME_MIN_PEERS
+        if judged:
+            mid = median(peers.values())
+            limit = LOW_VOLUME_RATIO * mid
+            expect = "fire" if len(items) < limit else "quiet"
+            detail = f"{len(items)} items in 90 d, {u.kind} median {mid:g}, threshold {limit:g}"
+        else:
+            expect, detail = "quiet", f"only {len(peers)} {u.kind} unit(s) to compare: not judged"
+        want = spec.get("volume_plant")
+        if want and want[0] != expect:
+            raise AssertionError(f"{code}: low-volume is {expect} ({detail}), spec says {want}")
+        if expect == "fire" or want:
+            why = f"{want[1]}: {detail}" if want else detail
+            add("low-volume", u.disclosure, None, expect, why)
+        # news-padding: an item is news when the farm wrote it as news (a news column's title)
+        news = sum(1 for i in items if i.column is not None and i.column.category == "news")
+        if len(items) < NEWS_MIN_ITEMS:
+            expect, detail = "quiet", f"{len(items)} recent items: too few to judge"
+        else:
+            share = news / len(items)
+            expect = "fire" if share > NEWS_SHARE_RATIO else "quiet"
+            detail = f"{news}/{len(items)} recent items are news ({share:.3f})"
+        want = spec.get("padding_plant")
+        if want and want[0] != expect:
+            raise AssertionError(f"{code}: news-padding is {expect} ({detail}), spec says {want}")
+        if expect == "fire" or want:
+            why = f"{want[1]}: {detail}" if want else detail
+            add("news-padding", u.disclosure, None, expect, why)
