@@ -72,12 +72,37 @@ def check_range(code: str, key: str, value: Any, default: Any) -> None:
             raise fields.Invalid(
                 f"must be a date MM-DD like {default!r}, got {echo(value)}"
             ) from None
+    elif key == "column_windows":
+        _check_windows(value)
     elif isinstance(default, list):
         known = set(_shipped()[code][key])
         bad = [v for v in value if not isinstance(v, str) or v not in known]
         if bad or len(value) > len(known):
             raise fields.Invalid(
                 f"must list some of {', '.join(sorted(known))}, got {echo(bad[0] if bad else value)}"
+            )
+
+
+PERIODS = ("monthly", "quarterly", "half-yearly", "yearly")
+MAX_ENTRIES = 200
+MAX_NAME = 200
+
+
+def _check_windows(value: Mapping[Any, Any]) -> None:
+    """stale-column `column_windows`: {column name | catalog path | /url/path: period}."""
+    if len(value) > MAX_ENTRIES:
+        raise fields.Invalid(f"must have at most {MAX_ENTRIES} entries, got {len(value)}")
+    for name, period in value.items():
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
+            raise fields.Invalid(
+                f"must map column names (1-{MAX_NAME} characters) to periods, got {echo(name)}"
+            )
+        if isinstance(period, bool) or not (
+            period in PERIODS or (isinstance(period, int) and 1 <= period <= MAX_DAYS)
+        ):
+            raise fields.Invalid(
+                f"{name}: must be one of {', '.join(PERIODS)} or whole days 1-{MAX_DAYS},"
+                f" got {echo(period)}"
             )
 
 

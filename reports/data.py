@@ -26,6 +26,8 @@ EVIDENCE_LABELS = {
     "window_days": "要求更新周期（天）",
     "days_stale": "未更新天数",
     "newest_item_title": "最新信息标题",
+    "days_since_update": "未更新天数",
+    "window_rule": "更新时限依据",
     "newest_item_url": "最新信息链接",
     "title": "标题",
     "url": "链接",

@@ -10,7 +10,7 @@ import pytest
 from farm_reader import decode, fetch, parse_date
 
 from zwgk.farm.layout import PROVINCE_IP
-from zwgk.farm.plants import burst_at
+from zwgk.farm.plants import burst_at, column_window
 
 WINDOW = {"news": 14, "notice": 183, "periodic": 365}
 
@@ -47,6 +47,7 @@ def _newest(served, url):
 
 def test_stale_and_blank_column_plants(truth1, served):
     cats = {c["column_url"]: c["category"] for c in truth1["columns"]}
+    names = {c["column_url"]: c["column_name"] for c in truth1["columns"]}
     n = 0
     for p in truth1["plants"]:
         if p["rule"] not in ("stale-column", "blank-column") or p["column_url"] is None:
@@ -61,7 +62,8 @@ def test_stale_and_blank_column_plants(truth1, served):
             assert (len(items) == 0) == (p["expect"] == "fire"), p
         else:
             age = (today(truth1) - _newest(served, p["column_url"])).days
-            w = WINDOW[cats[p["column_url"]]]
+            # a configured window (stale-column column_windows) replaces the category's
+            w = column_window(names[p["column_url"]]) or WINDOW[cats[p["column_url"]]]
             assert (age > w) if p["expect"] == "fire" else (age < w), (p, age)
     assert n > 20
 
@@ -83,6 +85,30 @@ def test_thresholds_are_planted_near_the_boundary(truth1, served, unit, rule, ki
                 found[(today(truth1) - _newest(served, p["column_url"])).days] = p["expect"]
     for age, e in expect.items():
         assert found.get(age) == e, found
+
+
+@pytest.mark.parametrize(
+    ("unit", "name", "age", "expect"),
+    [
+        ("city", "社保参保情况统计", 29, "quiet"),  # monthly: 31 d
+        ("yingjiang", "社保参保情况统计", 33, "fire"),  # its periodic window would allow 365
+        ("yingjiang", "新闻发布会", 80, "quiet"),  # quarterly: 92 d; news would say 14
+        ("city", "新闻发布会", 95, "fire"),
+    ],
+)
+def test_configured_windows_are_planted_near_the_boundary(truth1, served, unit, name, age, expect):
+    (col,) = [
+        c
+        for c in truth1["columns"]
+        if c["unit"] == unit and c["column_name"] == name and c["section"] != "mirror"
+    ]
+    assert (today(truth1) - _newest(served, col["column_url"])).days == age
+    (p,) = [
+        p
+        for p in truth1["plants"]
+        if p["rule"] == "stale-column" and p["column_url"] == col["column_url"]
+    ]
+    assert p["expect"] == expect and "configured window" in p["why"]
 
 
 def test_site_veto_counts_from_served_bytes(truth1, served):

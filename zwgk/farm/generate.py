@@ -68,7 +68,15 @@ UNITS: list[dict] = [
         ),
         d=dict(cms="gkmlpt", sid="3408000001", per_page=10),
         mirror=True,
+        extra_leaves={
+            "工作动态": [
+                ("社保参保情况统计", "sbcbqk", "periodic", 8, 29),
+                ("新闻发布会", "xwfbh", "news", 4, 95),
+            ]
+        },
         cols={
+            "社保参保情况统计": dict(gaps=(28, 31), control="stale", why="monthly 29 d < 31"),
+            "新闻发布会": dict(gaps=(80, 95), why="quarterly 95 d > 92"),
             "通知公告": dict(age=186, why="notice 186 d > 183"),
             "政策文件": dict(age=180, control="stale", why="notice 180 d < 183"),
             "工作动态": dict(n=75, day2=[-1, -1, -1], why="3 genuinely new day-2 items"),
@@ -102,9 +110,23 @@ UNITS: list[dict] = [
         ),
         mirror="menu",
         extra_leaves={
-            "工作动态": [("乡镇动态", "xzdt", "news", 12, 13), ("部门动态", "bmdt", "news", 14, 20)]
+            "工作动态": [
+                ("乡镇动态", "xzdt", "news", 12, 13),
+                ("部门动态", "bmdt", "news", 14, 20),
+                # stale-column's configured windows: monthly data, quarterly press conferences
+                ("社保参保情况统计", "sbcbqk", "periodic", 8, 33),
+                ("新闻发布会", "xwfbh", "news", 4, 80),
+            ]
         },
         cols={
+            "社保参保情况统计": dict(
+                gaps=(28, 31), why="monthly 33 d > 31 (its periodic window would allow 365)"
+            ),
+            "新闻发布会": dict(
+                gaps=(80, 95),
+                control="stale",
+                why="quarterly 80 d < 92 (its news window would say 14)",
+            ),
             "工作动态": dict(
                 n=85,
                 age=15,

@@ -22,6 +22,15 @@ NEWS_SHARE_RATIO = 0.7
 NEWS_MIN_ITEMS = 20
 
 
+# stale-column's default `column_windows` (checks/defaults.yaml): a column whose name contains
+# the entry is judged by its window, whatever its category
+COLUMN_WINDOWS = {"社保参保情况": 31, "新闻发布会": 92}
+
+
+def column_window(name: str) -> int | None:
+    return next((d for k, d in COLUMN_WINDOWS.items() if k in name), None)
+
+
 def assessable(site: Site) -> bool:
     return site.block not in BLOCKED
 
@@ -113,8 +122,13 @@ def plant(city: City, specs: list[dict]) -> None:
                     add("blank-column", site, col, "quiet", why)
                 elif col.opts.get("fixed") and day == 2 and col.placeholder:
                     add("blank-column", site, col, "quiet", why + ": the day-1 finding resolves")
-                if dated and cat in CATEGORY_WINDOW:
-                    w = CATEGORY_WINDOW[cat]
+                custom = column_window(col.name)
+                w = custom or CATEGORY_WINDOW.get(cat)
+                if dated and w is not None:
+                    if custom:  # stale-column's configured window replaces the category's
+                        why = f"configured window {custom} d, not the {cat} window" + (
+                            f"; {why}" if why else ""
+                        )
                     age = (today - max(dated)).days
                     if age > w:
                         all_stale += 1
@@ -142,7 +156,8 @@ def plant(city: City, specs: list[dict]) -> None:
                             "quiet",
                             f"{cat} newest item {age} d old < {w} d; {why}",
                         )
-                    b = burst_at(dated, w)
+                    # burst-publishing keeps the category window (its silence rule)
+                    b = burst_at(dated, CATEGORY_WINDOW[cat]) if cat in CATEGORY_WINDOW else None
                     if b is not None:
                         add(
                             "burst-publishing",
