@@ -21,6 +21,7 @@ import yaml
 
 from zwgk import fields
 from zwgk.errors import ConfigError, echo
+from zwgk.units import KINDS
 
 ENABLED = "enabled"
 MAX_DAYS = 3650
@@ -54,7 +55,11 @@ def check_range(code: str, key: str, value: Any, default: Any) -> None:
     rule's threshold is bounded without editing this module. Raises fields.Invalid."""
     if isinstance(default, bool):
         return
-    if key.endswith(("_ratio", "_similarity")):
+    if key == "column_windows":
+        _check_windows(value)
+    elif key in ("required_columns", "synonyms"):
+        _check_names_map(key, value)
+    elif key.endswith(("_ratio", "_similarity")):
         fields.number(value, minimum=0, maximum=1)
     elif key.endswith("_days"):
         # a tolerance may be none at all; a window or a gap of 0 days would flag everything
@@ -72,8 +77,6 @@ def check_range(code: str, key: str, value: Any, default: Any) -> None:
             raise fields.Invalid(
                 f"must be a date MM-DD like {default!r}, got {echo(value)}"
             ) from None
-    elif key == "column_windows":
-        _check_windows(value)
     elif isinstance(default, list):
         known = set(_shipped()[code][key])
         bad = [v for v in value if not isinstance(v, str) or v not in known]
@@ -104,6 +107,23 @@ def _check_windows(value: Mapping[Any, Any]) -> None:
                 f"{name}: must be one of {', '.join(PERIODS)} or whole days 1-{MAX_DAYS},"
                 f" got {echo(period)}"
             )
+
+
+def _check_names_map(key: str, value: Mapping[Any, Any]) -> None:
+    """missing-policy-column `required_columns` (unit kind -> subjects) and `synonyms`
+    (subject -> names): short lists of one-line names."""
+    if len(value) > MAX_ENTRIES:
+        raise fields.Invalid(f"must have at most {MAX_ENTRIES} entries, got {len(value)}")
+    for k, names in value.items():
+        if key == "required_columns" and k not in KINDS:
+            raise fields.Invalid(f"unknown unit kind {echo(k)} (valid: {', '.join(KINDS)})")
+        if not isinstance(k, str) or not k.strip() or len(k) > MAX_NAME:
+            raise fields.Invalid(f"must map names (1-{MAX_NAME} characters), got {echo(k)}")
+        if not isinstance(names, list) or len(names) > MAX_ENTRIES:
+            raise fields.Invalid(f"{k}: must be a list of names, got {echo(names)}")
+        for n in names:
+            if not isinstance(n, str) or not n.strip() or len(n) > MAX_NAME or "\n" in n:
+                raise fields.Invalid(f"{k}: names are 1-{MAX_NAME} characters, got {echo(n)}")
 
 
 def _choices(names: Iterable[str], limit: int = 8) -> str:

@@ -65,6 +65,11 @@ EVIDENCE_LABELS = {
     "news_columns": "动态信息来源栏目",
     "news_sample": "动态信息示例",
     "other_sample": "其他信息示例",
+    # missing-policy-column
+    "missing_columns": "缺少的栏目",
+    "names_looked_for": "查找的栏目名称",
+    "found_columns": "已有的栏目",
+    "columns_checked": "检查的栏目数",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -29,3 +29,21 @@ def test_low_volume_and_news_padding_in_reports_and_task_list(b, tmp_path):
     d1 = (tmp_path / "out" / "units" / "d1.html").read_text(encoding="utf-8")
     assert "以动态信息充数" in d1 and "分类统计：动态信息 40" in d1
     assert "动态信息来源栏目：工作动态 40" in d1
+
+
+def test_missing_policy_column_and_configured_window_in_the_task_list(b, tmp_path):
+    from builders import days_before
+
+    b.unit("c1", "county")
+    run = b.run()
+    col = b.column(b.site("c1"), "社保参保情况", "periodic")
+    b.crawl(run, col, [days_before(b.now, 40)])
+    b.check(run)
+    paths = write_reports(b.db, run, tmp_path / "out", None)
+    wb = load_workbook(paths.tasks["c1"])
+    text = "\n".join(
+        c for row in wb.active.iter_rows(values_only=True) for c in row if isinstance(c, str)
+    )
+    assert "缺少重点领域栏目" in text
+    assert "缺少的栏目：重点工程建设、土地征收、棚户区改造、扶贫、公共服务、公共监管" in text
+    assert "更新时限依据：按栏目“社保参保情况”每月更新的要求" in text

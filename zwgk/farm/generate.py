@@ -43,6 +43,18 @@ STD_TREE = [
     ("统计信息", "tjxx", "periodic", 5, 100),
     ("重大项目", "zdxm", "periodic", 4, 130),
 ]
+# 重点领域 columns (missing-policy-column): names the crawler's category keywords classify as
+# the category given, carrying a required subject or one of its synonyms. Their items are all
+# older than 90 days, so the units' recent volume (low-volume, news-padding) is unchanged.
+KEY_AREAS = {
+    "重点领域": [
+        ("土地征收", "tdzs", "periodic", 3, 120),
+        ("棚户区改造规划", "phqgz", "periodic", 3, 150),
+        ("乡村振兴专项资金", "xczx", "periodic", 3, 110),
+        ("社会公益事业统计", "shgy", "periodic", 3, 130),
+        ("双随机抽查公示", "ssj", "notice", 3, 100),
+    ]
+}
 COLUMN_TYPE = {"news": "工作动态", "notice": "通知公告", "periodic": "", "static": "信息公开指南"}
 
 # Units. `p` = portal spec ("down" = nothing listens), `d` = disclosure platform spec,
@@ -228,6 +240,9 @@ UNITS: list[dict] = [
         extra=True,
         mirror=True,
         mirror_defects=True,
+        # every 重点领域 but 公共监管 (双随机): one subject missing
+        extra_leaves={"重点领域": KEY_AREAS["重点领域"][:4]},
+        policy_plant=("fire", "only 公共监管 missing"),
         cols={
             "规划计划": dict(
                 age=370,
@@ -265,8 +280,13 @@ UNITS: list[dict] = [
             styles=["li_b", "tr"],
         ),
         extra_leaves={
-            "工作动态": [("乡镇动态", "xzdt", "news", 10, 16), ("部门动态", "bmdt", "news", 10, 18)]
+            "工作动态": [
+                ("乡镇动态", "xzdt", "news", 10, 16),
+                ("部门动态", "bmdt", "news", 10, 18),
+            ],
+            **KEY_AREAS,
         },
+        policy_plant=("quiet", "every 重点领域 column present, most under another name"),
         cols={
             "工作动态": dict(age=20),
             "通知公告": dict(age=190),

@@ -183,6 +183,7 @@ def plant(city: City, specs: list[dict]) -> None:
                 _sections(site, today, add, spec)
         _catalog(u, add)
     _volume(city, add)
+    _policy_columns(city, add)
 
 
 def _rollups(site: Site, spec: dict, news_notice: int, all_stale: int, blanks: int, add) -> None:
@@ -348,3 +349,46 @@ def _volume(city: City, add) -> None:
         if expect == "fire" or want:
             why = f"{want[1]}: {detail}" if want else detail
             add("news-padding", u.disclosure, None, expect, why)
+
+
+# missing-policy-column's defaults (checks/defaults.yaml): subjects per unit kind and the names
+# that count for each
+POLICY_REQUIRED = {
+    "city": ("重点工程建设", "土地征收", "棚户区改造", "扶贫", "公共服务", "公共监管"),
+    "county": ("重点工程建设", "土地征收", "棚户区改造", "扶贫", "公共服务", "公共监管"),
+}
+POLICY_SYNONYMS = {
+    "重点工程建设": ("重大建设项目", "重大项目", "重点项目", "重点工程"),
+    "土地征收": ("征地", "土地征用", "征收"),
+    "棚户区改造": ("棚改", "保障性住房", "保障性安居工程", "保障房", "住房保障"),
+    "扶贫": ("乡村振兴", "脱贫攻坚", "精准扶贫", "脱贫"),
+    "公共服务": ("社会公益事业", "公益事业"),
+    "公共监管": ("双随机", "随机抽查", "监管执法", "执法监管", "行政执法公示"),
+}
+
+
+def _policy_columns(city: City, add) -> None:
+    """missing-policy-column for every unit whose sites are all assessable: the required
+    subjects no column name or catalog path of the unit carries (one finding per unit)."""
+    for u in city.units:
+        sites = [s for s in u.sites if s.role != "extra"]
+        required = POLICY_REQUIRED.get(u.kind, ())
+        if not required or not all(assessable(s) for s in sites):
+            continue
+        texts = [t for s in sites for c in s.columns for t in (c.name, c.catalog_path)]
+        missing = [
+            r for r in required if not any(w in t for w in (r, *POLICY_SYNONYMS[r]) for t in texts)
+        ]
+        expect = "fire" if missing else "quiet"
+        want = u.opts.get("policy_plant")
+        if want and want[0] != expect:
+            raise AssertionError(f"{u.code}: missing-policy-column is {expect}, spec says {want}")
+        if missing or want:
+            detail = "missing " + "、".join(missing) if missing else "all present"
+            add(
+                "missing-policy-column",
+                u.disclosure,
+                None,
+                expect,
+                f"{want[1]}: {detail}" if want else detail,
+            )
