@@ -217,15 +217,19 @@ def recent_items(ctx: Context, window_days: int) -> dict[str, UnitRecent]:
     rows.sort(key=lambda r: r["column_id"] in copies)
     seen_urls: dict[str, set[str]] = defaultdict(set)
     by_column: dict[int, set[str]] = defaultdict(set)
+    # title + date keys are needed only on both sides of a mirror (most columns have none)
+    paired = {c["platform_column_id"] for c in copies.values()} | set(copies)
     for r in rows:
         unit = units.get(r["unit_id"])
         if unit is None:
             continue
-        tkey = normalise_title(r["title"]) + "|" + r["pub_date"]
-        by_column[r["column_id"]].add(tkey)
+        copy = None
+        if r["column_id"] in paired:
+            tkey = normalise_title(r["title"]) + "|" + r["pub_date"]
+            by_column[r["column_id"]].add(tkey)
+            copy = copies.get(r["column_id"])
         if r["url"] in seen_urls[unit.unit_id]:
             continue
-        copy = copies.get(r["column_id"])
         if copy is not None and tkey in by_column.get(copy["platform_column_id"], ()):
             continue
         seen_urls[unit.unit_id].add(r["url"])
