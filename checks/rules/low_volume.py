@@ -39,6 +39,9 @@ from checks.recent import history_covers, recent_items, since
 from checks.registry import Hit, Rule, register
 from checks.text import KIND_ZH
 
+#: Peers listed in the evidence from each end of the ranking when a kind has many units.
+MAX_PEERS_SHOWN = 10
+
 
 @register
 class LowVolume(Rule):
@@ -63,28 +66,36 @@ class LowVolume(Rule):
         judged: list[str] = []
         hits: list[Hit] = []
         enabled = [u.code for u in ctx.units if ctx.config.enabled(self.code, u.code)]
+        # {window: {kind: {unit_id: count}}} of the units whose lists cover the window
+        kinds_by_window: dict[int, dict[str, dict[str, int]]] = {}
+        medians: dict[tuple[int, str], float] = {}
         for unit_id in enabled:
             o = ctx.options(self.code, unit_id)
             window = int(o["window_days"])
             units = recent_items(ctx, window)
+            if window not in kinds_by_window:
+                by_kind: dict[str, dict[str, int]] = {}
+                for u in units.values():
+                    if history_covers(u, ctx.today, window):
+                        by_kind.setdefault(u.kind, {})[u.unit_id] = len(u.items)
+                kinds_by_window[window] = by_kind
             me = units.get(unit_id)
-            if me is None or not history_covers(me, ctx.today, window):
-                continue
             # Peers are counted over the judged unit's window, so per-unit windows stay fair.
-            peers = {
-                u.unit_id: len(u.items)
-                for u in units.values()
-                if u.kind == me.kind and history_covers(u, ctx.today, window)
-            }
-            if len(peers) < o["min_peer_units"]:
+            peers = kinds_by_window[window].get(me.kind, {}) if me else {}
+            if unit_id not in peers or len(peers) < o["min_peer_units"]:
                 continue
             judged.append(unit_id)
-            mid = median(peers.values())
+            if (window, me.kind) not in medians:
+                medians[(window, me.kind)] = median(peers.values())
+            mid = medians[(window, me.kind)]
             threshold = o["below_median_ratio"] * mid
             count = peers[unit_id]
             if count >= threshold:
                 continue
             listed = sorted(peers.items(), key=lambda kv: (-kv[1], kv[0]))
+            shown = [f"{names.get(u, u)} {n}" for u, n in listed]
+            if len(shown) > 2 * MAX_PEERS_SHOWN:  # a province's departments: both ends
+                shown = [*shown[:MAX_PEERS_SHOWN], "…", *shown[-MAX_PEERS_SHOWN:]]
             hits.append(
                 Hit(
                     unit_id=unit_id,
@@ -107,7 +118,7 @@ class LowVolume(Rule):
                         "below_median_ratio": o["below_median_ratio"],
                         "threshold_count": round(threshold, 2),
                         "peer_units": len(peers),
-                        "peer_counts": [f"{names.get(u, u)} {n}" for u, n in listed],
+                        "peer_counts": shown,
                         "newest_items": [
                             f"{i.pub_date} {i.title}（{i.column_name}）" for i in me.items[:5]
                         ],

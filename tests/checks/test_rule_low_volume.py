@@ -174,3 +174,15 @@ def test_options_are_range_checked(opt, bad):
 
     with pytest.raises(ConfigError, match=f"low-volume: {opt}"):
         load_rule_config({"rules": {"low-volume": {opt: bad}}}, "c.yaml")
+
+
+def test_many_peers_are_listed_from_both_ends(b):
+    counts = {f"d{k:02d}": 40 + k for k in range(24)}
+    counts["low"] = 2
+    run, _ = volume_city(b, counts)
+    b.check(run)
+    (f,) = b.findings("low-volume")
+    ev = json.loads(f["evidence"])
+    assert ev["peer_units"] == 25 and len(ev["peer_counts"]) == 21
+    assert ev["peer_counts"][0] == "d23单位 63" and ev["peer_counts"][10] == "…"
+    assert ev["peer_counts"][-1] == "low单位 2"
