@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from checks.mirrors import judged_copies
@@ -96,11 +97,33 @@ CLASS_ZH = {
 }
 
 
-def _first(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> str | None:
-    for cls, words in cues:
-        if any(w in text for w in words):
+def _cue_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+# One alternation per class: a search in C instead of a Python loop over the words (the
+# checks classify every recent item of a province, hundreds of thousands of titles).
+_CLASS_RES = [(cls, _cue_re(words)) for cls, words in CLASS_CUES]
+_NEWS_TITLE_RE = _cue_re(NEWS_TITLE_CUES)
+_NEWS_COLUMN_RE = _cue_re(NEWS_COLUMN_CUES)
+
+
+def _first(text: str) -> str | None:
+    for cls, cue in _CLASS_RES:
+        if cue.search(text):
             return cls
     return None
+
+
+@lru_cache(maxsize=4096)
+def _by_column(column_name: str, category: str | None) -> str:
+    """The class a column gives an item whose title has no cue (columns repeat: cached)."""
+    if category == "news" or _NEWS_COLUMN_RE.search(column_name):
+        return "news"
+    by_name = _first(column_name)
+    if by_name:
+        return by_name
+    return "document" if category == "notice" else "other"
 
 
 #: A title in the form of a document (关于…的通知, 《…》, a 文号): its cue words decide, whatever
@@ -115,20 +138,14 @@ def classify(title: str | None, column_name: str | None, category: str | None) -
     column: a news column (by name or category) is news, a column name's cue gives its class,
     a notice column gives `document`, anything else `other`."""
     t = title or ""
-    name = column_name or ""
-    by_title = _first(t, CLASS_CUES)
+    by_title = _first(t)
     if by_title and DOCUMENT_FORM.search(t):
         return by_title
-    if any(w in t for w in NEWS_TITLE_CUES):
+    if _NEWS_TITLE_RE.search(t):
         return "news"
     if by_title:
         return by_title
-    if category == "news" or any(w in name for w in NEWS_COLUMN_CUES):
-        return "news"
-    by_name = _first(name, CLASS_CUES)
-    if by_name:
-        return by_name
-    return "document" if category == "notice" else "other"
+    return _by_column(column_name or "", category)
 
 
 @dataclass(slots=True)
@@ -165,26 +182,41 @@ def judged_units(ctx: Context) -> dict[str, UnitRecent]:
     cached = ctx.cache.get("recent-units")
     if cached is not None:
         return cached
-    rows = ctx.query(
-        """SELECT u.unit_id, u.kind,
-                  (SELECT min(s.site_id) FROM zc_site_runs s
-                   WHERE s.unit_id = u.unit_id AND s.role = 'disclosure') AS disclosure_site_id,
-                  (SELECT min(i.pub_date) FROM items i JOIN zc_assessed_columns a
-                     ON a.column_id = i.column_id
-                   WHERE a.unit_id = u.unit_id AND a.is_home = 0
-                     AND i.pub_date IS NOT NULL) AS oldest
-           FROM zc_run_units u
-           WHERE u.assessed = 1
-             AND NOT EXISTS (SELECT 1 FROM column_runs cr JOIN columns c
-                               ON c.column_id = cr.column_id
-                             WHERE cr.run_id = :run AND c.unit_id = u.unit_id
-                               AND cr.status NOT IN ('ok', 'placeholder', 'capped'))
-           ORDER BY u.unit_id""",
-        {"run": ctx.run_id},
-    )
+    # Set-based: one pass each (a correlated subquery per unit would rescan the run's columns
+    # once per unit).
+    incomplete = {
+        r["unit_id"]
+        for r in ctx.query(
+            """SELECT DISTINCT c.unit_id FROM column_runs cr
+               JOIN columns c ON c.column_id = cr.column_id
+               WHERE cr.run_id = :run AND cr.status NOT IN ('ok', 'placeholder', 'capped')""",
+            {"run": ctx.run_id},
+        )
+    }
+    oldest = {
+        r["unit_id"]: r["oldest"]
+        for r in ctx.query(
+            """SELECT a.unit_id, min(i.pub_date) AS oldest
+               FROM zc_assessed_columns a JOIN items i ON i.column_id = a.column_id
+               WHERE a.is_home = 0 AND i.pub_date IS NOT NULL
+               GROUP BY a.unit_id"""
+        )
+    }
+    platform = {
+        r["unit_id"]: r["site_id"]
+        for r in ctx.query(
+            """SELECT unit_id, min(site_id) AS site_id FROM zc_site_runs
+               WHERE role = 'disclosure' GROUP BY unit_id"""
+        )
+    }
     out = {
-        r["unit_id"]: UnitRecent(r["unit_id"], r["kind"], r["disclosure_site_id"], r["oldest"])
-        for r in rows
+        r["unit_id"]: UnitRecent(
+            r["unit_id"], r["kind"], platform.get(r["unit_id"]), oldest.get(r["unit_id"])
+        )
+        for r in ctx.query(
+            "SELECT unit_id, kind FROM zc_run_units WHERE assessed = 1 ORDER BY unit_id"
+        )
+        if r["unit_id"] not in incomplete
     }
     ctx.cache["recent-units"] = out
     return out
@@ -202,47 +234,56 @@ def recent_items(ctx: Context, window_days: int) -> dict[str, UnitRecent]:
         u: UnitRecent(r.unit_id, r.kind, r.disclosure_site_id, r.oldest) for u, r in base.items()
     }
     copies = judged_copies(ctx)
-    rows = ctx.query(
-        """SELECT a.unit_id, i.column_id, i.url, i.title, i.pub_date, a.category,
-                  c.name AS column_name, c.url AS column_url
-           FROM items i
-           JOIN zc_assessed_columns a ON a.column_id = i.column_id
-           JOIN columns c ON c.column_id = i.column_id
-           JOIN zc_run_units u ON u.unit_id = a.unit_id AND u.assessed = 1
-           WHERE a.is_home = 0 AND i.pub_date >= :since AND i.pub_date <= :today
-           ORDER BY a.unit_id, i.pub_date DESC, i.item_id""",
+    # The judged units' list columns, then their items in the window read as plain tuples by
+    # the (column_id, pub_date) index: a province has hundreds of thousands of recent items.
+    cols = {
+        r["column_id"]: (r["unit_id"], r["name"] or "", r["url"], r["category"])
+        for r in ctx.query(
+            """SELECT a.column_id, a.unit_id, a.category, c.name, c.url
+               FROM zc_assessed_columns a JOIN columns c ON c.column_id = a.column_id
+               WHERE a.is_home = 0"""
+        )
+        if r["unit_id"] in units
+    }
+    ctx.db.execute("DROP TABLE IF EXISTS temp.zc_recent_columns")
+    ctx.db.execute("CREATE TEMP TABLE zc_recent_columns (column_id INTEGER PRIMARY KEY)")
+    ctx.db.conn.executemany("INSERT INTO zc_recent_columns VALUES (?)", [(c,) for c in cols])
+    rows = ctx.db.execute(
+        """SELECT i.column_id, i.url, i.title, i.pub_date FROM items i
+           WHERE i.column_id IN (SELECT column_id FROM zc_recent_columns)
+             AND i.pub_date >= :since AND i.pub_date <= :today""",
         {"since": since(ctx, window_days), "today": ctx.today_iso},
-    )
+    ).fetchall()
     # Platform (and other non-copy) columns first, so a copy's item finds its original.
-    rows.sort(key=lambda r: r["column_id"] in copies)
+    if copies:
+        rows.sort(key=lambda r: r[0] in copies)
     seen_urls: dict[str, set[str]] = defaultdict(set)
     by_column: dict[int, set[str]] = defaultdict(set)
     # title + date keys are needed only on both sides of a mirror (most columns have none)
     paired = {c["platform_column_id"] for c in copies.values()} | set(copies)
-    for r in rows:
-        unit = units.get(r["unit_id"])
-        if unit is None:
-            continue
+    for column_id, url, title, pub_date in rows:
+        unit_id, column_name, column_url, category = cols[column_id]
         copy = None
-        if r["column_id"] in paired:
-            tkey = normalise_title(r["title"]) + "|" + r["pub_date"]
-            by_column[r["column_id"]].add(tkey)
-            copy = copies.get(r["column_id"])
-        if r["url"] in seen_urls[unit.unit_id]:
+        if column_id in paired:
+            tkey = normalise_title(title) + "|" + pub_date
+            by_column[column_id].add(tkey)
+            copy = copies.get(column_id)
+        seen = seen_urls[unit_id]
+        if url in seen:
             continue
         if copy is not None and tkey in by_column.get(copy["platform_column_id"], ()):
             continue
-        seen_urls[unit.unit_id].add(r["url"])
-        unit.items.append(
+        seen.add(url)
+        units[unit_id].items.append(
             RecentItem(
-                url=r["url"],
-                title=r["title"] or "",
-                pub_date=r["pub_date"],
-                column_id=r["column_id"],
-                column_name=r["column_name"] or "",
-                column_url=r["column_url"],
-                category=r["category"],
-                cls=classify(r["title"], r["column_name"], r["category"]),
+                url=url,
+                title=title or "",
+                pub_date=pub_date,
+                column_id=column_id,
+                column_name=column_name,
+                column_url=column_url,
+                category=category,
+                cls=classify(title, column_name, category),
             )
         )
     for u in units.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 CATEGORY_ZH = {
     "news": "动态要闻类",
@@ -45,6 +46,9 @@ def column_label(name: str | None) -> str:
 _PUNCT = re.compile(r"[\s\u3000]+")
 
 
+# Cached: catalog names repeat across a province's units (工作动态, 通知公告 ...) and several
+# rules normalise every column's name and path segments.
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str | None) -> str:
     """Catalog-name normal form: NFKC, no 政府, no whitespace, no punctuation or symbols."""
     s = unicodedata.normalize("NFKC", name or "").replace("政府", "")

@@ -34,14 +34,18 @@ from checks.registry import Hit, Rule, register
 from checks.text import KIND_ZH, normalise_name
 
 
-def present(subject: str, names: list[str], columns: list[tuple[str, str]]) -> str | None:
-    """The first column (name) carrying the subject or a synonym in its name or catalog path."""
+def present(subject: str, names: list[str], columns: list[tuple[str, list[str]]]) -> str | None:
+    """The first column (name) carrying the subject or a synonym in its name or catalog path;
+    `columns` = (name, its normalised name and catalog path segments)."""
     wanted = [n for n in (normalise_name(x) for x in [subject, *names]) if n]
-    for name, path in columns:
-        hay = [normalise_name(name), *(normalise_name(p) for p in (path or "").split("/"))]
-        if any(w in h for w in wanted for h in hay if h):
+    for name, hay in columns:
+        if any(w in h for h in hay for w in wanted):
             return name
     return None
+
+
+def _hay(name: str, path: str) -> list[str]:
+    return [h for h in (normalise_name(x) for x in [name, *path.split("/")]) if h]
 
 
 @register
@@ -73,7 +77,7 @@ class MissingPolicyColumn(Rule):
         }
         # Columns seen in this run (walked now, or reused from an unchanged catalog) on the
         # unit's assessed sites; the home page's pseudo-column is no catalog entry.
-        columns: dict[str, list[tuple[str, str]]] = {}
+        columns: dict[str, list[tuple[str, list[str]]]] = {}
         for r in ctx.query(
             """SELECT c.unit_id, c.name, c.catalog_path FROM columns c
                JOIN zc_assessed_sites s ON s.site_id = c.site_id
@@ -83,7 +87,10 @@ class MissingPolicyColumn(Rule):
                ORDER BY c.column_id""",
             {"run": ctx.run_id},
         ):
-            columns.setdefault(r["unit_id"], []).append((r["name"] or "", r["catalog_path"] or ""))
+            if r["unit_id"] not in units:
+                continue  # not judged: no need to read its names
+            name = r["name"] or ""
+            columns.setdefault(r["unit_id"], []).append((name, _hay(name, r["catalog_path"] or "")))
         for u in ctx.units:
             row = units.get(u.code)
             if row is None or not ctx.config.enabled(self.code, u.code):

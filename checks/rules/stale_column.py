@@ -89,15 +89,22 @@ def match_window(
     catalog path, or a name containing the configured one (after normalisation)."""
     if not rules:
         return None
-    path = urlsplit(url or "").path
-    segs = tuple(normalise_name(p) for p in (catalog_path or "").split("/") if p.strip())
+    path: str | None = None
+    segs: tuple[str, ...] | None = None
     nn = normalise_name(name)
-    for w in rules:
-        if (
-            (w.how == "url" and path.startswith(w.parts[0]))
-            or (w.how == "path" and segs[-len(w.parts) :] == w.parts)
-            or (w.how == "name" and w.parts[0] and w.parts[0] in nn)
-        ):
+    for w in rules:  # each form of the column is worked out only when an entry needs it
+        if w.how == "url":
+            path = urlsplit(url or "").path if path is None else path
+            if path.startswith(w.parts[0]):
+                return w.days, w.text
+        elif w.how == "path":
+            if segs is None:
+                segs = tuple(
+                    normalise_name(p) for p in (catalog_path or "").split("/") if p.strip()
+                )
+            if segs[-len(w.parts) :] == w.parts:
+                return w.days, w.text
+        elif w.parts[0] and w.parts[0] in nn:
             return w.days, w.text
     return None
 
