@@ -77,13 +77,23 @@ def test_too_few_units_of_a_kind_are_not_judged(b, min_peers, want):
     assert fired(b) == want  # two departments: judged only when 2 peers are configured enough
 
 
-def test_a_unit_without_history_is_neither_judged_nor_a_peer(b):
-    run, cols = volume_city(b, {"d1": 40, "d2": 40, "d3": 40}, history=False)
-    b.crawl(run, cols["d1"], [days_before(b.now, 300)])
-    b.crawl(run, cols["d2"], [days_before(b.now, 300)])
-    # d3's lists begin 88 days ago: too little history; d1 and d2 alone are too few
+def test_a_unit_without_history_is_not_judged(b):
+    run, cols = volume_city(b, {"d1": 40, "d2": 40, "d3": 40, "d4": 3}, history=False)
+    for code in ("d1", "d2", "d3"):
+        b.crawl(run, cols[code], [days_before(b.now, 300)])
+    # d4's lists begin 88 days ago: it cannot say how much it published over 90 days
     b.check(run)
     assert fired(b) == []
+
+
+def test_a_unit_without_history_is_no_peer(b):
+    run, cols = volume_city(b, {"d1": 40, "d2": 40, "d4": 9, "d3": 2}, history=False)
+    for code in ("d1", "d2", "d4"):
+        b.crawl(run, cols[code], [days_before(b.now, 300)])
+    # peers d1, d2, d4: median 40, threshold 10, d4 fires; were d3 counted, the median would
+    # be 24.5 and d4 (9 > 6.1) would pass
+    b.check(run)
+    assert fired(b) == ["d4"]
 
 
 @pytest.mark.parametrize("how", ["site blocked", "column failed"])
