@@ -257,9 +257,7 @@ class InterpretationMissing(Rule):
         "按照“同步组织、同步审签、同步部署”要求，政策文件发布时同步发布政策解读，"
         "解读中注明文件名称或文号并与文件页面相互链接；已逾期的应尽快补发解读。"
     )
-    message = (
-        "政策文件“{title}”（{facts}）发布后{days}个工作日内（{deadline}前）未见政策解读{detail}"
-    )
+    message = "政策文件“{title}”（{facts}）{days}个工作日内（{deadline}前）未见政策解读{detail}"
 
     def assessed_sql(self) -> str:
         # a finding resolves only when its policy was judged in this run (see What)

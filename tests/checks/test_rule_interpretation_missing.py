@@ -119,8 +119,7 @@ def test_policy_without_interpretation_fires_with_evidence(b):
     (f,) = b.findings(RULE)
     assert f["column_id"] == col and f["severity"] == "deduct"
     assert f["summary"] == (
-        f"政策文件“{POLICY}”（{DOC}，2026年11月2日发布）发布后5个工作日内（2026年11月9日前）"
-        "未见政策解读"
+        f"政策文件“{POLICY}”（{DOC}，2026年11月2日发布）5个工作日内（2026年11月9日前）未见政策解读"
     )
     ev = evidence(f)
     assert ev["policy_url"] == "http://u1.test/zc/p1.html" and ev["policy_date"] == PUB
