@@ -69,6 +69,15 @@ UNITS: list[dict] = [
         d=dict(cms="gkmlpt", sid="3408000001", per_page=10),
         mirror=True,
         cols={
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市人民政府关于进一步优化营商环境的实施意见",
+                        doc="示政发〔{y}〕90号",
+                        age=25,
+                    )
+                ]
+            ),
             "通知公告": dict(age=186, why="notice 186 d > 183"),
             "政策文件": dict(age=180, control="stale", why="notice 180 d < 183"),
             "工作动态": dict(n=75, day2=[-1, -1, -1], why="3 genuinely new day-2 items"),
@@ -285,6 +294,20 @@ UNITS: list[dict] = [
             ]
         },
         cols={
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市统计局关于印发《示例市统计数据质量管理办法》的通知",
+                        doc="示统规〔{y}〕1号",
+                        age=30,
+                    )
+                ]
+            ),
+            "政策文件": dict(
+                interpretations=[
+                    dict(title="关于《示例市统计数据质量管理办法》的解读", policy_age=30, late=0)
+                ]
+            ),
             "工作动态": dict(n=70, per_page=20, day2=[-1]),
             **{
                 n: dict(age=a)
@@ -331,6 +354,20 @@ UNITS: list[dict] = [
             "人事信息": dict(n=0),
             "规划计划": dict(n=0, placeholder=True),
             "领导信息": dict(n=0),
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市财政局关于印发《示例市财政专项资金管理办法》的通知",
+                        doc="示财规〔{y}〕2号",
+                        age=31,
+                    )
+                ]
+            ),
+            "政策文件": dict(
+                interpretations=[
+                    dict(title="《示例市财政专项资金管理办法》政策解读", policy_age=31, late=1)
+                ]
+            ),
         },
         site_plants=[("blank-column", "fire", "5 blank columns: site veto")],
     ),
@@ -542,6 +579,15 @@ UNITS: list[dict] = [
         extra_leaves={"财政资金": [("征地补偿", "zdbc", "periodic", 4, 200)]},
         cols={
             "工作动态": dict(day2=[-1, -1]),
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市民政局关于印发《示例市养老服务补贴管理办法》的通知",
+                        doc="示民规〔{y}〕3号",
+                        age="window_open",
+                    )
+                ]
+            ),
             "征地补偿": dict(
                 override="periodic",
                 control="stale",
@@ -602,6 +648,37 @@ class Builder:
         for _ in range(spec.get("dateless", 0)):
             it = self._item(col, unit, rng, used, None, 1)
             it.title = f"{unit.short}主要职责和内设机构"
+            col.items.append(it)
+        self.interpretation_plants(col, unit, spec)
+
+    def interpretation_plants(self, col: Column, unit: Unit, spec: dict) -> None:
+        """interpretation-missing plants (plants.py judges them): `policies` in this column
+        and `interpretations` answering a policy of the unit dated `policy_age` days ago, on
+        the window's last working day plus `late` working days. Made without the rng and
+        numbered after every other item (_number_items), so the rest of the city is unchanged."""
+        for p in spec.get("policies", ()):
+            age = p["age"]
+            if age == "window_open":  # the oldest policy whose window is still open on day 2
+                age = 0
+                while plants.interpretation_deadline(self.base - timedelta(days=age + 1)) > (
+                    self.base
+                ):
+                    age += 1
+            d = self.base - timedelta(days=age)
+            it = Item(uid=0, title=p["title"], date=d, publisher=unit.name, column=col)
+            it.url_date, it.doc_no, it.plant = d, p["doc"].format(y=d.year), "policy"
+            col.items.append(it)
+        for j in spec.get("interpretations", ()):
+            policy_day = self.base - timedelta(days=j["policy_age"])
+            d = plants.interpretation_deadline(policy_day, j["late"])
+            policy = next(
+                i
+                for c in unit.disclosure.columns
+                for i in c.items
+                if i.plant == "policy" and i.date == policy_day
+            )
+            it = Item(uid=0, title=j["title"], date=d, publisher=unit.name, column=col)
+            it.url_date, it.plant, it.answers = d, "interpretation", policy
             col.items.append(it)
 
     def _item(
@@ -1013,6 +1090,9 @@ def _number_items(seed: int, units: list[Unit]) -> None:
                     if id(i) not in seen:
                         seen.add(id(i))
                         items.append((u, c, i))
+    # planted items come after the rest, so adding a plant renumbers nothing else
+    planted = [t for t in items if t[2].plant]
+    items = [t for t in items if not t[2].plant]
     rng = _rng(seed, "uids")
     jitter = {id(i): rng.randint(-3, 3) for _, _, i in items}
     items.sort(
@@ -1042,3 +1122,9 @@ def _number_items(seed: int, units: list[Unit]) -> None:
                 y,
                 k_doc[(u.code, y)],
             )
+    for u, _c, it in planted:
+        uid += 101
+        it.uid = uid
+        y = it.date.year
+        serial[(u.code, y)] = serial.get((u.code, y), 0) + 1
+        it.index_no = text.index_no(u.opts["fmt"], u.org_code, y, serial[(u.code, y)])

@@ -7,12 +7,23 @@ unit specs in generate.py. Thresholds are rules.md's defaults.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Plant, Site
 
 BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
 BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
+INTERPRETATION_WORKING_DAYS = 5  # interpretation-missing's window_working_days default
+INTERPRETATION_TOLERANCE_DAYS = 3  # and its tolerance_days
+
+
+def interpretation_deadline(d: date, extra: int = 0) -> date:
+    """The last working day of a policy's 解读 window (+ `extra` working days), counted by the
+    monitor's own calendar so the truth agrees with it whatever the holidays (imported here,
+    not at the top: the farm is core and only its truth needs the reports' calendar)."""
+    from reports.data import working_days_after
+
+    return working_days_after(d, INTERPRETATION_WORKING_DAYS + extra)
 
 
 def assessable(site: Site) -> bool:
@@ -160,6 +171,7 @@ def plant(city: City, specs: list[dict]) -> None:
             if site.role == "disclosure" and ok:
                 _sections(site, today, add, spec)
         _catalog(u, add)
+        _interpretation(u, today, day, add)
 
 
 def _rollups(site: Site, spec: dict, news_notice: int, all_stale: int, blanks: int, add) -> None:
@@ -254,3 +266,41 @@ def _catalog(u, add) -> None:
             + (", a path copy on the platform's host" if u.portal.ip == u.disclosure.ip else "")
             + ") mirrors the platform exactly",
         )
+
+
+def _interpretation(u, today: date, day: int, add) -> None:
+    """interpretation-missing: each planted policy (generate.py `policies`) fires when its
+    window has closed before `today` and no planted 解读 answers it within the window; one
+    whose window is still open is a quiet control. Every other title was made not to read as
+    a policy (text.py), so any other finding is a false positive."""
+    site = u.disclosure
+    if not assessable(site):
+        return
+    answers = [i for s in u.sites for c in s.columns for i in c.visible(day) if i.answers]
+    for col in site.columns:
+        for it in col.visible(day):
+            if it.plant != "policy":
+                continue
+            deadline = interpretation_deadline(it.date)
+            if deadline >= today:
+                add(
+                    "interpretation-missing",
+                    site,
+                    col,
+                    "quiet",
+                    f"policy of {it.date}: its window runs to {deadline}, not judged yet",
+                )
+                continue
+            earliest = it.date - timedelta(days=INTERPRETATION_TOLERANCE_DAYS)
+            mine = [j for j in answers if j.answers is it]
+            if any(earliest <= j.date <= deadline for j in mine):
+                add(
+                    "interpretation-missing",
+                    site,
+                    col,
+                    "quiet",
+                    f"policy of {it.date}, 解读 on {mine[0].date}: in its window to {deadline}",
+                )
+            else:
+                why = f"解读 on {mine[0].date}, after {deadline}" if mine else "no 解读"
+                add("interpretation-missing", site, col, "fire", f"policy of {it.date}: {why}")
