@@ -43,6 +43,16 @@ EVIDENCE_LABELS = {
     "platform_url": "平台栏目链接",
     "platform_path": "平台目录位置",
     "match": "对应依据",
+    # interpretation-missing: the policy, its window and the 解读 it tried
+    "policy_title": "政策文件",
+    "policy_url": "政策文件链接",
+    "policy_date": "政策文件发布日期",
+    "policy_doc_no": "文号",
+    "deadline": "解读期限（最后一个工作日）",
+    "window_working_days": "解读时限（工作日）",
+    "interp_title": "解读候选",
+    "interp_url": "解读候选链接",
+    "why_not": "未采信原因",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

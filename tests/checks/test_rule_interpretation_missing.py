@@ -288,3 +288,23 @@ def test_options_per_unit(b, config, fires):
 def test_option_ranges(option, value):
     with pytest.raises(ConfigError, match=option):
         load_rule_config({"rules": {RULE: {option: value}}}, "config.yaml")
+
+
+def test_reports_and_task_list_show_the_evidence(b, tmp_path):
+    from openpyxl import load_workbook
+
+    from reports.build import write_reports
+
+    late = "关于《示例市统计数据质量管理办法》的解读"
+    run, _ = policy_site(b, interps=[(late, DAY_LATE)])
+    b.check(run)
+    paths = write_reports(b.db, run, tmp_path)
+    html = (tmp_path / "units" / "u1.html").read_text(encoding="utf-8")
+    assert "政策文件未解读" in html
+    assert 'href="http://u1.test/zc/p1.html"' in html  # the policy, one click away
+    assert "未采信原因：2026年11月10日发布，晚于期限1个工作日" in html
+    ws = load_workbook(paths.tasks["u1"]).active
+    (row,) = [r for r in ws.iter_rows(values_only=True) if r[4] == "政策文件未解读"]
+    assert "证据：解读期限（最后一个工作日）：2026-11-09；政策文件发布日期：2026-11-02" in row[5]
+    assert f"文号：{DOC}；政策文件：{POLICY}；政策文件链接：http://u1.test/zc/p1.html" in row[5]
+    assert "解读时限（工作日）：5" in row[5]
