@@ -19,15 +19,17 @@ What:
       it also needs a 文号 (the item's 文号, or one like 示政〔2026〕3号 in its title), so a news
       story naming a 办法 is not a policy.
     A 解读 is any item of the unit (every column it ever listed, portal and platform) whose
-    title says so (解读, 图解, 一图读懂, 一图看懂, 答记者问, 政策问答) or that sits in a column
-    named …解读… (政策解读). It answers a policy when it names it (the 《…》 name, or its title
-    with the cue words removed: issuer, 关于, 印发, 的通知 and 的 dropped, one name ending the
-    other, the shorter at least 6 characters, so 《X办法》 answers 示例市X办法 but not X办法实施
-    细则) or cites its 文号 (same year and number, one 机关代字 ending the other). It is in time
-    when dated from `tolerance_days` before the policy up to the window's last working day; a
-    matching 解读 with no date counts (nothing shows it late). Links between the two pages are
-    not used: the store keeps no related-document links of detail pages (items hold title,
-    dates, 索引号, 文号, publisher only), so two-way linking waits for the crawler to record them.
+    title says so (解读, 图解, 一图读懂, 一图看懂, 答记者问, 政策问答, 起草说明) or that sits in a
+    column named …解读… (政策解读) and is not the policy itself (the same URL or title: such
+    columns often list the policy beside its 解读). It answers a policy when it names it (the
+    《…》 name, or its title with the cue words removed; issuer, 关于, 印发, 的通知 and 的 are
+    dropped, one name must end the other and the shorter have 6+ characters, so 《X办法》
+    answers 示例市X办法 but not X办法实施细则) or cites its 文号 (same year and number, one
+    机关代字 of 2+ characters ending the other). It is in time when dated from `tolerance_days`
+    before the policy up to the window's last working day; a matching 解读 with no date counts
+    (nothing shows it late). Links between the two pages are not used: the store keeps no
+    related-document links of detail pages (items hold title, dates, 索引号, 文号, publisher
+    only), so two-way linking waits for the crawler to record them.
     解读 that match no policy are not flagged: a 解读 of a superior's or another unit's policy,
     or of one older than the store, is normal, so an orphan is no defect we can show.
     Judged: policies dated within `lookback_days` of the run's date, in columns assessed in this
@@ -72,7 +74,7 @@ from reports.data import working_days_after
 
 POLICY_COLUMN_WORDS = ("规范性文件", "政策文件", "政府文件", "部门文件")
 INTERP_COLUMN_WORD = "解读"
-INTERP_CUES = ("解读", "图解", "一图读懂", "一图看懂", "答记者问", "政策问答")
+INTERP_CUES = ("解读", "图解", "一图读懂", "一图看懂", "答记者问", "政策问答", "起草说明")
 POLICY_KINDS = (
     "办法",
     "规定",
@@ -130,6 +132,7 @@ _NAMED = re.compile(r"《([^《》]{2,120})》")
 _DOC_NO = re.compile(
     r"([\u4e00-\u9fff]{1,12})\s*[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*第?\s*(\d{1,5})\s*号"
 )
+_TRAILING_DOC_NO = re.compile(r"[(\[【]?\s*" + _DOC_NO.pattern + r"\s*[)\]】]?\s*$")
 _TRAILING_GROUP = re.compile(r"\s*[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]\s*$")
 _ISSUE_VERB = re.compile(r"^(印发|发布|颁布|出台|公布|修订|修改)")
 
@@ -159,7 +162,7 @@ def policy_name(title: str | None) -> str | None:
     for name in _NAMED.findall(t):
         if _has_kind(name):
             return name
-    core = _strip_tail(_DOC_NO.sub("", t))
+    core = _strip_tail(_TRAILING_DOC_NO.sub("", t))
     core = core.split("关于", 1)[1] if "关于" in core else core
     core = _ISSUE_VERB.sub("", core)
     core = re.sub(r"的?通知$", "", core)
@@ -198,9 +201,12 @@ def doc_keys(*texts: str | None) -> set[tuple[str, str, str]]:
 
 def same_doc(a: set[tuple[str, str, str]], b: set[tuple[str, str, str]]) -> bool:
     # the 机关代字 is read greedily from the text before the bracket (关于示政 for 示政), so
-    # one ending the other is the same 文号
+    # one ending the other is the same 文号; one character (政) would match 示政 and 宜政 alike
     return any(
-        ya == yb and na == nb and (pa.endswith(pb) or pb.endswith(pa))
+        ya == yb
+        and na == nb
+        and min(len(pa), len(pb)) >= 2
+        and (pa.endswith(pb) or pb.endswith(pa))
         for pa, ya, na in a
         for pb, yb, nb in b
     )
@@ -231,6 +237,7 @@ class Interp:
     day: date | None
     keys: list[str]
     docs: set[tuple[str, str, str]]
+    cued: bool  # its title says 解读 (else it is one only by its column)
 
 
 def working_days_late(deadline: date, day: date) -> int:
@@ -364,10 +371,13 @@ class InterpretationMissing(Rule):
             p.docs |= docs
         return out
 
-    def _interpretations(self, ctx: Context, opts: str, skipped: set[str]) -> dict[str, list]:
+    def _interpretations(
+        self, ctx: Context, opts: str, skipped: set[str]
+    ) -> dict[str, list[Interp]]:
         cues = " OR ".join(f"instr(i.title, '{w}') > 0" for w in INTERP_CUES)
         rows = ctx.query(
-            f"""SELECT c.unit_id, i.url, i.title, i.pub_date, i.doc_no, i.item_id
+            f"""SELECT c.unit_id, i.url, i.title, i.pub_date, i.doc_no, i.item_id,
+                       ({cues}) AS cued
                 FROM items i JOIN columns c ON c.column_id = i.column_id
                 JOIN {opts} o ON o.unit_id = c.unit_id
                 WHERE ({cues} OR instr(c.name, :word) > 0)
@@ -387,6 +397,7 @@ class InterpretationMissing(Rule):
                     day=date.fromisoformat(r["pub_date"][:10]) if r["pub_date"] else None,
                     keys=[name_key(n) for n in interpretation_names(r["title"])],
                     docs=doc_keys(r["doc_no"], r["title"]),
+                    cued=bool(r["cued"]),
                 )
             )
         return out
@@ -403,9 +414,10 @@ class InterpretationMissing(Rule):
     ) -> Hit | None:
         earliest = p.day - timedelta(days=o["tolerance_days"])
         matched = []
+        own = normalise_title(p.item["title"])
         for j in interps:
-            if j.url == p.item["url"]:
-                continue  # a policy listed in a 解读 column does not interpret itself
+            if j.url == p.item["url"] or (not j.cued and normalise_title(j.title) == own):
+                continue  # a 解读 column listing the policy itself: not its 解读
             if names_match(p.key, j.keys) or same_doc(p.docs, j.docs):
                 if j.day is None or earliest <= j.day <= deadline:
                     return None

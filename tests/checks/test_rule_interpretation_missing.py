@@ -38,6 +38,11 @@ PUB, LAST_DAY, DAY_LATE = "2026-11-02", "2026-11-09", "2026-11-10"
         ),
         ("关于调整城乡居民最低生活保障标准的通知", "调整城乡居民最低生活保障标准"),
         ("关于修订《示例市X暂行规定》的决定", "示例市X暂行规定"),
+        # a 文号 inside the title is part of its name; only a trailing one is dropped
+        (
+            "关于贯彻落实国办发〔2026〕3号文件精神的实施意见",
+            "贯彻落实国办发〔2026〕3号文件精神的实施意见",
+        ),
         # a 工作通知 is not a policy, with or without a 文号
         ("关于做好2026年度高温津贴发放工作的通知", None),
         ("关于印发《2026年政务公开工作要点》的通知", None),
@@ -82,6 +87,8 @@ def test_interpretation_named_by_its_policy(interp, matches):
         ("示统规〔2026〕1号", "示统规〔2026〕11号", False),
         ("示统规〔2026〕1号", "示统规〔2025〕1号", False),
         ("示统规〔2026〕1号", "示财规〔2026〕1号", False),
+        ("示政〔2026〕1号", "宜政〔2026〕1号", False),
+        ("示政〔2026〕1号", "政〔2026〕1号", False),  # one character names no 机关
     ],
 )
 def test_doc_numbers(a, b, same):
@@ -156,6 +163,20 @@ def test_late_interpretation_is_named_in_the_evidence(b):
     tried = evidence(f)["tried_interpretations"]
     assert [t["interp_title"] for t in tried] == [late, other]
     assert tried[1]["why_not"].startswith("名称与文号均不对应（名称相似度")
+
+
+@pytest.mark.parametrize(
+    ("listed", "fires"),
+    [
+        ("关于印发《示例市统计数据质量管理办法》的通知", True),  # the policy again, not a 解读
+        ("《示例市统计数据质量管理办法》起草说明", False),
+        ("示例市统计数据质量管理办法", False),  # a bare name in a 解读 column: its 解读
+    ],
+)
+def test_what_an_interpretation_column_holds(b, listed, fires):
+    run, _ = policy_site(b, interps=[(listed, PUB)])
+    b.check(run)
+    assert bool(b.findings(RULE)) is fires
 
 
 def test_interpretation_found_by_title_in_any_column(b):
