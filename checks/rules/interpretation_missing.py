@@ -277,22 +277,29 @@ class InterpretationMissing(Rule):
         db.execute("CREATE TEMP TABLE zc_im_judged (key TEXT PRIMARY KEY)")
         open_urls = self._open_policies(ctx)
         skipped = self._unread_interp_units(ctx, opts)
-        policies = self._policies(ctx, opts, open_urls, skipped)
-        interps = self._interpretations(ctx, opts, skipped)
-        hits, judged = [], []
-        for unit, plist in sorted(policies.items()):
+        due: list[tuple[str, Policy, date, dict[str, Any]]] = []
+        for unit, plist in sorted(self._policies(ctx, opts, open_urls, skipped).items()):
             o = ctx.options(self.code, unit)
             for p in plist:
                 deadline = working_days_after(p.day, o["window_working_days"])
-                if deadline >= ctx.today:
-                    continue  # the window is still open: not judged yet
-                judged += [
-                    (finding_key(self.code, unit, c["site_id"], c["column_id"], p.item["url"]),)
-                    for c in p.columns
-                ]
-                hit = self._judge(ctx, unit, p, deadline, interps.get(unit, []), o)
-                if hit is not None:
-                    hits.append(hit)
+                if deadline < ctx.today:  # else the window is still open: not judged yet
+                    due.append((unit, p, deadline, o))
+        # 解读 are read only for units with a policy to judge, from the earliest date one
+        # could count (its policy's date less the tolerance), so a quiet city costs nothing
+        since: dict[str, date] = {}
+        for unit, p, _, o in due:
+            first = p.day - timedelta(days=o["tolerance_days"])
+            since[unit] = min(since.get(unit, first), first)
+        interps = self._interpretations(ctx, opts, since)
+        hits, judged = [], []
+        for unit, p, deadline, o in due:
+            judged += [
+                (finding_key(self.code, unit, c["site_id"], c["column_id"], p.item["url"]),)
+                for c in p.columns
+            ]
+            hit = self._judge(ctx, unit, p, deadline, interps.get(unit, []), o)
+            if hit is not None:
+                hits.append(hit)
         db.conn.executemany("INSERT OR IGNORE INTO zc_im_judged VALUES (?)", judged)
         return hits
 
@@ -329,23 +336,34 @@ class InterpretationMissing(Rule):
         in_policy_column = " OR ".join(
             f"instr(c.name, '{w}') > 0" for w in POLICY_COLUMN_WORDS
         )  # constant words, never scraped text
+        # Per column first (the lookback's first date is computed once per column, not per
+        # item), then its items by index: those in the lookback, and those with an open finding.
+        cols = f"""WITH cols AS MATERIALIZED (
+              SELECT a.column_id, a.site_id, a.unit_id, s.role,
+                     ({in_policy_column}) AS policy_column,
+                     date(:today, '-' || o.lookback_days || ' days') AS since
+              FROM zc_assessed_columns a
+              JOIN {opts} o ON o.unit_id = a.unit_id
+              JOIN columns c ON c.column_id = a.column_id
+              JOIN zc_assessed_sites s ON s.site_id = a.site_id
+              WHERE a.is_home = 0)"""
+        pick = """SELECT i.url, i.title, i.pub_date, i.doc_no, i.item_id AS item_id,
+                         k.unit_id AS unit_id, k.site_id, k.column_id AS column_id,
+                         k.role != 'disclosure' AS off_platform,
+                         k.policy_column AS policy_column
+                  FROM cols k"""
+        may_be_policy = """i.pub_date IS NOT NULL AND i.pub_date <= :today
+              AND (k.policy_column OR nullif(trim(i.doc_no), '') IS NOT NULL
+                   OR instr(i.title, '号') > 0)"""
         rows = ctx.query(
-            f"""SELECT i.url, i.title, i.pub_date, i.doc_no, a.unit_id, a.site_id, a.column_id,
-                       c.name AS column_name, ({in_policy_column}) AS policy_column,
-                       s.role
-                FROM items i
-                JOIN zc_assessed_columns a ON a.column_id = i.column_id
-                JOIN {opts} o ON o.unit_id = a.unit_id
-                JOIN columns c ON c.column_id = a.column_id
-                JOIN zc_assessed_sites s ON s.site_id = a.site_id
-                WHERE a.is_home = 0 AND i.pub_date IS NOT NULL AND i.pub_date <= :today
-                  AND (i.pub_date >= date(:today, '-' || o.lookback_days || ' days')
-                       OR EXISTS (SELECT 1 FROM zc_im_open x
-                                  WHERE x.unit_id = a.unit_id AND x.url = i.url))
-                  AND (({in_policy_column}) OR nullif(trim(i.doc_no), '') IS NOT NULL
-                       OR instr(i.title, '号') > 0)
-                ORDER BY a.unit_id, s.role != 'disclosure', NOT ({in_policy_column}),
-                         a.column_id, i.item_id""",
+            f"""{cols}
+                {pick} JOIN items i ON i.column_id = k.column_id AND i.pub_date >= k.since
+                WHERE {may_be_policy}
+                UNION
+                {pick} JOIN zc_im_open x ON x.unit_id = k.unit_id
+                JOIN items i ON i.column_id = k.column_id AND i.url = x.url
+                WHERE {may_be_policy}
+                ORDER BY unit_id, off_platform, policy_column DESC, column_id, item_id""",
             {"today": ctx.today_iso},
         )
         copies = judged_copies(ctx)
@@ -372,22 +390,31 @@ class InterpretationMissing(Rule):
         return out
 
     def _interpretations(
-        self, ctx: Context, opts: str, skipped: set[str]
+        self, ctx: Context, opts: str, since: dict[str, date]
     ) -> dict[str, list[Interp]]:
+        """Each unit's 解读 dated from `since[unit]` on, or undated."""
+        if not since:
+            return {}
+        ctx.db.execute("DROP TABLE IF EXISTS temp.zc_im_units")
+        ctx.db.execute("CREATE TEMP TABLE zc_im_units (unit_id TEXT PRIMARY KEY, since TEXT)")
+        ctx.db.conn.executemany(
+            "INSERT INTO zc_im_units VALUES (?, ?)", [(u, d.isoformat()) for u, d in since.items()]
+        )
         cues = " OR ".join(f"instr(i.title, '{w}') > 0" for w in INTERP_CUES)
         rows = ctx.query(
             f"""SELECT c.unit_id, i.url, i.title, i.pub_date, i.doc_no, i.item_id,
                        ({cues}) AS cued
-                FROM items i JOIN columns c ON c.column_id = i.column_id
-                JOIN {opts} o ON o.unit_id = c.unit_id
-                WHERE ({cues} OR instr(c.name, :word) > 0)
+                FROM zc_im_units u JOIN columns c ON c.unit_id = u.unit_id
+                JOIN items i ON i.column_id = c.column_id
+                WHERE (i.pub_date >= u.since OR i.pub_date IS NULL)
+                  AND ({cues} OR instr(c.name, :word) > 0)
                 ORDER BY c.unit_id, i.item_id""",
             {"word": INTERP_COLUMN_WORD},
         )
         out: dict[str, list[Interp]] = {}
         seen: set[tuple[str, str]] = set()
         for r in rows:
-            if r["unit_id"] in skipped or (r["unit_id"], r["url"]) in seen:
+            if (r["unit_id"], r["url"]) in seen:
                 continue
             seen.add((r["unit_id"], r["url"]))
             out.setdefault(r["unit_id"], []).append(
