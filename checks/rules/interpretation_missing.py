@@ -297,7 +297,7 @@ class InterpretationMissing(Rule):
                 (finding_key(self.code, unit, c["site_id"], c["column_id"], p.item["url"]),)
                 for c in p.columns
             ]
-            hit = self._judge(ctx, unit, p, deadline, interps.get(unit, []), o)
+            hit = self._judge(unit, p, deadline, interps.get(unit, []), o)
             if hit is not None:
                 hits.append(hit)
         db.conn.executemany("INSERT OR IGNORE INTO zc_im_judged VALUES (?)", judged)
@@ -432,7 +432,6 @@ class InterpretationMissing(Rule):
     # -- judging one policy --------------------------------------------------------------
     def _judge(
         self,
-        ctx: Context,
         unit: str,
         p: Policy,
         deadline: date,
@@ -453,8 +452,9 @@ class InterpretationMissing(Rule):
         late = sorted((self._why(j, p, deadline, earliest) for j in matched), key=lambda c: c[0])
         tried = [c for _, c in late[:MAX_CANDIDATES]]
         if len(tried) < MAX_CANDIDATES:
+            seen = {j.url for j in matched}
             others = [
-                (self._similarity(p.key, j), j) for j in interps if j not in matched and j.keys
+                (self._similarity(p.key, j), j) for j in interps if j.url not in seen and j.keys
             ]
             others.sort(key=lambda s: (-s[0], s[1].url))
             tried += [
