@@ -49,7 +49,7 @@ How to fix:
     Publish the 解读 with the policy (the same day, at most within the window), name the policy
     by its 《》 title or 文号, and link the two pages both ways; publish overdue 解读 now.
 Options:
-    window_working_days: working days after the policy's date by which its 解读 must appear (5).
+    window_working_days: working days after the policy's date by which its 解读 must appear (3).
     lookback_days: policies dated this many days before the run or newer are judged (365).
     tolerance_days: a 解读 dated up to this many days before its policy still counts (3).
 """

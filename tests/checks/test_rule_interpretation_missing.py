@@ -22,7 +22,7 @@ RULE = "interpretation-missing"
 POLICY = "关于印发《示例市统计数据质量管理办法》的通知"
 DOC = "示统规〔2026〕1号"
 # 2026-11-02 is a Monday: the 5-working-day window ends Monday 2026-11-09
-PUB, LAST_DAY, DAY_LATE = "2026-11-02", "2026-11-09", "2026-11-10"
+PUB, LAST_DAY, DAY_LATE = "2026-11-02", "2026-11-05", "2026-11-06"  # 3 working days
 
 
 @pytest.mark.parametrize(
@@ -126,12 +126,12 @@ def test_policy_without_interpretation_fires_with_evidence(b):
     (f,) = b.findings(RULE)
     assert f["column_id"] == col and f["severity"] == "deduct"
     assert f["summary"] == (
-        f"政策文件“{POLICY}”（{DOC}，2026年11月2日发布）5个工作日内（2026年11月9日前）未见政策解读"
+        f"政策文件“{POLICY}”（{DOC}，2026年11月2日发布）3个工作日内（2026年11月5日前）未见政策解读"
     )
     ev = evidence(f)
     assert ev["policy_url"] == "http://u1.test/zc/p1.html" and ev["policy_date"] == PUB
     assert ev["policy_doc_no"] == DOC and ev["deadline"] == LAST_DAY
-    assert ev["window_working_days"] == 5 and ev["tried_interpretations"] == []
+    assert ev["window_working_days"] == 3 and ev["tried_interpretations"] == []
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_late_interpretation_is_named_in_the_evidence(b):
     run, _ = policy_site(b, interps=[(late, DAY_LATE), (other, PUB)])
     b.check(run)
     (f,) = b.findings(RULE)
-    assert f["summary"].endswith(f"；对应解读“{late}”2026年11月10日发布，晚于期限1个工作日")
+    assert f["summary"].endswith(f"；对应解读“{late}”2026年11月6日发布，晚于期限1个工作日")
     tried = evidence(f)["tried_interpretations"]
     assert [t["interp_title"] for t in tried] == [late, other]
     assert tried[1]["why_not"].startswith("名称与文号均不对应（名称相似度")
@@ -211,9 +211,9 @@ def test_what_is_judged(b, column, title, doc, judged):
 @pytest.mark.parametrize(
     ("now", "judged"),
     [
-        # policy of Friday 2026-11-20: its window's last working day is Friday 2026-11-27
-        ("2026-11-27T20:00:00+08:00", False),  # the last day itself: a 解读 may still come
-        ("2026-11-28T08:00:00+08:00", True),
+        # policy of Friday 2026-11-20: its window's last working day is Wednesday 2026-11-25
+        ("2026-11-25T20:00:00+08:00", False),  # the last day itself: a 解读 may still come
+        ("2026-11-26T08:00:00+08:00", True),
     ],
 )
 def test_too_new_to_judge(b, now, judged):
@@ -323,9 +323,9 @@ def test_reports_and_task_list_show_the_evidence(b, tmp_path):
     html = (tmp_path / "units" / "u1.html").read_text(encoding="utf-8")
     assert "政策文件未解读" in html
     assert 'href="http://u1.test/zc/p1.html"' in html  # the policy, one click away
-    assert "未采信原因：2026年11月10日发布，晚于期限1个工作日" in html
+    assert "未采信原因：2026年11月6日发布，晚于期限1个工作日" in html
     ws = load_workbook(paths.tasks["u1"]).active
     (row,) = [r for r in ws.iter_rows(values_only=True) if r[4] == "政策文件未解读"]
-    assert "证据：解读期限（最后一个工作日）：2026-11-09；政策文件发布日期：2026-11-02" in row[5]
+    assert "证据：解读期限（最后一个工作日）：2026-11-05；政策文件发布日期：2026-11-02" in row[5]
     assert f"文号：{DOC}；政策文件：{POLICY}；政策文件链接：http://u1.test/zc/p1.html" in row[5]
     assert "解读时限（工作日）：5" in row[5]

@@ -13,7 +13,7 @@ from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Plant, Site
 
 BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
 BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
-INTERPRETATION_WORKING_DAYS = 5  # interpretation-missing's window_working_days default
+INTERPRETATION_WORKING_DAYS = 3  # interpretation-missing's window_working_days default
 INTERPRETATION_TOLERANCE_DAYS = 3  # and its tolerance_days
 
 
