@@ -328,4 +328,4 @@ def test_reports_and_task_list_show_the_evidence(b, tmp_path):
     (row,) = [r for r in ws.iter_rows(values_only=True) if r[4] == "政策文件未解读"]
     assert "证据：解读期限（最后一个工作日）：2026-11-05；政策文件发布日期：2026-11-02" in row[5]
     assert f"文号：{DOC}；政策文件：{POLICY}；政策文件链接：http://u1.test/zc/p1.html" in row[5]
-    assert "解读时限（工作日）：5" in row[5]
+    assert "解读时限（工作日）：3" in row[5]
