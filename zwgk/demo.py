@@ -18,7 +18,7 @@ from zwgk import clock
 
 # The farm is on loopback and ours: no politeness delay, a few connections per host.
 DEMO_CRAWL = {
-    "delay_seconds": 0,
+    "delay_seconds": 0.001,
     "concurrency_per_host": 4,
     "concurrency": 64,
     "autothrottle": False,

@@ -81,7 +81,7 @@ def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
             tmp_path,
             f"units:\n  - code: big\n    name: 大站\n    kind: county\n"
             f"    disclosure: {site}/xxgk/\n",
-            crawl="{delay_seconds: 0, autothrottle: false, detail_pages: new,"
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: new,"
             " max_details_per_page: 10, max_details_per_column: 8, max_details_per_site: 12,"
             " max_items_per_page: 20}",
         )

@@ -34,7 +34,7 @@ def test_download_timeout_bounds_a_dripping_response(tmp_path: Path) -> None:
             tmp_path,
             f"units:\n  - code: drip\n    name: 滴站\n    kind: township\n"
             f"    disclosure: {site}/xxgk/\n",
-            crawl="{delay_seconds: 0, autothrottle: false, timeout_seconds: 2, retries: 0}",
+            crawl="{delay_seconds: 0.001, autothrottle: false, timeout_seconds: 2, retries: 0}",
         )
         elapsed = time.monotonic() - started
     with sqlite3.connect(db) as conn:

@@ -26,7 +26,7 @@ from zwgk.errors import DISK_FULL_MARK
 from zwgk.storelock import probe_lock, run_lock
 
 UNITS = "units:\n  - code: s\n    name: 慢站\n    kind: township\n    disclosure: {site}/xxgk/\n"
-FAST = "crawl: {delay_seconds: 0, autothrottle: false, retries: 0}\n"
+FAST = "crawl: {delay_seconds: 0.001, autothrottle: false, retries: 0}\n"
 
 
 class Slow(BaseHTTPRequestHandler):

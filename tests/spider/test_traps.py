@@ -34,7 +34,7 @@ def test_catalog_walk_is_bounded(tmp_path: Path) -> None:
             tmp_path,
             f"units:\n  - code: cal\n    name: 日历\n    kind: township\n"
             f"    disclosure: {site}/cal/?d=0\n",
-            crawl="{delay_seconds: 0, autothrottle: false, max_columns_per_site: 5,"
+            crawl="{delay_seconds: 0.001, autothrottle: false, max_columns_per_site: 5,"
             " max_catalog_depth: 10}",
         )
         with sqlite3.connect(db) as conn:
