@@ -11,7 +11,14 @@ import click
 
 from checks.cli import unwaive, waive
 from reports.cli import report
-from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
+from zwgk.cli_options import (
+    config_option,
+    db_option,
+    existing,
+    now_option,
+    units_option,
+    wait_option,
+)
 from zwgk.demo import demo
 from zwgk.errors import ZwgkError, one_line
 from zwgk.ops import probe, schedule, status
@@ -62,6 +69,7 @@ def main() -> None:
     default=None,
     help="Redis for --workers (default redis://127.0.0.1:6379/0).",
 )
+@wait_option
 def run(
     units_path: Path,
     db_path: Path,
@@ -70,11 +78,13 @@ def run(
     progress: bool | None,
     workers: int,
     redis_url: str | None,
+    wait: float,
 ) -> None:
     """One monitoring run: crawl every unit, run every check, write the reports.
 
     Exits 0 when the run completed, whatever it found; 1 when the crawl or a rule crashed
-    (recorded in the store); 2 for a bad units file, configuration or option.
+    (recorded in the store); 2 for a bad units file, configuration or option, or when another
+    run, a report or a waiver holds the store (see --wait).
     """
     from zwgk.runner import run_once
 
@@ -88,6 +98,7 @@ def run(
         progress=progress,
         workers=workers,
         redis_url=redis_url,
+        wait=wait,
     )
     sys.exit(result.exit_code)
 

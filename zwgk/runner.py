@@ -83,6 +83,7 @@ def run_once(
     crawl_overrides: dict | None = None,
     workers: int = 0,
     redis_url: str | None = None,
+    wait: float = 0.0,
 ) -> RunResult:
     units, config, rules_config = validate_inputs(units_path, config_path, out_dir, crawl_overrides)
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
@@ -90,7 +91,10 @@ def run_once(
 
         redis_url = redis_url or DEFAULT_REDIS
         connect(redis_url)
-    with run_lock(db_path):  # one monitoring run per store; exit 2 with one line when held
+    # One monitoring run per store, never beside a report or waiver; exit 2 with one line when
+    # held (after `wait` seconds: the scheduler's daily run waits out a report).
+    lock = run_lock(db_path, wait=wait, notify=lambda line: click.echo(f"zwgk: {line}", err=True))
+    with lock:
         state: dict = {}
         try:
             return _run(units_path, db_path, units, config, rules_config, out_dir, progress,
