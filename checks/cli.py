@@ -9,7 +9,7 @@ import click
 
 from checks import lifecycle
 from checks.export import finding_json
-from zwgk.cli_options import db_option, existing, results_lock, wait_option
+from zwgk.cli_options import ROW_ID, db_option, existing, results_lock, wait_option
 
 
 def _db(path: Path):
@@ -24,7 +24,7 @@ def _db(path: Path):
 
 @click.command()
 @db_option
-@click.argument("finding_id", type=int)
+@click.argument("finding_id", type=ROW_ID)
 @click.option("--reason", required=True, help="Why the finding is waived (kept in its history).")
 @wait_option
 def waive(db_path: Path, finding_id: int, reason: str, wait: float) -> None:
@@ -39,7 +39,7 @@ def waive(db_path: Path, finding_id: int, reason: str, wait: float) -> None:
 
 @click.command()
 @db_option
-@click.argument("finding_id", type=int)
+@click.argument("finding_id", type=ROW_ID)
 @click.option("--reason", default=None, help="Why the waiver is withdrawn (optional).")
 @wait_option
 def unwaive(db_path: Path, finding_id: int, reason: str | None, wait: float) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zwgk.cli_options import config_option, db_option, existing, results_lock, wait_option
+from zwgk.cli_options import ROW_ID, config_option, db_option, existing, results_lock, wait_option
 from zwgk.errors import ZwgkError
 
 
@@ -22,7 +22,7 @@ from zwgk.errors import ZwgkError
 @click.option(
     "--run",
     "run_id",
-    type=int,
+    type=ROW_ID,
     default=None,
     help="The run to report on (default and only choice: the latest completed run, because "
     "finding statuses are current; each daily run keeps its own report folder).",

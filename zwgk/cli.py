@@ -12,6 +12,7 @@ import click
 from checks.cli import unwaive, waive
 from reports.cli import report
 from zwgk.cli_options import (
+    ROW_ID,
     config_option,
     db_option,
     existing,
@@ -22,6 +23,10 @@ from zwgk.cli_options import (
 from zwgk.demo import demo
 from zwgk.errors import ZwgkError, one_line
 from zwgk.ops import probe, schedule, status
+
+#: Worker processes one machine starts for a distributed run: each is a whole Scrapy process,
+#: so a typo of a few more digits would fork the machine to death.
+MAX_WORKERS = 256
 
 
 class Group(click.Group):
@@ -56,7 +61,7 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: on a TTY).")
 @click.option(
     "--workers",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_WORKERS),
     default=0,
     show_default=True,
     help="Distributed mode: crawl with N scrapy-redis worker processes sharing one queue "
@@ -167,7 +172,7 @@ def _column_note(c: dict) -> str:
 
 @main.command()
 @db_option
-@click.option("--run", "run_id", type=int, default=None, help="Which run (default: the latest).")
+@click.option("--run", "run_id", type=ROW_ID, default=None, help="Which run (default: the latest).")
 @format_option("one object per site")
 def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
     """Site verdicts of a run: 合格, 不合格 (with the veto rules) or 未评估."""

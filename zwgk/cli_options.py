@@ -71,6 +71,9 @@ class Seconds(click.FloatRange):
         return number
 
 
+#: Row ids (runs, findings) as SQLite stores them: a bigger number is no id, not an overflow.
+ROW_ID = click.IntRange(min=1, max=2**63 - 1)
+
 #: Longest a command waits, or a probe may take: a week, the longest limit the scheduler's own
 #: configuration allows a job (zwgk/schedule/config.py MAX_SECONDS), since it passes its job
 #: limits on as --wait and --timeout. `inf` or NaN would wait for ever.

@@ -15,6 +15,8 @@ import click
 
 from zwgk import clock
 from zwgk.cli_options import (
+    MAX_SECONDS,
+    Seconds,
     config_option,
     db_option,
     existing,
@@ -42,14 +44,14 @@ schedule_option = click.option(
 @now_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(min=0.1, max=MAX_SECONDS),
     default=DEFAULT_TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds before a probe counts as failed (one attempt each, no retry).",
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1024),  # a thread and a socket each: bounded like files
     default=DEFAULT_WORKERS,
     show_default=True,
     help="Home pages probed at the same time.",
@@ -111,7 +113,7 @@ def schedule(
 @now_option
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=100_000),  # a SQLite LIMIT: a huge one overflowed
     default=10,
     show_default=True,
     help="How many monitoring runs to list.",
