@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from scrapy import Request
 
 from crawler.budget import DetailBudgetMiddleware
+from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.types import ListItem
 from crawler.items import ColumnDone, ListRecord
 from tests.conftest import crawl_units, loopback_site, zwgk
@@ -99,3 +100,53 @@ def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
     assert table.count("[capped: 30 items on one page") == 2, table
     log = (db.parent / "logs" / "crawl-1.log").read_text(encoding="utf-8")
     assert "zwgk/details_capped" in log
+
+
+CLAIMED = 300
+
+
+class LongColumn(BaseHTTPRequestHandler):
+    """A TRS column whose pager claims 300 pages, every one of them served."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/xxgk/":
+            body = '<html><body><ul class="left"><li><a href="/tzgg/">通知公告</a></li></ul>'
+        else:
+            name = path.rsplit("/", 1)[-1]
+            k = int(name[6:-5]) if name.startswith("index_") else 0
+            day = k % 28 + 1
+            body = (
+                f'<html><body><div class="list"><ul><li><a href="./t202611{day:02d}_{k}.html"'
+                f' title="通知{k}">通知{k}</a><span>2026-11-{day:02d}</span></li></ul></div>'
+                f'<script>createPageHTML({CLAIMED}, {k}, "index", "html");</script>'
+            )
+        data = (body + "</body></html>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_page_series_cap_under_a_higher_page_limit_is_recorded(tmp_path: Path) -> None:
+    """Page series stop at SERIES_LIMIT URLs whatever a pager claims; with the page limit set
+    above that, the column ends with pages left, and says so instead of passing as read whole."""
+    with loopback_site(LongColumn) as site:
+        db, cols = crawl_units(
+            tmp_path,
+            f"units:\n  - code: long\n    name: 长栏目\n    kind: county\n"
+            f"    disclosure: {site}/xxgk/\n",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none,"
+            " max_pages_per_column: 1000}",
+        )
+    (col,) = [c for c in cols if c["column_url"] == f"{site}/tzgg/"]
+    assert col["status"] == "capped" and col["assessed"], col
+    assert col["reason"] == (
+        f"the pager shows {CLAIMED} pages; page series stop at {SERIES_LIMIT + 1},"
+        " the rest not read"
+    )
+    assert SERIES_LIMIT < col["items"] < CLAIMED
