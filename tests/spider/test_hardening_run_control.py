@@ -103,6 +103,31 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def test_two_real_runs_on_one_store_one_refused_while_the_other_crawls(tmp_path: Path) -> None:
+    """Two `zwgk run` processes on one store: the second is refused with the first's pid while
+    the first is mid-crawl, and the first's run is left alone (still running, not failed)."""
+    with loopback_site(Slow) as site:
+        units, config, db = files(tmp_path, site)
+        first = start_run(units, db, config)
+        try:
+            assert wait_for(lambda: scrapy_pids(db.resolve())), "no crawl process started"
+            second = zwgk("run", "--units", str(units), "--db", str(db), "--config",
+                          str(config), "--no-progress", now=DAY1)  # fmt: skip
+            assert second.returncode == 2
+            assert second.stderr.startswith(
+                f"zwgk: error: a monitoring run is already running on {db} (pid {first.pid}, "
+            ), second.stderr
+            assert len(second.stderr.strip().splitlines()) == 1
+            assert first.poll() is None  # the first run carries on
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("SELECT status FROM runs").fetchall() == [("running",)]
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.wait(30)
+            for pid in scrapy_pids(db.resolve()):
+                os.kill(pid, signal.SIGKILL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_the_crawl_dies_with_its_run(tmp_path: Path, sig: signal.Signals) -> None:
     with loopback_site(Slow) as site:
