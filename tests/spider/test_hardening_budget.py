@@ -106,7 +106,9 @@ CLAIMED = 300
 
 
 class LongColumn(BaseHTTPRequestHandler):
-    """A TRS column whose pager claims 300 pages, every one of them served."""
+    """A TRS column whose pager claims `claimed` pages, every one of them served."""
+
+    claimed = CLAIMED
 
     def log_message(self, *args) -> None:
         pass
@@ -122,7 +124,7 @@ class LongColumn(BaseHTTPRequestHandler):
             body = (
                 f'<html><body><div class="list"><ul><li><a href="./t202611{day:02d}_{k}.html"'
                 f' title="通知{k}">通知{k}</a><span>2026-11-{day:02d}</span></li></ul></div>'
-                f'<script>createPageHTML({CLAIMED}, {k}, "index", "html");</script>'
+                f'<script>createPageHTML({self.claimed}, {k}, "index", "html");</script>'
             )
         data = (body + "</body></html>").encode()
         self.send_response(200)
@@ -150,3 +152,26 @@ def test_a_page_series_cap_under_a_higher_page_limit_is_recorded(tmp_path: Path)
         " the rest not read"
     )
     assert SERIES_LIMIT < col["items"] < CLAIMED
+
+
+class PageBomb(LongColumn):
+    claimed = 99_999_999
+
+
+def test_a_page_count_bomb_served_on_loopback_is_read_to_the_page_limit(tmp_path: Path) -> None:
+    """The list page of the issue: it claims 99,999,999 pages. The crawl reads the page limit's
+    50 pages, records the column capped and ends (bench/page_bomb.py measures time and memory)."""
+    with loopback_site(PageBomb) as site:
+        db, cols = crawl_units(
+            tmp_path,
+            f"units:\n  - code: bomb\n    name: 页数炸弹\n    kind: county\n"
+            f"    disclosure: {site}/xxgk/\n",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none}",
+        )
+    (col,) = [c for c in cols if c["column_url"] == f"{site}/tzgg/"]
+    assert col["status"] == "capped" and col["assessed"], col
+    assert col["reason"].startswith("page limit 50 reached; "), col["reason"]
+    assert col["items"] == 50  # one item a page: exactly the 50 pages read
+    with sqlite3.connect(db) as conn:
+        pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert pages == 51  # the catalog root and the column's 50 pages, nothing more
