@@ -17,6 +17,8 @@ from crawler.items import ColumnDone, ListRecord
 from tests.conftest import crawl_units, loopback_site, zwgk
 from zwgk.config import load_config
 from zwgk.crawl import scrapy_settings
+from zwgk.runner import print_summary
+from zwgk.store import open_db
 
 N = 30
 
@@ -76,7 +78,7 @@ def test_per_page_cap_and_partial_reason() -> None:
     )
 
 
-def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
+def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path, capsys) -> None:
     with loopback_site(Site) as site:
         db, cols = crawl_units(
             tmp_path,
@@ -100,6 +102,9 @@ def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
     assert table.count("[capped: 30 items on one page") == 2, table
     log = (db.parent / "logs" / "crawl-1.log").read_text(encoding="utf-8")
     assert "zwgk/details_capped" in log
+    # and the run's summary, as `zwgk run` printed it from the stored run, counts them
+    print_summary(open_db(db), 1, None, [])
+    assert "  columns not read whole: capped 2 (see `zwgk columns`)" in capsys.readouterr().err
 
 
 CLAIMED = 300
