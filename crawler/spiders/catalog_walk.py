@@ -21,6 +21,7 @@ from crawler.items import (
     SiteInfo,
 )
 from crawler.spiders.state import new_col
+from zwgk.errors import CATALOG_CAPPED_MARK
 from zwgk.units import Unit, host_allowed, netloc
 
 #: Sections a catalog may link on another authority's host and still have (the rules read them).
@@ -329,7 +330,7 @@ class CatalogWalk:
             "ZWGK_MAX_CATALOG_PAGES", 2 * self.setting("ZWGK_MAX_COLUMNS_PER_SITE", 400)
         )
         if counts[key] == limit + 1:
-            self.logger.warning("%s %s: catalog walk stopped at %d pages", *key, limit)
+            self.logger.warning("%s: %s %s at %d pages", CATALOG_CAPPED_MARK, *key, limit)
         return counts[key] <= limit
 
     def catalog_links(

@@ -12,6 +12,7 @@ from scrapy.http import Response
 
 from crawler import discovery
 from crawler.extract import classify, listing, meta
+from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.types import ListItem, ListPage
 from crawler.items import (
     ColumnDone,
@@ -110,6 +111,8 @@ class ColumnPages:
             yield ColumnDone(m["unit"], m["role"], col["url"], "placeholder", col["pages"], 0)
             return
         pager = page.pagination
+        if pager.page_count:
+            col["claimed"] = max(col.get("claimed", 0), pager.page_count)
         if pager.optional:
             col["maybe"] = sorted({*col.get("maybe", ()), *pager.optional})
         # More pages than were read or queued, and no way to reach them: say so.
@@ -142,6 +145,17 @@ class ColumnPages:
             yield self.req(m, nxt, self.parse_list, "list", dedupe=False, col=col)
         elif col["queue"]:
             yield self.capped(m, col, f"{len(col['queue'])}+ more pages")
+        elif col.get("claimed", 0) > max(col["pages"], SERIES_LIMIT + 1):
+            # A page series stops at SERIES_LIMIT URLs whatever the pager claims (a page-count
+            # bomb must not build millions), so a page limit set above it can let a column end
+            # here with pages left: the same cap, said as such, not a column read whole.
+            yield self.column_done(
+                m,
+                col,
+                "capped",
+                f"the pager shows {col['claimed']} pages; page series stop at "
+                f"{SERIES_LIMIT + 1}, the rest not read",
+            )
         else:
             yield self.column_done(m, col)
 
