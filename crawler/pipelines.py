@@ -35,11 +35,12 @@ from zwgk.text import clean_record
 
 logger = logging.getLogger(__name__)
 
-#: Example URLs kept per (site, page kind, meta, state) and per SiteIDCode value seen.
+#: Example URLs kept per (site, page kind, meta, state), distinct (a page read twice, say a
+#: retried detail, counts twice and shows once); one per SiteIDCode value seen.
 META_EXAMPLES = 3
 
 # meta-missing's tallies: counts add up across flushes and across distributed workers (each
-# its own pipeline), and the examples keep the first META_EXAMPLES URLs. Values are bound.
+# its own pipeline), and the examples keep up to META_EXAMPLES distinct URLs. Values are bound.
 PAGE_META_UPSERT = (
     "INSERT INTO page_meta (run_id, site_id, kind, tag, state, pages, examples)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -47,7 +48,7 @@ PAGE_META_UPSERT = (
     " pages = page_meta.pages + excluded.pages,"
     f" examples = CASE WHEN json_array_length(page_meta.examples) >= {META_EXAMPLES}"
     "   THEN page_meta.examples ELSE (SELECT json_group_array(value) FROM ("
-    "     SELECT value FROM json_each(page_meta.examples) UNION ALL"
+    "     SELECT value FROM json_each(page_meta.examples) UNION"
     f"     SELECT value FROM json_each(excluded.examples) LIMIT {META_EXAMPLES})) END"
 )
 SITE_CODE_UPSERT = (
@@ -407,7 +408,7 @@ class StorePipeline:
                 tally[key] = [1, [r.url]]
             else:
                 entry[0] += 1
-                if len(entry[1]) < META_EXAMPLES:
+                if len(entry[1]) < META_EXAMPLES and r.url not in entry[1]:
                     entry[1].append(r.url)
         if r.site_id_code:
             ckey = (site_id, r.kind, r.site_id_code)

@@ -53,6 +53,7 @@ EVIDENCE_LABELS = {
     "value": "页面标注的网站标识码",
     "pages": "页面数",
     "example_url": "示例页面",
+    "recheck_kinds": "复查页面类型（home/list/detail）",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -213,7 +213,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         """
         -- meta-missing: per run, site and page kind (home/list/detail), how many pages were
         -- read (tag '', state 'checked') and how many lacked each required meta (absent) or
-        -- had it blank (empty), with up to 3 example URLs. Tallies, not one row per page: a
+        -- had it blank (empty), with up to 3 distinct example URLs. Tallies, not one row per page: a
         -- few rows per site per run whatever its size, written once per pipeline commit.
         CREATE TABLE page_meta (
             run_id INTEGER NOT NULL REFERENCES runs(run_id),

@@ -63,13 +63,18 @@ class MetaMissing(Rule):
 
     def assessed_sql(self) -> str:
         # A kind's finding is judged again only when that kind of page was read in this run on
-        # an assessed site; the SiteIDCode finding whenever any page of the site was read.
-        return f"""(f.site_id IN (SELECT site_id FROM zc_assessed_sites) AND EXISTS (
-            SELECT 1 FROM page_meta p WHERE p.run_id = (SELECT run_id FROM zc_run)
-            AND p.site_id = f.site_id AND p.state = 'checked' AND p.tag = ''
-            AND f.key IN (
-              'meta-missing|' || f.unit_id || '|' || f.site_id || '||' || p.kind,
-              'meta-missing|' || f.unit_id || '|' || f.site_id || '||{SITE_CODE_SUBKEY}')))"""
+        # an assessed site (an incremental day reads new articles only, or none). The SiteIDCode
+        # finding only when every kind of page that carried a wrong value was read again: a
+        # home page with the right code says nothing about the articles that had another.
+        checked = """SELECT 1 FROM page_meta p WHERE p.run_id = (SELECT run_id FROM zc_run)
+              AND p.site_id = f.site_id AND p.state = 'checked' AND p.tag = ''"""
+        prefix = "'meta-missing|' || f.unit_id || '|' || f.site_id || '||'"
+        return f"""(f.site_id IN (SELECT site_id FROM zc_assessed_sites) AND (
+            EXISTS ({checked} AND f.key = {prefix} || p.kind)
+         OR (f.key = {prefix} || '{SITE_CODE_SUBKEY}' AND EXISTS ({checked})
+             AND NOT EXISTS (
+               SELECT 1 FROM json_each(f.evidence, '$.recheck_kinds') k
+               WHERE NOT EXISTS ({checked} AND p.kind = k.value)))))"""
 
     def evaluate(self, ctx: Context) -> list[Hit]:
         opts = ctx.opts_table(self.code)
@@ -156,6 +161,8 @@ class MetaMissing(Rule):
             wrong = [v for v in values if expected and not same_code(v["value"], expected)]
             if not wrong and len(values) < 2:
                 continue
+            carried = wrong or values
+            recheck = [k for k in KINDS if any(k in v["kinds"].split(",") for v in carried)]
             if wrong:
                 found = "、".join(f"{v['value']}（{v['pages']}页）" for v in wrong)
                 subject = f"网站标识码与本单位标识码{expected}不一致：页面标注为{found}"
@@ -182,6 +189,8 @@ class MetaMissing(Rule):
                             for v in values
                         ],
                         "site_url": values[0]["site_url"],
+                        # the kinds of page to read again before this may resolve
+                        "recheck_kinds": recheck,
                     },
                 )
             )

@@ -182,3 +182,24 @@ def test_a_kind_not_read_today_keeps_its_finding_and_a_fixed_kind_resolves(b):
     assert still["key"].endswith("|detail") and still["last_run_id"] == run
     (gone,) = b.findings("meta-missing", status="resolved")
     assert gone["key"].endswith("|home")
+
+
+def test_a_wrong_code_on_articles_stands_until_articles_are_read_again(b):
+    b.unit(site_code=CODE)
+    site = b.site()
+    run = b.run()
+    b.page_meta(run, site, "home", 1, codes={CODE: 1})
+    b.page_meta(run, site, "detail", 5, codes={"3408000099": 5})
+    b.check(run)
+    (f,) = b.findings("meta-missing")
+    assert json.loads(f["evidence"])["recheck_kinds"] == ["detail"]
+    run2 = b.run("2026-11-30T08:00:00+08:00")
+    b.page_meta(run2, site, "home", 1, codes={CODE: 1})  # no new article on day 2
+    b.check(run2)
+    assert len(b.findings("meta-missing")) == 1
+    run3 = b.run("2026-12-01T08:00:00+08:00")
+    b.page_meta(run3, site, "home", 1, codes={CODE: 1})
+    b.page_meta(run3, site, "detail", 2, codes={CODE: 2})  # the template was fixed
+    b.check(run3)
+    assert b.findings("meta-missing") == []
+    assert len(b.findings("meta-missing", status="resolved")) == 1
