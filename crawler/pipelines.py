@@ -44,7 +44,7 @@ META_EXAMPLES = 3
 PAGE_META_UPSERT = (
     "INSERT INTO page_meta (run_id, site_id, kind, tag, state, pages, examples)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (run_id, site_id, kind, tag, state) DO UPDATE SET"
+    " ON CONFLICT (site_id, kind, run_id, tag, state) DO UPDATE SET"
     " pages = page_meta.pages + excluded.pages,"
     f" examples = CASE WHEN json_array_length(page_meta.examples) >= {META_EXAMPLES}"
     "   THEN page_meta.examples ELSE (SELECT json_group_array(value) FROM ("
@@ -54,7 +54,7 @@ PAGE_META_UPSERT = (
 SITE_CODE_UPSERT = (
     "INSERT INTO page_site_codes (run_id, site_id, kind, value, pages, example_url)"
     " VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (run_id, site_id, kind, value) DO UPDATE SET"
+    " ON CONFLICT (site_id, kind, run_id, value) DO UPDATE SET"
     " pages = page_site_codes.pages + excluded.pages"
 )
 

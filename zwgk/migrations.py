@@ -211,7 +211,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "m009_page_meta",
         """
-        -- meta-missing: per run, site and page kind (home/list/detail), how many pages were
+        -- meta-missing: per site, page kind (home/list/detail) and run, how many pages were
         -- read (tag '', state 'checked') and how many lacked each required meta (absent) or
         -- had it blank (empty), with up to 3 distinct example URLs. Tallies, not one row per page: a
         -- few rows per site per run whatever its size, written once per pipeline commit.
@@ -223,7 +223,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             state TEXT NOT NULL CHECK (state IN ('checked', 'absent', 'empty')),
             pages INTEGER NOT NULL,
             examples TEXT NOT NULL DEFAULT '[]',
-            PRIMARY KEY (run_id, site_id, kind, tag, state)
+            -- site and kind first: the rule reads each kind's latest reading of a site
+            PRIMARY KEY (site_id, kind, run_id, tag, state)
         );
         -- The SiteIDCode values pages carried (non-empty), per run, site and page kind.
         CREATE TABLE page_site_codes (
@@ -233,7 +234,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             value TEXT NOT NULL,
             pages INTEGER NOT NULL,
             example_url TEXT NOT NULL,
-            PRIMARY KEY (run_id, site_id, kind, value)
+            PRIMARY KEY (site_id, kind, run_id, value)
         );
         """,
     ),

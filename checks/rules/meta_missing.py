@@ -1,17 +1,20 @@
 """meta-missing 页面元数据缺失.
 
 What:
-    The national `<meta>` block of a site's pages, as the crawl read it in this run: on its home
+    The national `<meta>` block of a site's pages, as the crawl last read them: on its home
     page (the portal home, the platform's root) SiteName, SiteDomain and SiteIDCode; on column
     list pages (the first page of each column) ColumnName and ColumnType; on article pages
     ArticleTitle, PubDate and ContentSource. A tag that is absent, or present with no content,
-    on at least `min_pages` pages of a kind → one finding per site and page kind naming each tag,
-    how many of the pages read lacked it, and example URLs. Besides, SiteIDCode must equal the
-    unit's `site_code` (units file) and be the same on every page: a page carrying another
-    value, or a site whose pages carry two values → one finding per site naming the values found,
-    how many pages carry each, an example page of each, and the expected code. A kind of page
-    the crawl did not read in this run is not judged (an incremental day without new articles
-    leaves the article-page finding as it was); neither is a site not assessed.
+    on at least `min_pages` pages of a kind is reported with how many of the pages read lacked
+    it and example URLs. SiteIDCode must also equal the unit's `site_code` (units file) and be
+    the same on every page: a value found on some pages and not the expected one, or two values
+    on one site, is reported with the pages carrying each, an example page of each and the
+    expected code. One finding per site (one rectification: the site's templates), judged when
+    the site is assessed, each kind of page on its latest reading (every run of the last day it
+    was read: a run killed and run again reads each page once between the two): an incremental
+    day that reads no new article keeps the articles' last reading (dated in the finding)
+    instead of calling them fixed; a day that reads new articles judges those. The summary
+    names kind, tag and how it lacks; the evidence adds page counts and example URLs.
 Why:
     《政府网站发展指引》（国办发〔2017〕47号）要求政府网站网页按《政府网站网页设计规范》
     （GB/T 政府网站网页元数据）设置元数据：首页 SiteName、SiteDomain、SiteIDCode，栏目页
@@ -41,7 +44,22 @@ from checks.registry import Hit, Rule, register
 KINDS = ("home", "list", "detail")
 KIND_ZH = {"home": "首页", "list": "栏目页", "detail": "文章页"}
 STATE_ZH = {"absent": "缺失", "empty": "内容为空"}
-SITE_CODE_SUBKEY = "site-id-code"
+
+# Each (site, kind)'s latest reading up to this run, on the sites assessed now: every run of the
+# latest day the kind was read (a run killed and run again the same day reads each page once
+# between the two, so together they are that day's reading). page_meta's key leads with
+# (site_id, kind): an index walk per site.
+READINGS_SQL = """
+    WITH read AS (
+      SELECT p.site_id, p.kind, p.run_id, substr(r.clock_at, 1, 10) AS day
+      FROM page_meta p JOIN runs r ON r.run_id = p.run_id
+      JOIN zc_assessed_sites s ON s.site_id = p.site_id
+      WHERE p.tag = '' AND p.state = 'checked' AND p.run_id <= :run
+    ),
+    latest AS (SELECT site_id, kind, max(day) AS day FROM read GROUP BY site_id, kind)
+    SELECT r.site_id, r.kind, r.run_id, r.day FROM read r
+    JOIN latest l ON l.site_id = r.site_id AND l.kind = r.kind AND l.day = r.day
+"""
 
 
 @register
@@ -59,142 +77,139 @@ class MetaMissing(Rule):
         "ColumnName、ColumnType、ArticleTitle、PubDate、ContentSource）并填写内容，"
         "各页面统一使用本网站的网站标识码。"
     )
-    message = "{subject}"
-
-    def assessed_sql(self) -> str:
-        # A kind's finding is judged again only when that kind of page was read in this run on
-        # an assessed site (an incremental day reads new articles only, or none). The SiteIDCode
-        # finding only when every kind of page that carried a wrong value was read again: a
-        # home page with the right code says nothing about the articles that had another.
-        checked = """SELECT 1 FROM page_meta p WHERE p.run_id = (SELECT run_id FROM zc_run)
-              AND p.site_id = f.site_id AND p.state = 'checked' AND p.tag = ''"""
-        prefix = "'meta-missing|' || f.unit_id || '|' || f.site_id || '||'"
-        return f"""(f.site_id IN (SELECT site_id FROM zc_assessed_sites) AND (
-            EXISTS ({checked} AND f.key = {prefix} || p.kind)
-         OR (f.key = {prefix} || '{SITE_CODE_SUBKEY}' AND EXISTS ({checked})
-             AND NOT EXISTS (
-               SELECT 1 FROM json_each(f.evidence, '$.recheck_kinds') k
-               WHERE NOT EXISTS ({checked} AND p.kind = k.value)))))"""
+    message = "页面元数据不全：{parts}"
 
     def evaluate(self, ctx: Context) -> list[Hit]:
         opts = ctx.opts_table(self.code)
-        hits = self._tag_hits(ctx, opts)
-        hits += self._site_code_hits(ctx, opts)
-        return hits
-
-    def _tag_hits(self, ctx: Context, opts: str) -> list[Hit]:
-        rows = ctx.query(
-            f"""SELECT p.site_id, s.unit_id, s.url AS site_url, p.kind, p.tag, p.state, p.pages,
-                       p.examples, c.pages AS checked, o.home_tags, o.list_tags, o.detail_tags,
-                       o.min_pages
-                FROM page_meta p
-                JOIN zc_assessed_sites s ON s.site_id = p.site_id
-                JOIN {opts} o ON o.unit_id = s.unit_id
-                JOIN page_meta c ON c.run_id = p.run_id AND c.site_id = p.site_id
-                     AND c.kind = p.kind AND c.tag = '' AND c.state = 'checked'
-                WHERE p.run_id = :run AND p.state IN ('absent', 'empty')
-                ORDER BY p.site_id, p.kind, p.tag, p.state""",
-            {"run": ctx.run_id},
-        )
-        grouped: dict[tuple[int, str], list[dict[str, Any]]] = {}
-        for r in rows:
-            required = json.loads(r[f"{r['kind']}_tags"])
-            if r["tag"] in required:
-                grouped.setdefault((r["site_id"], r["kind"]), []).append(r)
-        hits = []
-        for (site_id, kind), tag_rows in grouped.items():
-            per_tag: dict[str, dict[str, Any]] = {}
-            for r in tag_rows:
-                # A page lacks a tag one way or the other, so absent + empty pages add up.
-                t = per_tag.setdefault(r["tag"], {"tag": r["tag"], "pages": 0, "examples": []})
-                t["pages"] += r["pages"]
-                t[r["state"]] = r["pages"]
-                t["examples"] += [u for u in json.loads(r["examples"]) if u not in t["examples"]]
-            first = tag_rows[0]
-            tags = [t for t in per_tag.values() if t["pages"] >= first["min_pages"]]
-            if not tags:
-                continue
-            checked = first["checked"]
-            parts = []
-            for t in tags:
-                states = "、".join(STATE_ZH[s] for s in ("absent", "empty") if t.get(s))
-                parts.append(f"{t['tag']}（{states}，{t['pages']}/{checked}页）")
-            # Flat on purpose: reports show a dozen evidence lines, examples first (sorted keys).
-            evidence = {
-                "missing": parts,
-                "examples": {t["tag"]: t["examples"][:2] for t in tags},
-                "page_kind": KIND_ZH[kind],
-                "pages_checked": checked,
-                "site_url": first["site_url"],
-            }
-            hits.append(
-                Hit(
-                    unit_id=first["unit_id"],
-                    site_id=site_id,
-                    subkey=kind,
-                    summary=self.render(subject=f"{KIND_ZH[kind]}元数据不全：" + "；".join(parts)),
-                    evidence=evidence,
-                )
+        params = {"run": ctx.run_id}
+        sites = {
+            r["site_id"]: r
+            for r in ctx.query(
+                f"""SELECT s.site_id, s.unit_id, s.url AS site_url, u.site_code, o.home_tags,
+                           o.list_tags, o.detail_tags, o.min_pages, o.check_site_code
+                    FROM zc_assessed_sites s JOIN {opts} o ON o.unit_id = s.unit_id
+                    JOIN units u ON u.unit_id = s.unit_id"""
             )
-        return hits
-
-    def _site_code_hits(self, ctx: Context, opts: str) -> list[Hit]:
-        rows = ctx.query(
-            f"""SELECT c.site_id, s.unit_id, s.url AS site_url, u.site_code, min(c.value) AS value,
-                       sum(c.pages) AS pages, min(c.example_url) AS example_url,
-                       group_concat(DISTINCT c.kind) AS kinds
-                FROM page_site_codes c
-                JOIN zc_assessed_sites s ON s.site_id = c.site_id
-                JOIN {opts} o ON o.unit_id = s.unit_id AND o.check_site_code
-                JOIN units u ON u.unit_id = s.unit_id
-                WHERE c.run_id = :run
+        }
+        # (site, kind) -> {"day", "checked", tags: {(tag, state): [pages, urls]}}
+        readings: dict[tuple[int, str], dict[str, Any]] = {}
+        for r in ctx.query(
+            f"""WITH used AS ({READINGS_SQL})
+                SELECT p.site_id, p.kind, u.day, p.tag, p.state, p.pages, p.examples
+                FROM used u JOIN page_meta p ON p.site_id = u.site_id AND p.kind = u.kind
+                     AND p.run_id = u.run_id
+                ORDER BY p.site_id, p.run_id""",
+            params,
+        ):
+            if r["site_id"] not in sites:
+                continue
+            got = readings.setdefault(
+                (r["site_id"], r["kind"]), {"day": r["day"], "checked": 0, "tags": {}}
+            )
+            if r["state"] == "checked":
+                got["checked"] += r["pages"]
+                continue
+            tally = got["tags"].setdefault((r["tag"], r["state"]), [0, []])
+            tally[0] += r["pages"]
+            tally[1] += [u for u in json.loads(r["examples"]) if u not in tally[1]]
+        gaps: dict[int, list[str]] = {}
+        evidence: dict[int, dict[str, Any]] = {}
+        for site_id, kind in sorted(readings, key=lambda k: (k[0], KINDS.index(k[1]))):
+            self._add_gaps(ctx, sites[site_id], kind, readings[(site_id, kind)], gaps, evidence)
+        codes = ctx.query(
+            f"""WITH used AS ({READINGS_SQL})
+                SELECT c.site_id, min(c.value) AS value, sum(c.pages) AS pages,
+                       min(c.example_url) AS example_url, group_concat(DISTINCT c.kind) AS kinds
+                FROM used u JOIN page_site_codes c ON c.site_id = u.site_id
+                     AND c.kind = u.kind AND c.run_id = u.run_id
                 GROUP BY c.site_id, lower(trim(c.value))
                 ORDER BY c.site_id, pages DESC, value""",
-            {"run": ctx.run_id},
+            params,
         )
         by_site: dict[int, list[dict[str, Any]]] = {}
-        for r in rows:
+        for r in codes:
             by_site.setdefault(r["site_id"], []).append(r)
-        hits = []
         for site_id, values in by_site.items():
-            expected = (values[0]["site_code"] or "").strip()
-            wrong = [v for v in values if expected and not same_code(v["value"], expected)]
-            if not wrong and len(values) < 2:
-                continue
-            carried = wrong or values
-            recheck = [k for k in KINDS if any(k in v["kinds"].split(",") for v in carried)]
-            if wrong:
-                found = "、".join(f"{v['value']}（{v['pages']}页）" for v in wrong)
-                subject = f"网站标识码与本单位标识码{expected}不一致：页面标注为{found}"
-            else:
-                found = "、".join(f"{v['value']}（{v['pages']}页）" for v in values)
-                subject = f"各页面网站标识码不一致：{found}"
+            site = sites.get(site_id)
+            if site is not None and site["check_site_code"]:
+                self._add_codes(site, values, gaps, evidence)
+        hits = []
+        for site_id, parts in gaps.items():
+            site = sites[site_id]
+            ev = {k: v for k, v in evidence[site_id].items() if v}
+            ev["site_url"] = site["site_url"]
             hits.append(
                 Hit(
-                    unit_id=values[0]["unit_id"],
+                    unit_id=site["unit_id"],
                     site_id=site_id,
-                    subkey=SITE_CODE_SUBKEY,
-                    summary=self.render(subject=subject),
-                    evidence={
-                        "expected_site_code": expected or None,
-                        "site_codes_found": [
-                            {
-                                "value": v["value"],
-                                "pages": v["pages"],
-                                "page_kinds": "、".join(
-                                    KIND_ZH[k] for k in KINDS if k in v["kinds"].split(",")
-                                ),
-                                "example_url": v["example_url"],
-                            }
-                            for v in values
-                        ],
-                        "site_url": values[0]["site_url"],
-                        # the kinds of page to read again before this may resolve
-                        "recheck_kinds": recheck,
-                    },
+                    summary=self.render(parts="；".join(parts)),
+                    evidence=ev,
                 )
             )
         return hits
+
+    @staticmethod
+    def _add_gaps(
+        ctx: Context,
+        site: dict[str, Any],
+        kind: str,
+        reading: dict[str, Any],
+        gaps: dict[int, list[str]],
+        evidence: dict[int, dict[str, Any]],
+    ) -> None:
+        """The required tags of `kind` lacking on at least min_pages pages of its reading. The
+        summary names tag and way (absent / blank) and, for an earlier day's reading, its date;
+        page counts go to the evidence (a day read in two runs may count a page twice)."""
+        required = json.loads(site[f"{kind}_tags"])
+        per_tag: dict[str, dict[str, Any]] = {}
+        for (tag, state), (pages, urls) in sorted(reading["tags"].items()):
+            if tag in required:
+                t = per_tag.setdefault(tag, {"pages": 0, "states": [], "urls": []})
+                t["pages"] += pages  # a page lacks a tag one way or the other: they add up
+                t["states"].append(STATE_ZH[state])
+                t["urls"] += [u for u in urls if u not in t["urls"]]
+        when = "" if reading["day"] == ctx.today_iso else f"，{reading['day']}读取"
+        ev = evidence.setdefault(site["site_id"], {"missing": [], "examples": {}})
+        for tag, t in per_tag.items():
+            if t["pages"] < site["min_pages"]:
+                continue
+            label = f"{KIND_ZH[kind]} {tag}"
+            gaps.setdefault(site["site_id"], []).append(
+                f"{label}（{'、'.join(t['states'])}{when}）"
+            )
+            ev["missing"].append(
+                f"{label}：{'、'.join(t['states'])} {t['pages']}/{reading['checked']}页"
+            )
+            ev["examples"][label] = t["urls"][:2]
+
+    @staticmethod
+    def _add_codes(
+        site: dict[str, Any],
+        values: list[dict[str, Any]],
+        gaps: dict[int, list[str]],
+        evidence: dict[int, dict[str, Any]],
+    ) -> None:
+        expected = (site["site_code"] or "").strip()
+        wrong = [v for v in values if expected and not same_code(v["value"], expected)]
+        if not wrong and len(values) < 2:
+            return
+
+        def kinds(v: dict[str, Any]) -> str:
+            return "、".join(KIND_ZH[k] for k in KINDS if k in v["kinds"].split(","))
+
+        if wrong:
+            text = f"网站标识码应为{expected}，" + "、".join(
+                f"{kinds(v)}标注为{v['value']}" for v in wrong
+            )
+        else:
+            text = "各页面网站标识码不一致：" + "、".join(
+                f"{kinds(v)}标注为{v['value']}" for v in values
+            )
+        gaps.setdefault(site["site_id"], []).append(text)
+        ev = evidence.setdefault(site["site_id"], {"missing": [], "examples": {}})
+        ev["expected_site_code"] = expected or None
+        ev["site_codes_found"] = [f"{v['value']}：{kinds(v)} {v['pages']}页" for v in values]
+        ev["site_code_examples"] = {v["value"]: v["example_url"] for v in values}
 
 
 def same_code(found: str, expected: str) -> bool:

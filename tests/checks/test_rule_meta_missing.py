@@ -21,10 +21,11 @@ def test_blank_site_domain_on_home_fires_with_counts_and_examples(b):
     b.check(run)
     (f,) = b.findings("meta-missing")
     assert f["site_id"] == portal and f["column_id"] is None and f["severity"] == "deduct"
-    assert f["summary"] == "首页元数据不全：SiteDomain（内容为空，1/1页）"
+    assert f["summary"] == "页面元数据不全：首页 SiteDomain（内容为空）"
     ev = json.loads(f["evidence"])
-    assert ev["page_kind"] == "首页" and ev["pages_checked"] == 1
-    assert ev["examples"] == {"SiteDomain": [f"http://pages.test/{portal}/home/0.html"]}
+    assert ev["missing"] == ["首页 SiteDomain：内容为空 1/1页"]
+    assert ev["examples"] == {"首页 SiteDomain": [f"http://pages.test/{portal}/home/0.html"]}
+    assert "site_codes_found" not in ev
 
 
 def test_complete_pages_with_the_right_code_are_quiet(b):
@@ -47,18 +48,18 @@ def test_tags_outside_the_kinds_requirements_are_not_judged(b):
     assert b.findings("meta-missing") == []
 
 
-def test_one_finding_per_kind_naming_every_tag(b):
+def test_one_finding_per_site_naming_every_kind_and_tag(b):
     b.unit()
     site = b.site()
     run = b.run()
     b.page_meta(run, site, "list", 10, {"ColumnType": ("absent", 10)})
     b.page_meta(run, site, "detail", 40, {"ContentSource": ("empty", 40), "PubDate": ("absent", 3)})
     b.check(run)
-    found = {f["key"].rsplit("|", 1)[1]: f for f in b.findings("meta-missing")}
-    assert set(found) == {"list", "detail"}
-    assert found["list"]["summary"] == "栏目页元数据不全：ColumnType（缺失，10/10页）"
-    assert "ContentSource（内容为空，40/40页）" in found["detail"]["summary"]
-    assert "PubDate（缺失，3/40页）" in found["detail"]["summary"]
+    (f,) = b.findings("meta-missing")
+    assert f["summary"] == (
+        "页面元数据不全：栏目页 ColumnType（缺失）；"
+        "文章页 ContentSource（内容为空）；文章页 PubDate（缺失）"
+    )
 
 
 def test_a_tag_absent_on_some_pages_and_empty_on_others_counts_both(b):
@@ -71,7 +72,8 @@ def test_a_tag_absent_on_some_pages_and_empty_on_others_counts_both(b):
     )
     b.check(run)
     (f,) = b.findings("meta-missing")
-    assert f["summary"] == "文章页元数据不全：PubDate（缺失、内容为空，5/10页）"
+    assert f["summary"] == "页面元数据不全：文章页 PubDate（缺失、内容为空）"
+    assert json.loads(f["evidence"])["missing"] == ["文章页 PubDate：缺失、内容为空 5/10页"]
 
 
 @pytest.mark.parametrize(("lacking", "fires"), [(2, False), (3, True)])
@@ -117,13 +119,14 @@ def test_site_code_differing_on_some_pages_fires_with_values_and_examples(b):
     b.page_meta(run, site, "detail", 30, codes={CODE: 26, "3408000099": 4})
     b.check(run)
     (f,) = b.findings("meta-missing")
-    assert f["key"].endswith("|site-id-code")
-    assert f["summary"] == f"网站标识码与本单位标识码{CODE}不一致：页面标注为3408000099（4页）"
+    assert f["summary"] == f"页面元数据不全：网站标识码应为{CODE}，文章页标注为3408000099"
     ev = json.loads(f["evidence"])
     assert ev["expected_site_code"] == CODE
-    wrong = next(v for v in ev["site_codes_found"] if v["value"] == "3408000099")
-    assert wrong["pages"] == 4 and wrong["page_kinds"] == "文章页"
-    assert wrong["example_url"].endswith("/detail/3408000099.html")
+    assert ev["site_codes_found"] == [
+        f"{CODE}：首页、栏目页、文章页 35页",
+        "3408000099：文章页 4页",
+    ]
+    assert ev["site_code_examples"]["3408000099"].endswith("/detail/3408000099.html")
 
 
 def test_site_code_compared_without_case_or_space(b):
@@ -144,7 +147,9 @@ def test_without_site_code_two_values_across_pages_fire(b):
     b.page_meta(run, site, "list", 5, codes={"3408000002": 5})
     b.check(run)
     (f,) = b.findings("meta-missing")
-    assert f["summary"] == "各页面网站标识码不一致：3408000002（5页）、3408000001（1页）"
+    assert f["summary"] == (
+        "页面元数据不全：各页面网站标识码不一致：栏目页标注为3408000002、首页标注为3408000001"
+    )
 
 
 def test_site_code_check_can_be_switched_off(b):
@@ -165,23 +170,28 @@ def test_site_not_assessed_is_not_judged(b):
     assert b.findings("meta-missing") == []
 
 
-def test_a_kind_not_read_today_keeps_its_finding_and_a_fixed_kind_resolves(b):
-    """Day 2 of an incremental crawl reads the home page and no new article: the article
-    finding stands (not assessed), the home finding resolves (read, fixed)."""
+def test_a_kind_not_read_today_is_judged_on_its_last_reading(b):
+    """Day 2 of an incremental crawl reads the home page (fixed) and no new article: the
+    finding stays, naming the articles' day-1 reading; day 3 reads fixed articles: resolved."""
     b.unit()
     site = b.site()
     run = b.run()
     b.page_meta(run, site, "home", 1, {"SiteDomain": ("absent", 1)})
     b.page_meta(run, site, "detail", 9, {"ContentSource": ("absent", 9)})
     b.check(run)
-    assert len(b.findings("meta-missing")) == 2
+    (f,) = b.findings("meta-missing")
+    assert "首页 SiteDomain" in f["summary"] and "文章页 ContentSource" in f["summary"]
     run2 = b.run("2026-11-30T08:00:00+08:00")
     b.page_meta(run2, site, "home", 1)
     b.check(run2)
-    (still,) = b.findings("meta-missing")
-    assert still["key"].endswith("|detail") and still["last_run_id"] == run
-    (gone,) = b.findings("meta-missing", status="resolved")
-    assert gone["key"].endswith("|home")
+    (f,) = b.findings("meta-missing")
+    assert f["summary"] == "页面元数据不全：文章页 ContentSource（缺失，2026-11-29读取）"
+    assert f["last_run_id"] == run2
+    run3 = b.run("2026-12-01T08:00:00+08:00")
+    b.page_meta(run3, site, "detail", 2)
+    b.check(run3)
+    assert b.findings("meta-missing") == []
+    assert len(b.findings("meta-missing", status="resolved")) == 1
 
 
 def test_a_wrong_code_on_articles_stands_until_articles_are_read_again(b):
@@ -191,8 +201,7 @@ def test_a_wrong_code_on_articles_stands_until_articles_are_read_again(b):
     b.page_meta(run, site, "home", 1, codes={CODE: 1})
     b.page_meta(run, site, "detail", 5, codes={"3408000099": 5})
     b.check(run)
-    (f,) = b.findings("meta-missing")
-    assert json.loads(f["evidence"])["recheck_kinds"] == ["detail"]
+    assert len(b.findings("meta-missing")) == 1
     run2 = b.run("2026-11-30T08:00:00+08:00")
     b.page_meta(run2, site, "home", 1, codes={CODE: 1})  # no new article on day 2
     b.check(run2)
@@ -203,3 +212,31 @@ def test_a_wrong_code_on_articles_stands_until_articles_are_read_again(b):
     b.check(run3)
     assert b.findings("meta-missing") == []
     assert len(b.findings("meta-missing", status="resolved")) == 1
+
+
+def test_tags_and_code_together_are_one_finding(b):
+    b.unit(site_code=CODE)
+    site = b.site()
+    run = b.run()
+    b.page_meta(run, site, "home", 1, {"SiteName": ("absent", 1)}, {"3408000099": 1})
+    b.check(run)
+    (f,) = b.findings("meta-missing")
+    assert f["summary"] == (
+        f"页面元数据不全：首页 SiteName（缺失）；网站标识码应为{CODE}，首页标注为3408000099"
+    )
+
+
+def test_a_run_killed_and_run_again_the_same_day_reads_as_one(b):
+    """The killed run read the articles, the rerun only what was left (the home page): the
+    finding is the one an uninterrupted run gives, undated."""
+    b.unit()
+    site = b.site()
+    killed = b.run()
+    b.page_meta(killed, site, "home", 1)
+    b.page_meta(killed, site, "detail", 30, {"PubDate": ("empty", 1)})
+    b.finish(killed, "killed")
+    rerun = b.run()
+    b.page_meta(rerun, site, "home", 1)
+    b.check(rerun)
+    (f,) = b.findings("meta-missing")
+    assert f["summary"] == "页面元数据不全：文章页 PubDate（内容为空）"
