@@ -43,17 +43,11 @@ EVIDENCE_LABELS = {
     "platform_url": "平台栏目链接",
     "platform_path": "平台目录位置",
     "match": "对应依据",
-    # meta-missing
+    # meta-missing (its `examples` and `site_code_examples` are keyed by tag and by code)
     "missing": "缺失元数据",
-    "page_kind": "页面类型",
-    "page_kinds": "页面类型",
-    "pages_checked": "检查页面数",
-    "site_url": "网站",
     "expected_site_code": "应为网站标识码",
-    "value": "页面标注的网站标识码",
-    "pages": "页面数",
-    "example_url": "示例页面",
-    "recheck_kinds": "复查页面类型（home/list/detail）",
+    "site_codes_found": "页面标注的网站标识码",
+    "site_url": "网站",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300
