@@ -53,6 +53,11 @@ EVIDENCE_LABELS = {
     "interp_title": "解读候选",
     "interp_url": "解读候选链接",
     "why_not": "未采信原因",
+    # meta-missing (its `examples` and `site_code_examples` are keyed by tag and by code)
+    "missing": "缺失元数据",
+    "expected_site_code": "应为网站标识码",
+    "site_codes_found": "页面标注的网站标识码",
+    "site_url": "网站",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -285,6 +285,8 @@ UNITS: list[dict] = [
             big="tjxx",
             request="form",
             annual_last=2,
+            # meta-missing: its article template prints another unit's 网站标识码
+            sid_detail="3408000099",
         ),
         extra_leaves={
             "统计数据": [

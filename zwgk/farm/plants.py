@@ -8,8 +8,10 @@ unit specs in generate.py. Thresholds are rules.md's defaults.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
-from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Plant, Site
+from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Item, Plant, Site
+from zwgk.farm.render_common import meta_style
 
 BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
 BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
@@ -172,6 +174,7 @@ def plant(city: City, specs: list[dict]) -> None:
                 _sections(site, today, add, spec)
         _catalog(u, add)
         _interpretation(u, today, day, add)
+        _meta(u, day, add)
 
 
 def _rollups(site: Site, spec: dict, news_notice: int, all_stale: int, blanks: int, add) -> None:
@@ -304,3 +307,67 @@ def _interpretation(u, today: date, day: int, add) -> None:
             else:
                 why = f"解读 on {mine[0].date}, after {deadline}" if mine else "no 解读"
                 add("interpretation-missing", site, col, "fire", f"policy of {it.date}: {why}")
+
+
+def page_owner(u, url: str) -> Site | None:
+    """The site a page counts for in meta-missing, by URL as the spider decides it
+    (crawler/spiders/disclosure.py `page_meta`): under the platform root, else by host."""
+    parts = urlsplit(url)
+    d = urlsplit(u.disclosure.url)
+    root_dir = d.path[: d.path.rfind("/") + 1] or "/"
+    if parts.netloc == d.netloc and root_dir != "/" and parts.path.startswith(root_dir):
+        return u.disclosure
+    if u.portal and parts.netloc == urlsplit(u.portal.url).netloc:
+        return u.portal
+    return u.disclosure if parts.netloc == d.netloc else None
+
+
+def _meta(u, day: int, add) -> None:
+    """meta-missing, per site. The farm's meta styles (render_common.meta_block): `empty`
+    blanks SiteDomain (home) and ContentSource (articles); a dateless item's article page has
+    an empty PubDate; `sid_detail` prints a wrong SiteIDCode on articles. Articles are judged
+    on those read in the run: every one on day 1, the new ones on day 2 (none new: the day-1
+    finding stands). `dup` (the Site block twice) and `content_first` (content= before name=)
+    sites are the controls: their tags are all there."""
+    articles: dict[str, list[Item]] = {}  # by role
+    seen: set[str] = set()
+    for site in u.sites:
+        for col in site.columns:
+            for it in col.items:
+                owner = page_owner(u, it.url) if it.url not in seen else None
+                seen.add(it.url)
+                if owner is not None:
+                    articles.setdefault(owner.role, []).append(it)
+    for site in (u.portal, u.disclosure):
+        if site is None or not assessable(site):
+            continue
+        mine = articles.get(site.role, [])
+        read = [i for i in mine if i.day_added == day] or [i for i in mine if i.day_added == 1]
+        style = meta_style(site)
+        why = []
+        if style == "empty":
+            why.append(
+                "SiteDomain blank on the home page"
+                + (", ContentSource on articles" if read else "")
+            )
+        blank_pub = [i for i in read if i.date is None and not i.meta_pubdate]
+        if blank_pub:
+            why.append(f"PubDate blank on {len(blank_pub)} dateless article(s)")
+        if site.opts.get("sid_detail") and read:
+            why.append(f"SiteIDCode {site.opts['sid_detail']} on articles, not {u.site_code}")
+        if why:
+            add("meta-missing", site, None, "fire", "; ".join(why))
+        elif style in ("dup", "content_first"):
+            dateless = [i for i in mine if i.day_added == 1 and i.date is None]
+            add(
+                "meta-missing",
+                site,
+                None,
+                "quiet",
+                f"{style} meta style: every required tag present"
+                + (
+                    "; day 2's new articles carry PubDate (day 1's dateless ones are not re-read)"
+                    if day == 2 and dateless
+                    else ""
+                ),
+            )
