@@ -23,7 +23,7 @@ def main() -> None:
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zwgk-bench-incr-"))
     config = write_config(
-        work / "config.yaml", delay_seconds=0, concurrency=64, concurrency_per_host=8,
+        work / "config.yaml", delay_seconds=0.001, concurrency=64, concurrency_per_host=8,
         autothrottle="false", timeout_seconds=30, retries=1,
     )  # fmt: skip
     with BigFarm(work / "farm", sites=a.sites, columns=a.columns, max_items=a.max_items) as farm:

@@ -82,7 +82,7 @@ def main() -> None:
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zwgk-bench-bomb-"))
     config = write_config(
-        work / "config.yaml", delay_seconds=0, autothrottle="false", detail_pages="none",
+        work / "config.yaml", delay_seconds=0.001, autothrottle="false", detail_pages="none",
         max_pages_per_column=a.max_pages, retries=0,
     )  # fmt: skip
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler(a.count))

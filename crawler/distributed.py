@@ -37,6 +37,17 @@ from crawler.fingerprint import SiteAwareFingerprinter
 
 _FINGERPRINTER = SiteAwareFingerprinter()
 
+#: Every Redis connection of ours in a distributed run (scrapy-redis sets the same for its own,
+#: REDIS_PARAMS): a Redis that accepts and then stops answering (paused, or the network gone
+#: without a reset) makes a command fail after this long instead of holding a worker, or the
+#: orchestrator and with it the run's crawl deadline, for ever.
+REDIS_TIMEOUTS: dict[str, float] = {"socket_timeout": 30.0, "socket_connect_timeout": 10.0}
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, **REDIS_TIMEOUTS)
+
+
 # Pop the best request and mark the worker active in one step, so there is no moment where a
 # request is neither in the queue nor held by an active worker.
 POP_LUA = """
@@ -133,7 +144,7 @@ class DupeFilter(RFPDupeFilter):
     @classmethod
     def from_spider(cls, spider):
         settings = spider.settings
-        server = redis.Redis.from_url(settings["REDIS_URL"])
+        server = redis_client(settings["REDIS_URL"])
         return cls(server, key=settings["SCHEDULER_DUPEFILTER_KEY"])
 
     def close(self, reason: str = "") -> None:
@@ -206,7 +217,7 @@ class RedisItemsPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.server = redis.Redis.from_url(settings["REDIS_URL"])
+        self.server = redis_client(settings["REDIS_URL"])
         self.key = run_keys(settings["ZWGK_REDIS_PREFIX"])["items"]
         self.batch = settings.getint("ZWGK_ITEMS_BATCH", 200)
         self.buffer: list[bytes] = []

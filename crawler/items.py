@@ -94,6 +94,22 @@ class SectionRecord:
 
 
 @dataclass(slots=True)
+class PageMeta:
+    """What one page's national `<meta>` block lacked (meta-missing): the recorded metas of its
+    kind (crawler.extract.meta.RECORDED_META) that were absent or empty, comma-joined, and the
+    SiteIDCode it carried. `role` is the site the page belongs to by URL, not the one that
+    linked it (a portal copy's item may live on the platform)."""
+
+    unit: str
+    role: str
+    kind: str  # home | list | detail
+    url: str
+    absent: str = ""
+    empty: str = ""
+    site_id_code: str = ""
+
+
+@dataclass(slots=True)
 class SiteInfo:
     """Facts from a site's root page: its CMS family, its SiteIDCode and, for catalog roots, the
     signature of its navigation (unchanged signature + `reused` = the known catalog is reused)."""

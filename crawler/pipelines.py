@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sqlite3
 import time
@@ -22,6 +23,7 @@ from crawler.items import (
     ColumnRecord,
     DetailRecord,
     ListRecord,
+    PageMeta,
     PageRecord,
     Records,
     SectionRecord,
@@ -32,6 +34,29 @@ from zwgk.errors import DISK_FULL_MARK, is_disk_full
 from zwgk.text import clean_record
 
 logger = logging.getLogger(__name__)
+
+#: Example URLs kept per (site, page kind, meta, state), distinct (a page read twice, say a
+#: retried detail, counts twice and shows once); one per SiteIDCode value seen.
+META_EXAMPLES = 3
+
+# meta-missing's tallies: counts add up across flushes and across distributed workers (each
+# its own pipeline), and the examples keep up to META_EXAMPLES distinct URLs. Values are bound.
+PAGE_META_UPSERT = (
+    "INSERT INTO page_meta (run_id, site_id, kind, tag, state, pages, examples)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (site_id, kind, run_id, tag, state) DO UPDATE SET"
+    " pages = page_meta.pages + excluded.pages,"
+    f" examples = CASE WHEN json_array_length(page_meta.examples) >= {META_EXAMPLES}"
+    "   THEN page_meta.examples ELSE (SELECT json_group_array(value) FROM ("
+    "     SELECT value FROM json_each(page_meta.examples) UNION"
+    f"     SELECT value FROM json_each(excluded.examples) LIMIT {META_EXAMPLES})) END"
+)
+SITE_CODE_UPSERT = (
+    "INSERT INTO page_site_codes (run_id, site_id, kind, value, pages, example_url)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (site_id, kind, run_id, value) DO UPDATE SET"
+    " pages = page_site_codes.pages + excluded.pages"
+)
 
 
 def copy_details_sql(n_urls: int) -> str:
@@ -66,6 +91,11 @@ class StorePipeline:
         self.column_ids: dict[tuple[int, str], int] = {}
         self.sites_with_details: dict[int, bool] = {}
         self.disk_full = False
+        # meta-missing tallies since the last commit: (site, kind, tag, state) → [pages, URLs]
+        # with tag "" / state "checked" counting the pages read, and (site, kind, SiteIDCode)
+        # → [pages, URL]. A page costs a dict update; the store gets a few rows per site.
+        self.meta_tally: dict[tuple[int, str, str, str], list] = {}
+        self.code_tally: dict[tuple[int, str, str], list] = {}
         self.handlers = {
             PageRecord: self.page,
             ColumnRecord: self.column,
@@ -74,6 +104,7 @@ class StorePipeline:
             ColumnDone: self.column_done,
             SectionRecord: self.section,
             SiteInfo: self.site_info,
+            PageMeta: self.page_meta,
         }
 
     @classmethod
@@ -97,6 +128,13 @@ class StorePipeline:
     def close_spider(self) -> None:
         assert self.conn is not None
         if not self.disk_full:
+            try:
+                self.flush_meta()
+            except sqlite3.Error as exc:
+                if not is_disk_full(exc):
+                    raise
+                self.stop_for_disk_full(exc)
+        if not self.disk_full:
             self.conn.execute("COMMIT")
         self.conn.close()
 
@@ -116,6 +154,7 @@ class StorePipeline:
     def tick(self) -> None:
         self.pending += 1
         if self.pending >= self.commit_every or time.monotonic() - self.last_commit > 2:
+            self.flush_meta()
             self.conn.execute("COMMIT")
             self.conn.execute("BEGIN")
             self.pending = 0
@@ -356,6 +395,49 @@ class StorePipeline:
                 int(r.external),
             ],
         )
+
+    def page_meta(self, r: PageMeta) -> None:
+        site_id = self.site_id(r.unit, r.role)
+        tally = self.meta_tally
+        keys = [(site_id, r.kind, "", "checked")]
+        keys += [(site_id, r.kind, tag, "absent") for tag in r.absent.split(",") if tag]
+        keys += [(site_id, r.kind, tag, "empty") for tag in r.empty.split(",") if tag]
+        for key in keys:
+            entry = tally.get(key)
+            if entry is None:
+                tally[key] = [1, [r.url]]
+            else:
+                entry[0] += 1
+                if len(entry[1]) < META_EXAMPLES and r.url not in entry[1]:
+                    entry[1].append(r.url)
+        if r.site_id_code:
+            ckey = (site_id, r.kind, r.site_id_code)
+            centry = self.code_tally.get(ckey)
+            if centry is None:
+                self.code_tally[ckey] = [1, r.url]
+            else:
+                centry[0] += 1
+
+    def flush_meta(self) -> None:
+        """Write the meta tallies in the open transaction (called before every commit)."""
+        if self.meta_tally:
+            self.conn.executemany(
+                PAGE_META_UPSERT,
+                [
+                    (self.run_id, site, kind, tag, state, n, json.dumps(urls))
+                    for (site, kind, tag, state), (n, urls) in self.meta_tally.items()
+                ],
+            )
+            self.meta_tally = {}
+        if self.code_tally:
+            self.conn.executemany(
+                SITE_CODE_UPSERT,
+                [
+                    (self.run_id, site, kind, value, n, url)
+                    for (site, kind, value), (n, url) in self.code_tally.items()
+                ],
+            )
+            self.code_tally = {}
 
     def site_info(self, r: SiteInfo) -> None:
         site_id = self.site_id(r.unit, r.role)

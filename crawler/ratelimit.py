@@ -35,11 +35,11 @@ KEY_PREFIX = "zwgk:rl:"
 
 class RedisRateLimit:
     def __init__(self, crawler: Crawler, url: str, delay: float) -> None:
-        import redis
+        from crawler.distributed import redis_client
 
         self.crawler = crawler
         self.delay_ms = max(1, round(delay * 1000))
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis_client(url)
         self.take = self.redis.register_script(TAKE_LUA)
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 

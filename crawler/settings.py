@@ -5,6 +5,8 @@ configuration file's `crawl:` section (see zwgk/crawl.py), and the demo farm on 
 faster values. Every value here is a Scrapy setting; ZWGK_* are ours.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "zwgk-monitor"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -31,6 +33,13 @@ DOWNLOAD_TIMEOUT = 20
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 DNS_TIMEOUT = 10
+# Each lookup in a daemon thread: a resolver that hangs cannot keep a finished crawl alive (the
+# reactor joins its own thread pool on the way out); crawler/resolver.py. Scrapy renamed the
+# setting (DNS_RESOLVER before 2.14, deprecated since); set the one this Scrapy reads.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "crawler.resolver.DaemonThreadResolver"
+else:
+    DNS_RESOLVER = "crawler.resolver.DaemonThreadResolver"
 
 RETRY_ENABLED = True
 RETRY_TIMES = 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zwgk.cli_options import config_option, db_option, existing
+from zwgk.cli_options import ROW_ID, config_option, db_option, existing, results_lock, wait_option
 from zwgk.errors import ZwgkError
 
 
@@ -22,7 +22,7 @@ from zwgk.errors import ZwgkError
 @click.option(
     "--run",
     "run_id",
-    type=int,
+    type=ROW_ID,
     default=None,
     help="The run to report on (default and only choice: the latest completed run, because "
     "finding statuses are current; each daily run keeps its own report folder).",
@@ -36,15 +36,34 @@ from zwgk.errors import ZwgkError
     help="Folder to write into.",
 )
 @config_option
+@wait_option
 def report(
-    db_path: Path, quarter: str | None, run_id: int | None, out_dir: Path, config_path: Path | None
+    db_path: Path,
+    quarter: str | None,
+    run_id: int | None,
+    out_dir: Path,
+    config_path: Path | None,
+    wait: float,
 ) -> None:
-    """Reports from the store: a run's index/unit pages and task lists, or a quarterly 通报."""
+    """Reports from the store: a run's index/unit pages and task lists, or a quarterly 通报.
+
+    Exits 0 when written; 1 when one unit's file failed (the others are written); 2 for a bad
+    option or configuration, or when a monitoring run holds the store (see --wait).
+    """
     from zwgk.config import load_config
-    from zwgk.store import open_db
 
     config = load_config(config_path).raw
-    db = open_db(existing(db_path))
+    # Never while a run rewrites the findings and verdicts a report is made of.
+    with results_lock(existing(db_path), "zwgk report", wait):
+        _report(db_path, quarter, run_id, out_dir, config)
+
+
+def _report(
+    db_path: Path, quarter: str | None, run_id: int | None, out_dir: Path, config: dict
+) -> None:
+    from zwgk.store import open_db
+
+    db = open_db(db_path)
     if quarter is not None:
         from reports.quarterly import write_quarterly
 

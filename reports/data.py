@@ -70,6 +70,21 @@ EVIDENCE_LABELS = {
     "names_looked_for": "查找的栏目名称",
     "found_columns": "已有的栏目",
     "columns_checked": "检查的栏目数",
+    # interpretation-missing: the policy, its window and the 解读 it tried
+    "policy_title": "政策文件",
+    "policy_url": "政策文件链接",
+    "policy_date": "政策文件发布日期",
+    "policy_doc_no": "文号",
+    "deadline": "解读期限（最后一个工作日）",
+    "window_working_days": "解读时限（工作日）",
+    "interp_title": "解读候选",
+    "interp_url": "解读候选链接",
+    "why_not": "未采信原因",
+    # meta-missing (its `examples` and `site_code_examples` are keyed by tag and by code)
+    "missing": "缺失元数据",
+    "expected_site_code": "应为网站标识码",
+    "site_codes_found": "页面标注的网站标识码",
+    "site_url": "网站",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -70,7 +70,7 @@ def crawled(demo_farm, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     shutil.copy(demo_farm.units_path, units)
     config = work / "config.yaml"
     config.write_text(
-        "crawl: {delay_seconds: 0, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
+        "crawl: {delay_seconds: 0.001, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
         " timeout_seconds: 10, retries: 2}\n",
         encoding="utf-8",
     )
@@ -133,7 +133,7 @@ def loopback_site(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[st
 def crawl_units(
     tmp_path: Path,
     units_yaml: str,
-    crawl: str = "{delay_seconds: 0, autothrottle: false, detail_pages: none}",
+    crawl: str = "{delay_seconds: 0.001, autothrottle: false, detail_pages: none}",
 ) -> tuple[Path, list[dict]]:
     """Run `zwgk run` on a small units file (fast crawl settings, no detail pages by default)
     and return the store and `zwgk columns` as parsed JSON."""

@@ -11,10 +11,22 @@ import click
 
 from checks.cli import unwaive, waive
 from reports.cli import report
-from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
+from zwgk.cli_options import (
+    ROW_ID,
+    config_option,
+    db_option,
+    existing,
+    now_option,
+    units_option,
+    wait_option,
+)
 from zwgk.demo import demo
 from zwgk.errors import ZwgkError, one_line
 from zwgk.ops import probe, schedule, status
+
+#: Worker processes one machine starts for a distributed run: each is a whole Scrapy process,
+#: so a typo of a few more digits would fork the machine to death.
+MAX_WORKERS = 256
 
 
 class Group(click.Group):
@@ -49,7 +61,7 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: on a TTY).")
 @click.option(
     "--workers",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_WORKERS),
     default=0,
     show_default=True,
     help="Distributed mode: crawl with N scrapy-redis worker processes sharing one queue "
@@ -62,6 +74,7 @@ def main() -> None:
     default=None,
     help="Redis for --workers (default redis://127.0.0.1:6379/0).",
 )
+@wait_option
 def run(
     units_path: Path,
     db_path: Path,
@@ -70,11 +83,13 @@ def run(
     progress: bool | None,
     workers: int,
     redis_url: str | None,
+    wait: float,
 ) -> None:
     """One monitoring run: crawl every unit, run every check, write the reports.
 
     Exits 0 when the run completed, whatever it found; 1 when the crawl or a rule crashed
-    (recorded in the store); 2 for a bad units file, configuration or option.
+    (recorded in the store); 2 for a bad units file, configuration or option, or when another
+    run, a report or a waiver holds the store (see --wait).
     """
     from zwgk.runner import run_once
 
@@ -88,6 +103,7 @@ def run(
         progress=progress,
         workers=workers,
         redis_url=redis_url,
+        wait=wait,
     )
     sys.exit(result.exit_code)
 
@@ -156,7 +172,7 @@ def _column_note(c: dict) -> str:
 
 @main.command()
 @db_option
-@click.option("--run", "run_id", type=int, default=None, help="Which run (default: the latest).")
+@click.option("--run", "run_id", type=ROW_ID, default=None, help="Which run (default: the latest).")
 @format_option("one object per site")
 def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
     """Site verdicts of a run: 合格, 不合格 (with the veto rules) or 未评估."""

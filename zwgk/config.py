@@ -51,14 +51,16 @@ class Config:
         return dict(self.raw.get(name) or {})
 
 
-# (minimum, maximum, whole, minimum excluded) per numeric option. delay_seconds may be 0: the
-# tests and benchmarks crawl loopback sites, where a delay only slows them down.
+# (minimum, maximum, whole, minimum excluded) per numeric option. delay_seconds must be above
+# 0: it is the one guard of a small government server against a burst, and a 0 in a copied test
+# configuration must not reach a real crawl (loopback tests use a millisecond).
 CRAWL_RANGES: dict[str, tuple[float, float, bool, bool]] = {
-    "delay_seconds": (0, 3600, False, False),
+    "delay_seconds": (0, 3600, False, True),
     "concurrency_per_host": (1, 256, True, False),
     "concurrency": (1, 4096, True, False),
     "timeout_seconds": (0, 3600, False, True),
     "retries": (0, 20, True, False),
+    # 0 retries at once, which is safe: a retry waits for its host's delay like any request.
     "retry_backoff_seconds": (0, 3600, False, False),
     "catalog_refresh_days": (0, 3650, True, False),
     "max_pages_per_column": (1, 100_000, True, False),

@@ -71,11 +71,15 @@ class CrawlOutcome:
     timed_out: bool = False
 
     def count(self, marker: str) -> int:
+        return len(self.after(marker))
+
+    def after(self, marker: str) -> list[str]:
+        """What follows `marker` on each crawl log line holding it."""
         try:
             with open(self.log_path, encoding="utf-8", errors="replace") as fh:
-                return sum(marker in line for line in fh)
+                return [line.split(marker, 1)[1].strip() for line in fh if marker in line]
         except OSError:
-            return 0
+            return []
 
     def error_tail(self, lines: int = 5) -> str:
         try:

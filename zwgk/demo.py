@@ -15,10 +15,11 @@ from pathlib import Path
 import click
 
 from zwgk import clock
+from zwgk.storelock import run_lock
 
 # The farm is on loopback and ours: no politeness delay, a few connections per host.
 DEMO_CRAWL = {
-    "delay_seconds": 0,
+    "delay_seconds": 0.001,
     "concurrency_per_host": 4,
     "concurrency": 64,
     "autothrottle": False,
@@ -61,8 +62,13 @@ def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
     day1 = clock.parse(now_value) if now_value else clock.now().replace(hour=8, minute=0, second=0)
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "zwgk.db"
-    for stale in out_dir.glob("zwgk.db*"):
-        stale.unlink()
+    # The last demo's store goes, but never from under a run or report using it (the lock is
+    # taken for the deletion, and run_once takes it again), and never the lock files themselves:
+    # a lock file deleted while held would let the next taker lock a new file beside the holder.
+    with run_lock(db_path, "zwgk demo", "wait for it to finish or use another --out"):
+        for stale in out_dir.glob("zwgk.db*"):
+            if not stale.name.endswith(".lock"):
+                stale.unlink()
     farm_dir = Path(tempfile.mkdtemp(prefix="zwgk-farm-"))
     exit_code = 0
     try:

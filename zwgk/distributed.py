@@ -32,14 +32,22 @@ from zwgk.crawl import CrawlOutcome, crawl_command, die_with_parent, stop
 from zwgk.errors import ZwgkError
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+#: How long `connect` waits for Redis to answer a PING: a wrong URL (or a port where something
+#: else listens and never answers) fails the run at once, with exit 2, not after the run's own
+#: Redis timeouts (crawler.distributed.REDIS_TIMEOUTS).
+PING_TIMEOUT_SECONDS = 5.0
 
 
 def connect(url: str):
     import redis
 
+    from crawler.distributed import redis_client
+
     try:
-        server = redis.Redis.from_url(url, socket_connect_timeout=5)
-        server.ping()
+        redis.Redis.from_url(
+            url, socket_connect_timeout=PING_TIMEOUT_SECONDS, socket_timeout=PING_TIMEOUT_SECONDS
+        ).ping()
+        server = redis_client(url)
     except (redis.RedisError, ValueError, OSError) as exc:
         raise ZwgkError(
             f"--redis {url}: cannot reach Redis ({exc}); start redis-server or pass its URL "
@@ -145,6 +153,8 @@ def run_distributed_crawl(
     redis_url: str,
     on_tick: Callable[[], None] | None = None,
 ) -> CrawlOutcome:
+    import redis
+
     server = connect(redis_url)
     prefix = prefix_for(run_id)
     from crawler.distributed import run_keys
@@ -163,7 +173,7 @@ def run_distributed_crawl(
     procs: list[subprocess.Popen] = []
     drain: Drain | None = None
     timed_out = False
-    note = ""
+    note = failure = ""
     try:
         seeded = seed(server, keys, units_path, db_path, run_id)
         # what a worker on another machine needs to join (`python -m zwgk.distributed worker`)
@@ -206,14 +216,22 @@ def run_distributed_crawl(
                 time.sleep(0.05)
         if drain:
             drain.step()
+    except redis.RedisError as exc:
+        # Redis stopped answering (REDIS_TIMEOUTS) or went away: stop the workers and fail the
+        # run with this line (the last of its log, so the run's error names it), rather than a
+        # traceback or a wait past the crawl deadline.
+        failure = (
+            f"ERROR: Redis failed during the crawl, workers stopped: {type(exc).__name__}: {exc}\n"
+        )
     finally:
         stop(*procs)
         if drain:
             drain.close()
-        server.delete(*keys.values())
-    combine_logs(log_path, logs, note + seeded_note(workers, redis_url, prefix, drain))
+        with contextlib.suppress(redis.RedisError):  # the same Redis may still not answer
+            server.delete(*keys.values())
+    combine_logs(log_path, logs, note + seeded_note(workers, redis_url, prefix, drain), failure)
     codes = [p.returncode for p in procs]
-    exit_code = next((c for c in codes if c), 0)
+    exit_code = next((c for c in codes if c), 0) or (1 if failure else 0)
     return CrawlOutcome(exit_code, time.monotonic() - started, log_path, timed_out)
 
 
@@ -222,14 +240,16 @@ def seeded_note(workers: int, redis_url: str, prefix: str, drain: Drain | None) 
     return f"distributed crawl: {workers} workers on {redis_url} keys {prefix}:*{stored}\n"
 
 
-def combine_logs(log_path: Path, logs: list[Path], note: str) -> None:
-    """One crawl log for the run (error tails and counts read it), worker by worker."""
+def combine_logs(log_path: Path, logs: list[Path], note: str, last: str = "") -> None:
+    """One crawl log for the run (error tails and counts read it), worker by worker, then
+    `last` (the orchestrator's own failure, if any)."""
     with open(log_path, "w", encoding="utf-8") as out:
         out.write(note)
         for i, path in enumerate(logs):
             out.write(f"==== worker {i}: {path.name}\n")
             with contextlib.suppress(OSError):
                 out.write(path.read_text(encoding="utf-8", errors="replace"))
+        out.write(last)
 
 
 def join(redis_url: str, run_id: int, units_path: Path, db_path: Path, log_path: Path) -> int:

@@ -56,6 +56,9 @@ class StoreBusy(ZwgkError):
 #: What the crawl's store pipeline logs when a write fails for lack of space (it then stops the
 #: crawl); the run reads it from the crawl log.
 DISK_FULL_MARK = "ZWGK store write failed: disk full"
+#: What the spider logs, with the unit and site role, when a site's catalog walk reaches its page
+#: bound (the pages past it, and any columns there, are never seen); the run reports the sites.
+CATALOG_CAPPED_MARK = "ZWGK catalog walk stopped"
 
 
 def is_disk_full(exc: BaseException) -> bool:

@@ -208,6 +208,36 @@ MIGRATIONS: list[tuple[str, str]] = [
             CHECK (external IN (0, 1));
         """,
     ),
+    (
+        "m009_page_meta",
+        """
+        -- meta-missing: per site, page kind (home/list/detail) and run, how many pages were
+        -- read (tag '', state 'checked') and how many lacked each required meta (absent) or
+        -- had it blank (empty), with up to 3 distinct example URLs. Tallies, not one row per page: a
+        -- few rows per site per run whatever its size, written once per pipeline commit.
+        CREATE TABLE page_meta (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            kind TEXT NOT NULL CHECK (kind IN ('home', 'list', 'detail')),
+            tag TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('checked', 'absent', 'empty')),
+            pages INTEGER NOT NULL,
+            examples TEXT NOT NULL DEFAULT '[]',
+            -- site and kind first: the rule reads each kind's latest reading of a site
+            PRIMARY KEY (site_id, kind, run_id, tag, state)
+        );
+        -- The SiteIDCode values pages carried (non-empty), per run, site and page kind.
+        CREATE TABLE page_site_codes (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            kind TEXT NOT NULL CHECK (kind IN ('home', 'list', 'detail')),
+            value TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            example_url TEXT NOT NULL,
+            PRIMARY KEY (site_id, kind, run_id, value)
+        );
+        """,
+    ),
 ]
 
 

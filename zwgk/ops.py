@@ -14,8 +14,17 @@ from pathlib import Path
 import click
 
 from zwgk import clock
-from zwgk.cli_options import config_option, db_option, existing, now_option, units_option
+from zwgk.cli_options import (
+    MAX_SECONDS,
+    Seconds,
+    config_option,
+    db_option,
+    existing,
+    now_option,
+    units_option,
+)
 from zwgk.probe import DEFAULT_TIMEOUT_SECONDS, DEFAULT_WORKERS, probe_round
+from zwgk.storelock import StoreLock, probe_lock, run_lock
 
 schedule_option = click.option(
     "--schedule",
@@ -35,14 +44,14 @@ schedule_option = click.option(
 @now_option
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(min=0.1, max=MAX_SECONDS),
     default=DEFAULT_TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds before a probe counts as failed (one attempt each, no retry).",
 )
 @click.option(
     "--workers",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=1024),  # a thread and a socket each: bounded like files
     default=DEFAULT_WORKERS,
     show_default=True,
     help="Home pages probed at the same time.",
@@ -104,7 +113,7 @@ def schedule(
 @now_option
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=100_000),  # a SQLite LIMIT: a huge one overflowed
     default=10,
     show_default=True,
     help="How many monitoring runs to list.",
@@ -125,6 +134,9 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
         f"scheduler: {'running, pid ' + str(holder) if holder else 'not running'}"
         f"  (now {now.isoformat()})"
     )
+    # Who holds the store now (a run, report or waiver; a probe round): what a refused command
+    # or a waiting scheduler job is waiting for.
+    click.echo(f"run lock: {_held(run_lock(db_path))}   probe lock: {_held(probe_lock(db_path))}")
 
     click.echo("\nlast runs:")
     rows = db.execute(
@@ -198,6 +210,14 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
     ]
     for line in lines or ["  (none)"]:
         click.echo(line)
+
+
+def _held(lock: StoreLock) -> str:
+    holder = lock.held_by()
+    if holder is None:
+        return "free"
+    pid, what = holder
+    return f"held by pid {pid if pid > 0 else 'unknown'}" + (f" ({what})" if what else "")
 
 
 def first_line(text: str | None) -> str:

@@ -2,7 +2,7 @@
 
 `site-unreachable` (rules.md) needs a history of at least 20 visits a day over a rolling week, so
 each probe is exactly ONE request: no retry, no redirect following, and a hard deadline on the
-whole visit, connection to last byte read (15 s by default). A probe is `ok` when the server
+whole visit, name lookup to last byte read (15 s by default). A probe is `ok` when the server
 gives any HTTP answer below 500 other than 404/410: a WAF challenge (412 `$_ts`, 521 cookie
 script) still proves the server answers, so it counts as reachable here and as `crawl-failed`
 elsewhere. Timeouts, DNS and connection errors, dropped
@@ -14,6 +14,7 @@ week of probes in seconds. The round itself is a `runs` row of kind `probe`.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import ssl
@@ -53,29 +54,50 @@ def is_reachable(status: int) -> bool:
     return status < 500 and status not in FAILING_STATUSES
 
 
+@functools.cache
 def _tls() -> ssl.SSLContext:
     # Availability, not certificate hygiene: many government sites serve expired or self-signed
-    # certificates, and a browser still reaches them after a warning.
+    # certificates, and a browser still reaches them after a warning. One context serves every
+    # probe (wrapping sockets with it is thread-safe), so the CA store is read once.
     tls = ssl.create_default_context()
     tls.check_hostname = False
     tls.verify_mode = ssl.CERT_NONE
     return tls
 
 
+class DeadlineExpired(TimeoutError):
+    """The probe's total deadline passed during `phase` (a name lookup, a connection)."""
+
+    def __init__(self, phase: str) -> None:
+        super().__init__(phase)
+        self.phase = phase
+
+
 class _Deadline:
-    """A total deadline for one probe. Socket timeouts bound each read, not the whole answer: a
-    server dripping one header byte a second would hold a probe forever. When the deadline
-    passes, a timer shuts the connection's socket down, which ends any blocking read at once."""
+    """A total deadline for one probe, over every network wait in it: the name lookup, the TCP
+    connection (each address tried), the TLS handshake, the request and the answer. Socket
+    timeouts bound each read, not the whole answer: a server dripping one byte a second would
+    hold a probe forever. When the deadline passes, a timer shuts the watched socket down, which
+    ends any blocking read at once; the waits before there is a socket are bounded by
+    `remaining()`."""
 
     def __init__(self, seconds: float) -> None:
+        self.ends = time.monotonic() + seconds
         self.fired = False
         self.sock: socket.socket | None = None
         self.lock = threading.Lock()
         self.timer = threading.Timer(seconds, self.fire)
         self.timer.daemon = True
 
+    def remaining(self, phase: str) -> float:
+        """Seconds left for `phase`; raises DeadlineExpired when none are."""
+        left = self.ends - time.monotonic()
+        if left <= 0 or self.fired:
+            raise DeadlineExpired(phase)
+        return left
+
     def watch(self, sock: socket.socket) -> None:
-        """The connected socket (http.client drops its own reference once the response owns it)."""
+        """The socket the probe now waits on (it replaces the one watched before)."""
         with self.lock:
             self.sock = sock
             if self.fired:  # the deadline passed while connecting
@@ -89,7 +111,9 @@ class _Deadline:
     def _shutdown(self) -> None:
         if self.sock is not None:
             with suppress(OSError):
-                self.sock.shutdown(socket.SHUT_RDWR)
+                # The plain socket's shutdown even on a TLS socket: SSLSocket.shutdown drops its
+                # SSL object first, which would race with the read it is meant to end.
+                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
 
     def __enter__(self) -> _Deadline:
         self.timer.start()
@@ -97,6 +121,68 @@ class _Deadline:
 
     def __exit__(self, *exc: object) -> None:
         self.timer.cancel()
+
+
+def _resolve(host: str, port: int, deadline: _Deadline) -> list[tuple]:
+    """getaddrinfo, waited for no longer than the deadline. The C resolver takes no timeout (a
+    dead DNS server holds it for timeout x attempts x servers of resolv.conf, a stuck NSS module
+    for ever), so the lookup runs in a daemon thread; one still running at the deadline is
+    abandoned: it ends on its own and, being a daemon, never holds up the process's exit."""
+    answer: list[tuple] = []
+    failure: list[Exception] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            answer.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except Exception as exc:  # gaierror (or UnicodeError): re-raised in the probe's thread
+            failure.append(exc)
+        finally:
+            done.set()
+
+    phase = f"looking up {host}"
+    threading.Thread(target=lookup, name=f"probe lookup {host}", daemon=True).start()
+    if not done.wait(deadline.remaining(phase)):
+        raise DeadlineExpired(phase)
+    if failure:
+        raise failure[0]
+    return answer
+
+
+def _open_socket(
+    conn: http.client.HTTPConnection, deadline: _Deadline, timeout: float
+) -> socket.socket:
+    """Connect `conn`'s host and port (as http.client parsed them) inside the deadline, with TLS
+    for an HTTPS connection; the returned socket is what `conn` then uses."""
+    last: OSError | None = None
+    for family, kind, proto, _, address in _resolve(conn.host, conn.port, deadline):
+        sock = socket.socket(family, kind, proto)
+        try:
+            deadline.watch(sock)
+            sock.settimeout(deadline.remaining(f"connecting to {conn.host}"))
+            sock.connect(address)
+        except DeadlineExpired:
+            sock.close()
+            raise
+        except OSError as exc:  # refused, unreachable, or this address timed out: try the next
+            sock.close()
+            last = exc
+            continue
+        sock.settimeout(timeout)  # each read; the timer bounds the whole answer
+        if isinstance(conn, http.client.HTTPSConnection):
+            # No handshake inside wrap_socket: it would run before the TLS socket is watched.
+            tls = _tls().wrap_socket(sock, server_hostname=conn.host, do_handshake_on_connect=False)
+            try:
+                deadline.watch(tls)
+                tls.do_handshake()
+            except BaseException:
+                tls.close()
+                raise
+            return tls
+        return sock
+    if deadline.fired:
+        raise DeadlineExpired(f"connecting to {conn.host}")
+    raise last or OSError(f"no address for {conn.host}")
 
 
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
@@ -109,18 +195,20 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
 
 def probe_one(unit: Unit, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Probe:
     """Visit `unit.home` once (one request: a 3xx is the answer, not a hop to follow); never
-    raises for network trouble, it is the measurement. `timeout` bounds the whole probe."""
+    raises for network trouble, it is the measurement. `timeout` bounds the whole probe, name
+    lookup and connection included."""
     url = unit.home
     probed_at = clock.iso()
     started = time.monotonic()
     status: int | None = None
     error: str | None = None
+    # The connection object only parses the URL and writes the request: the socket under it is
+    # opened here, inside the deadline, so http.client never connects (or resolves) by itself.
     conn, target = _connection(url, timeout)
     try:
         with _Deadline(timeout) as deadline:
             try:
-                conn.connect()
-                deadline.watch(conn.sock)
+                conn.sock = _open_socket(conn, deadline, timeout)
                 conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
                 response = conn.getresponse()
                 status = response.status
@@ -130,6 +218,8 @@ def probe_one(unit: Unit, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> Probe:
                     if not chunk:
                         break
                     received += len(chunk)
+            except DeadlineExpired as exc:
+                error = f"timeout after {timeout:g} s ({exc.phase})"
             except TimeoutError:
                 error = f"timeout after {timeout:g} s"
             except (http.client.HTTPException, ConnectionError, OSError) as exc:

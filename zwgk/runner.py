@@ -18,7 +18,7 @@ import click
 from zwgk import clock, store
 from zwgk.config import load_config
 from zwgk.crawl import run_crawl
-from zwgk.errors import DISK_FULL_MARK, is_disk_full
+from zwgk.errors import CATALOG_CAPPED_MARK, DISK_FULL_MARK, is_disk_full
 from zwgk.outcomes import record_site_outcomes
 from zwgk.storelock import run_lock
 from zwgk.units import load_units
@@ -83,6 +83,7 @@ def run_once(
     crawl_overrides: dict | None = None,
     workers: int = 0,
     redis_url: str | None = None,
+    wait: float = 0.0,
 ) -> RunResult:
     units, config, rules_config = validate_inputs(units_path, config_path, out_dir, crawl_overrides)
     if workers:  # distributed mode (zwgk/distributed.py): Redis must answer before the run starts
@@ -90,7 +91,10 @@ def run_once(
 
         redis_url = redis_url or DEFAULT_REDIS
         connect(redis_url)
-    with run_lock(db_path):  # one monitoring run per store; exit 2 with one line when held
+    # One monitoring run per store, never beside a report or waiver; exit 2 with one line when
+    # held (after `wait` seconds: the scheduler's daily run waits out a report).
+    lock = run_lock(db_path, wait=wait, notify=lambda line: click.echo(f"zwgk: {line}", err=True))
+    with lock:
         state: dict = {}
         try:
             return _run(units_path, db_path, units, config, rules_config, out_dir, progress,
@@ -171,6 +175,10 @@ def _run(
         )
     stats["sites"] = record_site_outcomes(db, run_id)
     stats["spider_errors"] = outcome.count("Spider error processing")
+    # A catalog walk stopped by its page bound leaves no column behind to say so: the run does.
+    capped = [note.removeprefix(":").strip() for note in outcome.after(CATALOG_CAPPED_MARK)]
+    if capped:
+        stats["catalog_capped"] = capped
     checks = run_checks(db, run_id, units, rules_config, errors)
     if checks is not None:
         stats.update(checks)
@@ -327,6 +335,13 @@ def print_summary(db, run_id: int, out_dir: Path | None, errors: list[str]) -> N
     if out_dir is not None:
         click.echo(f"  reports: {out_dir / 'index.html'}", err=True)
     stats = store.loads(row[2]) or {}
+    if stats.get("catalog_capped"):
+        click.echo(
+            f"  WARNING catalog walk stopped at its page bound (2 x max_columns_per_site) on "
+            f"{len(stats['catalog_capped'])} site(s), columns past it not found: "
+            + "; ".join(stats["catalog_capped"][:10]),
+            err=True,
+        )
     if stats.get("spider_errors"):
         click.echo(
             f"  WARNING {stats['spider_errors']} pages raised parser errors: see "

@@ -20,7 +20,9 @@ from crawler.extract.jsexpr import evaluate
 __all__ = ["page_count_hint", "script_pager"]
 
 # Generating a series is cheap, but a page claiming 99,999,999 pages must not make us build them:
-# nobody reads past the spider's page limit, so the series stops here whatever a page claims.
+# the series stops here whatever a page claims. The spider's page limit (50 by default) usually
+# bites first; when it is set higher, a column that ends here with pages left is recorded capped
+# (crawler/spiders/column_pages.py).
 SERIES_LIMIT = 200
 
 _CALL = re.compile(r"([A-Za-z_$][\w$.]*)\s*\(\s*(['\"]?)(\d{1,9})\2\s*(?:,[^()]{0,80})?\)")

@@ -17,9 +17,11 @@ from crawler.extract.dates import parse_date
 from crawler.extract.types import Detail
 
 __all__ = [
+    "RECORDED_META",
     "STANDARD_META_NAMES",
     "extract_detail",
     "extract_meta",
+    "meta_gaps",
     "strip_invisible",
     "text_segments",
 ]
@@ -41,6 +43,31 @@ STANDARD_META_NAMES = (
     "Description",
 )
 _CANONICAL = {n.lower(): n for n in STANDARD_META_NAMES}
+
+#: Per page kind, the metas the crawl records as absent or empty for `meta-missing`: those
+#: 《政府网站发展指引》(国办发〔2017〕47号) and the GB/T 政府网站网页设计规范 metadata list require of
+#: a 首页, a 栏目页 and a 文章页 and the national inspections score. The rule's options may judge
+#: fewer (checks/defaults.yaml lists these same names); judging more needs them recorded here.
+#: SiteIDCode's value is recorded on every kind of page besides (the same on every page).
+RECORDED_META: dict[str, tuple[str, ...]] = {
+    "home": ("SiteName", "SiteDomain", "SiteIDCode"),
+    "list": ("ColumnName", "ColumnType"),
+    "detail": ("ArticleTitle", "PubDate", "ContentSource"),
+}
+
+
+def meta_gaps(tags: dict[str, str], kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(absent, empty): the recorded metas of `kind` that the page lacks, or has with no content.
+
+    `tags` is `extract_meta`'s answer (canonical names, duplicates merged keeping the first
+    non-empty value), so `<meta name="sitename">` and a Site block written twice count as present.
+    """
+    names = RECORDED_META[kind]
+    absent = tuple(n for n in names if n not in tags)
+    empty = tuple(n for n in names if n in tags and not tags[n])
+    return absent, empty
+
+
 _OTHER_PUB_META = ("firstpublishedtime", "publishdate", "pubdate_show", "dc.date")
 
 _HEAD_END = re.compile(r"</head\s*>", re.I)

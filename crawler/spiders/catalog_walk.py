@@ -21,6 +21,7 @@ from crawler.items import (
     SiteInfo,
 )
 from crawler.spiders.state import new_col
+from zwgk.errors import CATALOG_CAPPED_MARK
 from zwgk.units import Unit, host_allowed, netloc
 
 #: Sections a catalog may link on another authority's host and still have (the rules read them).
@@ -82,12 +83,14 @@ class CatalogWalk:
             return
         html = self.decode(response)
         base = discovery.base_url(html, response.url)
+        tags = meta.extract_meta(html)
         yield SiteInfo(
             m["unit"],
             m["role"],
             cms=classify.cms_family(html, response.url),
-            site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
+            site_id_code=tags.get("SiteIDCode") or None,
         )
+        yield self.page_meta(m, response.url, "home", tags)
         items = catalog.home_items(html, base, self.today)
         home = unit.portal or response.url
         yield ColumnRecord(m["unit"], m["role"], home, "首页", "", None, None, None, is_home=True)
@@ -230,13 +233,17 @@ class CatalogWalk:
             site = dict(m["site"], top=sorted(top))
             m = {**m, "site": site}
             sig = discovery.nav_signature([(link.name, link.url) for link in links])
+            tags = meta.extract_meta(html)
             info = SiteInfo(
                 m["unit"],
                 m["role"],
                 cms=classify.cms_family(html, response.url),
-                site_id_code=meta.extract_meta(html).get("SiteIDCode") or None,
+                site_id_code=tags.get("SiteIDCode") or None,
                 catalog_sig=sig,
             )
+            if m["role"] == "disclosure":
+                # The platform's root is its home page (a portal's catalog root is not).
+                yield self.page_meta(m, response.url, "home", tags)
             if self.can_reuse(m["unit"], m["role"], sig):
                 known = self.known_columns(m["unit"], m["role"])
                 info.reused = True
@@ -289,7 +296,7 @@ class CatalogWalk:
                     or [name]
                 )
                 col = new_col(link_url, name, path)
-                yield self.column_record(m, col, html)
+                yield from self.column_records(m, col, html, response.url)
                 yield from self.column_page(m, col, response, page, first=True)
         if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
             # Every link the parent showed was requested by the parent (or earlier): left navs
@@ -329,7 +336,7 @@ class CatalogWalk:
             "ZWGK_MAX_CATALOG_PAGES", 2 * self.setting("ZWGK_MAX_COLUMNS_PER_SITE", 400)
         )
         if counts[key] == limit + 1:
-            self.logger.warning("%s %s: catalog walk stopped at %d pages", *key, limit)
+            self.logger.warning("%s: %s %s at %d pages", CATALOG_CAPPED_MARK, *key, limit)
         return counts[key] <= limit
 
     def catalog_links(

@@ -12,6 +12,7 @@ from scrapy.http import Response
 
 from crawler import discovery
 from crawler.extract import classify, listing, meta
+from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.types import ListItem, ListPage
 from crawler.items import (
     ColumnDone,
@@ -26,13 +27,26 @@ class ColumnPages:
     """Part of DisclosureSpider (crawler/spiders/disclosure.py); methods use its helpers."""
 
     # -- columns ---------------------------------------------------------------------------
+    def column_records(self, m: dict, col: dict, html: str, url: str) -> Iterator[Any]:
+        """A column's record from its first list page, and that page's metadata gaps: the
+        first page stands for the column's list pages (they share one template), so later
+        pages are not parsed for metas at all."""
+        tags = meta.extract_meta(html)
+        yield self.column_record(m, col, html, tags=tags)
+        yield self.page_meta(m, url, "list", tags)
+
     def column_record(
-        self, m: dict, col: dict, html: str | None, origin: str | None = None
+        self,
+        m: dict,
+        col: dict,
+        html: str | None,
+        origin: str | None = None,
+        tags: dict[str, str] | None = None,
     ) -> ColumnRecord:
         unit = self.units[m["unit"]]
         column_type = column_name = None
         if html:
-            page_meta = meta.extract_meta(html)
+            page_meta = tags if tags is not None else meta.extract_meta(html)
             column_type = page_meta.get("ColumnType") or None
             column_name = page_meta.get("ColumnName") or None
         override = next((c for c in unit.columns if c.url == col["url"]), None)
@@ -90,7 +104,7 @@ class ColumnPages:
             return
         html = self.decode(response)
         if first:
-            yield self.column_record(m, col, html)
+            yield from self.column_records(m, col, html, response.url)
         page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
         yield from self.column_page(m, col, response, page, first=first)
 
@@ -110,6 +124,8 @@ class ColumnPages:
             yield ColumnDone(m["unit"], m["role"], col["url"], "placeholder", col["pages"], 0)
             return
         pager = page.pagination
+        if pager.page_count:
+            col["claimed"] = max(col.get("claimed", 0), pager.page_count)
         if pager.optional:
             col["maybe"] = sorted({*col.get("maybe", ()), *pager.optional})
         # More pages than were read or queued, and no way to reach them: say so.
@@ -142,6 +158,17 @@ class ColumnPages:
             yield self.req(m, nxt, self.parse_list, "list", dedupe=False, col=col)
         elif col["queue"]:
             yield self.capped(m, col, f"{len(col['queue'])}+ more pages")
+        elif col.get("claimed", 0) > max(col["pages"], SERIES_LIMIT + 1):
+            # A page series stops at SERIES_LIMIT URLs whatever the pager claims (a page-count
+            # bomb must not build millions), so a page limit set above it can let a column end
+            # here with pages left: the same cap, said as such, not a column read whole.
+            yield self.column_done(
+                m,
+                col,
+                "capped",
+                f"the pager shows {col['claimed']} pages; page series stop at "
+                f"{SERIES_LIMIT + 1}, the rest not read",
+            )
         else:
             yield self.column_done(m, col)
 
@@ -229,6 +256,7 @@ class ColumnPages:
             yield DetailRecord(m["unit"], m["role"], response.request.url, failed=True)
             return
         d = meta.extract_detail(self.decode(response), response.url, self.today)
+        yield self.page_meta(m, response.url, "detail", d.meta)
 
         def iso(value: date | None) -> str | None:
             return value.isoformat() if value else None

@@ -20,8 +20,10 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.extract import charset, classify, waf
+from crawler import discovery
+from crawler.extract import charset, classify, meta, waf
 from crawler.items import (
+    PageMeta,
     PageRecord,
     SectionRecord,
 )
@@ -104,6 +106,33 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
             int(1000 * m.get("download_latency", 0)),
             error=error,
             block=block,
+        )
+
+    def page_meta(self, m: dict, url: str, kind: str, tags: dict[str, str]) -> PageMeta:
+        """The page's metadata gaps for meta-missing, from the tags its callback already read
+        (no second parse). The page counts for the site it lives on: under the disclosure
+        root or on the platform's own host → disclosure; on the portal's host → portal; on an
+        extra host → the site that linked it. A copy's item fetched through the portal is the
+        platform's page, and which role fetches a shared URL first is crawl order, not fact."""
+        unit = self.units[m["unit"]]
+        host = netloc(url)
+        if discovery.under(url, unit.disclosure):
+            role = "disclosure"
+        elif unit.portal and host == netloc(unit.portal):
+            role = "portal"
+        elif host == netloc(unit.disclosure):
+            role = "disclosure"
+        else:
+            role = m["role"]
+        absent, empty = meta.meta_gaps(tags, kind)
+        return PageMeta(
+            m["unit"],
+            role,
+            kind,
+            url,
+            ",".join(absent),
+            ",".join(empty),
+            tags.get("SiteIDCode", ""),
         )
 
     def decode(self, response: Response) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ class Builder:
         *,
         portal: bool = False,
         columns: tuple[ColumnOverride, ...] = (),
+        site_code: str | None = None,
     ) -> Unit:
         host = f"http://{code}.test"
         u = Unit(
@@ -44,6 +46,7 @@ class Builder:
             disclosure=f"{host}/xxgk/",
             portal=f"{host}/" if portal else None,
             columns=columns,
+            site_code=site_code,
         )
         self.units[code] = u
         self.sites.update(store.sync_units(self.db, [u]))
@@ -218,6 +221,30 @@ class Builder:
                 status,
                 ok,
                 external,
+            ],
+        )
+
+    def page_meta(
+        self,
+        run: int,
+        site_id: int,
+        kind: str,
+        pages: int,
+        gaps: dict[str, tuple[str, int]] | None = None,
+        codes: dict[str, int] | None = None,
+    ) -> None:
+        """What the crawl tallied for `pages` pages of `kind` on a site (crawler.pipelines):
+        `gaps` = {tag: (absent|empty, pages lacking it)}, `codes` = {SiteIDCode: pages}."""
+        rows = [(run, site_id, kind, "", "checked", pages, "[]")]
+        for tag, (state, n) in (gaps or {}).items():
+            urls = [f"http://pages.test/{site_id}/{kind}/{i}.html" for i in range(min(n, 3))]
+            rows.append((run, site_id, kind, tag, state, n, json.dumps(urls)))
+        self.db.conn.executemany("INSERT INTO page_meta VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.conn.executemany(
+            "INSERT INTO page_site_codes VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (run, site_id, kind, value, n, f"http://pages.test/{site_id}/{kind}/{value}.html")
+                for value, n in (codes or {}).items()
             ],
         )
 

@@ -35,7 +35,8 @@ def test_m008_gives_existing_sections_external_0(tmp_path: Path, monkeypatch) ->
         " VALUES (1, 1, 'request', '依申请公开', 'http://127.0.0.1/ysqgk/', 200, 1)"
     )
     monkeypatch.undo()
-    assert migrations.apply(db) == ["m008_section_external"]
+    # m008 and whatever came after it (later migrations must not break this upgrade either)
+    assert migrations.apply(db) == names[names.index("m008_section_external") :]
     assert db.execute("SELECT section, external FROM sections").fetchall() == [("request", 0)]
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(
@@ -107,3 +108,21 @@ def test_cross_column_detail_lookup_uses_the_url_index(tmp_path: Path) -> None:
         for row in db.execute("EXPLAIN QUERY PLAN " + copy_details_sql(3), [1, "a", "b", "c", 2])
     )
     assert "USING INDEX items_url (url=?)" in plan
+
+
+def test_m009_page_meta_accepts_the_three_page_kinds_only(tmp_path: Path) -> None:
+    db = store.open_db(tmp_path / "s.db")
+    db.execute("INSERT INTO runs (run_id, started_at, clock_at) VALUES (1, 'x', 'x')")
+    db.execute(
+        "INSERT INTO units (unit_id, name, kind, disclosure, updated_at)"
+        " VALUES ('u', 'U', 'county', 'http://127.0.0.1/', 'x')"
+    )
+    db.execute(
+        "INSERT INTO sites (site_id, unit_id, role, url, host, first_seen_at, last_seen_at)"
+        " VALUES (1, 'u', 'disclosure', 'http://127.0.0.1/', '127.0.0.1', 'x', 'x')"
+    )
+    db.execute("INSERT INTO page_meta VALUES (1, 1, 'home', '', 'checked', 1, '[]')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO page_meta VALUES (1, 1, 'catalog', '', 'checked', 1, '[]')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO page_meta VALUES (1, 1, 'home', 'SiteName', 'missing', 1, '[]')")

@@ -20,7 +20,7 @@ from tests.conftest import zwgk
 DAY1 = "2026-11-29T08:00:00+08:00"
 DAY2 = "2026-11-30T08:00:00+08:00"
 FAST = (
-    "crawl: {delay_seconds: 0, concurrency_per_host: 4, concurrency: 32, autothrottle: false,"
+    "crawl: {delay_seconds: 0.001, concurrency_per_host: 4, concurrency: 32, autothrottle: false,"
     " timeout_seconds: 10, retries: 1}\n"
 )
 

@@ -75,7 +75,7 @@ def test_idle_workers_exit_when_there_is_nothing_for_them(
     units.write_text("units:\n  - code: " + text[1], encoding="utf-8")
     config = tmp_path / "config.yaml"
     config.write_text(
-        "crawl: {delay_seconds: 0, concurrency_per_host: 1, concurrency: 2, autothrottle: false}\n",
+        "crawl: {delay_seconds: 0.001, concurrency_per_host: 1, concurrency: 2, autothrottle: false}\n",
         encoding="utf-8",
     )
     t0 = time.monotonic()

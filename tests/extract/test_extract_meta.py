@@ -304,3 +304,53 @@ def test_first_published_meta_when_no_pubdate() -> None:
     )
     d = extract_detail(html, URL, TODAY)
     assert d.pub_date == date(2007, 8, 20) and d.meta_pub_date == date(2007, 8, 20)
+
+
+# ---------------------------------------------------------------- meta-missing gaps
+
+
+def test_meta_gaps_tell_absent_from_empty() -> None:
+    from crawler.extract.meta import meta_gaps
+
+    html = (
+        '<html><head><meta name="sitename" content="某县人民政府">'
+        '<meta content="" name="SiteDomain"><!-- <meta name="SiteIDCode" content="1"> -->'
+        "</head><body></body></html>"
+    )
+    assert meta_gaps(extract_meta(html), "home") == (("SiteIDCode",), ("SiteDomain",))
+
+
+def test_meta_gaps_read_a_repeated_block_by_its_first_non_empty_value() -> None:
+    """Ucap templates write the Site block twice, the first time empty: the tag is there."""
+    from crawler.extract.meta import meta_gaps
+
+    html = (
+        '<head><meta name="SiteName" content=""><meta name="SiteDomain" content="">'
+        '<meta name="SiteIDCode" content="">'
+        '<meta name="SiteName" content="某局"><meta name="SiteDomain" content="a.gov.cn">'
+        '<meta name="SiteIDCode" content="3408000001"></head>'
+    )
+    assert meta_gaps(extract_meta(html), "home") == ((), ())
+
+
+def test_meta_gaps_of_list_and_article_pages() -> None:
+    from crawler.extract.meta import meta_gaps
+
+    article = (
+        '<head><meta name="ArticleTitle" content="关于印发某办法的通知">'
+        '<meta name="PubDate" content="2026-09-01 10:00"><meta name="ContentSource" content=" ">'
+        "</head>"
+    )
+    assert meta_gaps(extract_meta(article), "detail") == ((), ("ContentSource",))
+    assert meta_gaps(extract_meta('<head><meta name="ColumnName" content="通知公告">'), "list") == (
+        ("ColumnType",),
+        (),
+    )
+    assert meta_gaps({}, "list") == (("ColumnName", "ColumnType"), ())
+
+
+def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
+    from crawler.extract.meta import meta_gaps
+
+    # Read by hand: ArticleTitle and PubDate filled in, `<meta name="ContentSource" content="">`.
+    assert meta_gaps(extract_meta(portal_html), "detail") == ((), ("ContentSource",))

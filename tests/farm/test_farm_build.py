@@ -9,6 +9,7 @@ import pytest
 
 from zwgk import clock
 from zwgk.farm import build_city
+from zwgk.farm.generate import UNITS
 from zwgk.farm.plants import burst_at
 from zwgk.units import load_units
 
@@ -24,6 +25,7 @@ RULES = [
     "annual-report-missing",
     "backdated-publishing",
     "crawl-failed",
+    "interpretation-missing",
 ]
 
 
@@ -45,12 +47,22 @@ def test_another_clock_shifts_every_date():
     a = build_city(7, NOW, 1).truth()
     b = build_city(7, NOW - timedelta(days=40), 1).truth()  # same calendar year
 
+    # interpretation-missing's plants are placed by working days: they follow the calendar
+    planted = {
+        p["title"]
+        for u in UNITS
+        for c in u.get("cols", {}).values()
+        for p in (*c.get("policies", ()), *c.get("interpretations", ()))
+    }
+
     def dates(t):  # (annual reports and the new-year month-day items follow the calendar)
         return [
             i["date"]
             for c in t["columns"]
             for i in c["items"]
-            if c["section"] != "annual" and not (c["unit"] == "czj" and c["section"] == "portal")
+            if c["section"] != "annual"
+            and not (c["unit"] == "czj" and c["section"] == "portal")
+            and i["title"] not in planted
         ]
 
     da, db = dates(a), dates(b)
@@ -114,6 +126,31 @@ def test_no_unplanned_bursts(t1, t2):
             # A portal copy judged as its platform column is planted there (one finding).
             subject = c["judged_as"] or c["column_url"]
             assert (burst_at(ds, win[c["category"]]) is not None) == (subject in planted), c
+
+
+@pytest.mark.parametrize(("seed", "vary"), [(7, False), (1, True), (2, True), (3, True)])
+def test_only_planted_titles_read_as_policies_or_interpretations(seed, vary):
+    """interpretation-missing judges what reads as a policy: on the farm only its plants do
+    (text.py's generated notices issue a 工作要点 at most), so any other finding is false."""
+    from checks.rules.interpretation_missing import (
+        INTERP_CUES,
+        POLICY_COLUMN_WORDS,
+        doc_keys,
+        policy_name,
+    )
+
+    city = build_city(seed, NOW, 2, vary=vary)
+    read = set()
+    for c in city.columns:
+        policy_column = any(w in c.name for w in POLICY_COLUMN_WORDS)
+        for i in c.items:
+            if policy_name(i.title) and (policy_column or doc_keys(i.doc_no, i.title)):
+                read.add(("policy", i.title))
+            if any(w in i.title for w in INTERP_CUES) or "解读" in c.name:
+                read.add(("interpretation", i.title))
+    planted = {(i.plant, i.title) for c in city.columns for i in c.items if i.plant}
+    assert read == planted
+    assert bool(planted) is not vary  # the demo city has plants, a varied city none
 
 
 def test_units_yaml_is_a_valid_units_file(tmp_path, t1):

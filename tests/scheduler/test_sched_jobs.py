@@ -85,7 +85,8 @@ def test_configured_schedule_is_used(tmp_path):
     assert jobs["daily-run"].misfire_grace_time == 600
     assert fields(jobs["weekly-summary"].trigger)["day_of_week"] == "fri"
     assert fields(jobs["quarterly-report"].trigger)["minute"] == "15"
-    assert {s.id: s.timeout for s in specs}["daily-run"] == 900
+    # its own limit plus the longest it may wait for a report holding the store (1800 s default)
+    assert {s.id: s.timeout for s in specs}["daily-run"] == 900 + 1800
 
 
 def test_probes_fire_at_least_20_times_every_day(tmp_path):
@@ -148,12 +149,19 @@ def test_job_commands_fill_in_the_period_at_run_time(tmp_path):
     quarterly = specs["quarterly-report"].argv(at)[len(scheduler.ZWGK) :]
     assert quarterly[:2] == ["report", "--db"]
     assert quarterly[3:5] == ["--quarter", "2026Q4"]
-    assert quarterly[-1].endswith("out/quarterly/2026Q4")
+    assert quarterly[quarterly.index("--out") + 1].endswith("out/quarterly/2026Q4")
     weekly = specs["weekly-summary"].argv(datetime.fromisoformat("2026-11-30T07:00+08:00"))
-    assert weekly[-1].endswith("out/weekly/2026-W48")  # the week just ended
+    assert weekly[weekly.index("--out") + 1].endswith("out/weekly/2026-W48")  # the week just ended
     daily = specs["daily-run"].argv(NOW)[len(scheduler.ZWGK) :]
     assert daily[0] == "run" and "--no-progress" in daily
     assert daily[daily.index("--out") + 1].endswith("out/daily/2026-11-29")
+    # The run and the reports share the store's lock: each waits for the other as long as the
+    # other may take, and its limit grows by that wait.
+    assert daily[daily.index("--wait") + 1] == "1800"  # report_timeout_seconds
+    for report in (quarterly, weekly):
+        assert report[report.index("--wait") + 1] == "7200"  # crawl_timeout_seconds
+    assert specs["daily-run"].timeout == 7200 + 1800
+    assert specs["weekly-summary"].timeout == specs["quarterly-report"].timeout == 1800 + 7200
     probe = specs["probe-round"].argv(NOW)[len(scheduler.ZWGK) :]
     assert probe[0] == "probe" and probe[probe.index("--timeout") + 1] == "15"
 

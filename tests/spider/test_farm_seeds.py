@@ -19,7 +19,7 @@ from zwgk.farm import variety
 SEEDS = (1, 2, 3)
 SIZE = 5
 CRAWL = (
-    "{delay_seconds: 0, autothrottle: false, detail_pages: none, concurrency_per_host: 8,"
+    "{delay_seconds: 0.001, autothrottle: false, detail_pages: none, concurrency_per_host: 8,"
     " concurrency: 64, timeout_seconds: 10, retries: 2}"
 )
 

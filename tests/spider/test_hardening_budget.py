@@ -11,11 +11,14 @@ from types import SimpleNamespace
 from scrapy import Request
 
 from crawler.budget import DetailBudgetMiddleware
+from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.types import ListItem
 from crawler.items import ColumnDone, ListRecord
 from tests.conftest import crawl_units, loopback_site, zwgk
 from zwgk.config import load_config
 from zwgk.crawl import scrapy_settings
+from zwgk.runner import print_summary
+from zwgk.store import open_db
 
 N = 30
 
@@ -75,13 +78,13 @@ def test_per_page_cap_and_partial_reason() -> None:
     )
 
 
-def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
+def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path, capsys) -> None:
     with loopback_site(Site) as site:
         db, cols = crawl_units(
             tmp_path,
             f"units:\n  - code: big\n    name: 大站\n    kind: county\n"
             f"    disclosure: {site}/xxgk/\n",
-            crawl="{delay_seconds: 0, autothrottle: false, detail_pages: new,"
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: new,"
             " max_details_per_page: 10, max_details_per_column: 8, max_details_per_site: 12,"
             " max_items_per_page: 20}",
         )
@@ -99,3 +102,81 @@ def test_caps_bound_a_crawl_and_mark_columns_partial(tmp_path: Path) -> None:
     assert table.count("[capped: 30 items on one page") == 2, table
     log = (db.parent / "logs" / "crawl-1.log").read_text(encoding="utf-8")
     assert "zwgk/details_capped" in log
+    # and the run's summary, as `zwgk run` printed it from the stored run, counts them
+    print_summary(open_db(db), 1, None, [])
+    assert "  columns not read whole: capped 2 (see `zwgk columns`)" in capsys.readouterr().err
+
+
+CLAIMED = 300
+
+
+class LongColumn(BaseHTTPRequestHandler):
+    """A TRS column whose pager claims `claimed` pages, every one of them served."""
+
+    claimed = CLAIMED
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/xxgk/":
+            body = '<html><body><ul class="left"><li><a href="/tzgg/">通知公告</a></li></ul>'
+        else:
+            name = path.rsplit("/", 1)[-1]
+            k = int(name[6:-5]) if name.startswith("index_") else 0
+            day = k % 28 + 1
+            body = (
+                f'<html><body><div class="list"><ul><li><a href="./t202611{day:02d}_{k}.html"'
+                f' title="通知{k}">通知{k}</a><span>2026-11-{day:02d}</span></li></ul></div>'
+                f'<script>createPageHTML({self.claimed}, {k}, "index", "html");</script>'
+            )
+        data = (body + "</body></html>").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_page_series_cap_under_a_higher_page_limit_is_recorded(tmp_path: Path) -> None:
+    """Page series stop at SERIES_LIMIT URLs whatever a pager claims; with the page limit set
+    above that, the column ends with pages left, and says so instead of passing as read whole."""
+    with loopback_site(LongColumn) as site:
+        db, cols = crawl_units(
+            tmp_path,
+            f"units:\n  - code: long\n    name: 长栏目\n    kind: county\n"
+            f"    disclosure: {site}/xxgk/\n",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none,"
+            " max_pages_per_column: 1000}",
+        )
+    (col,) = [c for c in cols if c["column_url"] == f"{site}/tzgg/"]
+    assert col["status"] == "capped" and col["assessed"], col
+    assert col["reason"] == (
+        f"the pager shows {CLAIMED} pages; page series stop at {SERIES_LIMIT + 1},"
+        " the rest not read"
+    )
+    assert SERIES_LIMIT < col["items"] < CLAIMED
+
+
+class PageBomb(LongColumn):
+    claimed = 99_999_999
+
+
+def test_a_page_count_bomb_served_on_loopback_is_read_to_the_page_limit(tmp_path: Path) -> None:
+    """The list page of the issue: it claims 99,999,999 pages. The crawl reads the page limit's
+    50 pages, records the column capped and ends (bench/page_bomb.py measures time and memory)."""
+    with loopback_site(PageBomb) as site:
+        db, cols = crawl_units(
+            tmp_path,
+            f"units:\n  - code: bomb\n    name: 页数炸弹\n    kind: county\n"
+            f"    disclosure: {site}/xxgk/\n",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none}",
+        )
+    (col,) = [c for c in cols if c["column_url"] == f"{site}/tzgg/"]
+    assert col["status"] == "capped" and col["assessed"], col
+    assert col["reason"].startswith("page limit 50 reached; "), col["reason"]
+    assert col["items"] == 50  # one item a page: exactly the 50 pages read
+    with sqlite3.connect(db) as conn:
+        pages = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
+    assert pages == 51  # the catalog root and the column's 50 pages, nothing more

@@ -106,7 +106,7 @@ def test_dead_ends_are_failed_columns_with_reasons(tmp_path: Path) -> None:
             f"    disclosure: {site}/xxgk/\n"
             f"  - code: loop\n    name: 循环镇\n    kind: township\n"
             f"    disclosure: {site}/root-loop/\n",
-            crawl="{delay_seconds: 0, autothrottle: false, detail_pages: none, retries: 0}",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none, retries: 0}",
         )
     assessed = {c["column_url"].removeprefix(site): c["assessed"] for c in cols}
     assert assessed == {u: u == "/ok/" for u in COLUMNS}, assessed  # none vanished, none blank

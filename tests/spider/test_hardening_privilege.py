@@ -97,7 +97,7 @@ def test_a_crawl_listens_on_nothing_and_leaves_home_alone(
                 tmp_path,
                 f"units:\n  - code: s\n    name: 慢站\n    kind: township\n"
                 f"    disclosure: {site}/tzgg/\n",
-                crawl="{delay_seconds: 0, autothrottle: false, detail_pages: new}",
+                crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: new}",
             )
         finally:
             done.set()

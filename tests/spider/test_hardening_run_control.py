@@ -26,7 +26,7 @@ from zwgk.errors import DISK_FULL_MARK
 from zwgk.storelock import probe_lock, run_lock
 
 UNITS = "units:\n  - code: s\n    name: 慢站\n    kind: township\n    disclosure: {site}/xxgk/\n"
-FAST = "crawl: {delay_seconds: 0, autothrottle: false, retries: 0}\n"
+FAST = "crawl: {delay_seconds: 0.001, autothrottle: false, retries: 0}\n"
 
 
 class Slow(BaseHTTPRequestHandler):
@@ -101,6 +101,31 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_two_real_runs_on_one_store_one_refused_while_the_other_crawls(tmp_path: Path) -> None:
+    """Two `zwgk run` processes on one store: the second is refused with the first's pid while
+    the first is mid-crawl, and the first's run is left alone (still running, not failed)."""
+    with loopback_site(Slow) as site:
+        units, config, db = files(tmp_path, site)
+        first = start_run(units, db, config)
+        try:
+            assert wait_for(lambda: scrapy_pids(db.resolve())), "no crawl process started"
+            second = zwgk("run", "--units", str(units), "--db", str(db), "--config",
+                          str(config), "--no-progress", now=DAY1)  # fmt: skip
+            assert second.returncode == 2
+            assert second.stderr.startswith(
+                f"zwgk: error: a monitoring run is already running on {db} (pid {first.pid}, "
+            ), second.stderr
+            assert len(second.stderr.strip().splitlines()) == 1
+            assert first.poll() is None  # the first run carries on
+            with sqlite3.connect(db) as conn:
+                assert conn.execute("SELECT status FROM runs").fetchall() == [("running",)]
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.wait(30)
+            for pid in scrapy_pids(db.resolve()):
+                os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
@@ -202,3 +227,28 @@ def test_the_pipeline_stops_the_crawl_on_a_full_disk(caplog) -> None:
     assert pipe.conn.sql.count("ROLLBACK") == 1
     pipe.close_spider()
     assert "COMMIT" not in pipe.conn.sql
+
+
+def test_the_whole_crawl_has_a_deadline(tmp_path: Path) -> None:
+    """crawl_timeout_seconds bounds the crawl process as a whole: it fires at 2 s, before the
+    dripping request's own 5 s deadline (counted from the request, after Scrapy has started),
+    which then lets the stopped crawl close at once instead of after the 15 s grace; no
+    process is left and the run fails saying so."""
+    with loopback_site(Slow) as site:
+        units, config, db = files(tmp_path, site)
+        config.write_text(
+            "crawl: {delay_seconds: 0.001, autothrottle: false, retries: 0,"
+            " timeout_seconds: 5, crawl_timeout_seconds: 2}\n",
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        r = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
+                 "--no-progress", now=DAY1)  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert r.returncode == 1, r.stderr
+    assert "ERROR crawl timed out" in r.stderr
+    assert scrapy_pids(db.resolve()) == []
+    with sqlite3.connect(db) as conn:
+        status, error = conn.execute("SELECT status, error FROM runs").fetchone()
+    assert status == "failed" and error.startswith("crawl timed out")
+    assert elapsed < 60, f"the run took {elapsed:.0f} s with a 2 s crawl deadline"

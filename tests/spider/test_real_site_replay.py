@@ -32,7 +32,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory):
         encoding="utf-8",
     )
     (work / "config.yaml").write_text(
-        "crawl: {delay_seconds: 0, autothrottle: false, detail_pages: none, timeout_seconds: 10,"
+        "crawl: {delay_seconds: 0.001, autothrottle: false, detail_pages: none, timeout_seconds: 10,"
         " retries: 0}\n",
         encoding="utf-8",
     )

@@ -4,6 +4,7 @@ the lookup."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -144,4 +145,57 @@ def test_an_external_section_is_stored_and_carried_with_a_reused_catalog(tmp_pat
         (p.run_id, "request", outside, None, 1, 1),
         (run2, "guide", SITE + "zn/", 200, 1, 0),
         (run2, "request", outside, None, 1, 1),
+    ]
+
+
+def test_page_metas_are_tallied_per_site_and_kind_across_commits_and_workers(
+    tmp_path: Path,
+) -> None:
+    """meta-missing's store: counts add up over flushes and over a second pipeline (another
+    worker of a distributed run); each tally keeps its first 3 example URLs; SiteIDCode values
+    are counted per value; nothing is written per page."""
+    from crawler.items import PageMeta
+
+    def detail(n: int, code: str = "3408000001") -> PageMeta:
+        return PageMeta("u", "disclosure", "detail", f"{SITE}d/{n}.html", "", "ContentSource", code)
+
+    p, statements = pipeline(tmp_path)
+    p.process_item(Records([detail(1), detail(2)]))
+    p.process_item(
+        Records([PageMeta("u", "disclosure", "home", SITE, "SiteDomain", "", "3408000001")])
+    )
+    assert not any("page_meta" in s for s in statements)  # tallied in memory until a commit
+    p.flush_meta()
+    p.process_item(Records([detail(3), detail(4, "3408000099")]))
+    p.close_spider()
+    other = StorePipeline.from_crawler(
+        SimpleNamespace(
+            settings=Settings(),
+            spider=SimpleNamespace(run_id=p.run_id, db_path=str(tmp_path / "z.db")),
+        )
+    )
+    other.open_spider()
+    other.process_item(Records([detail(5)]))
+    other.close_spider()
+    conn = sqlite3.connect(tmp_path / "z.db")
+    rows = [
+        (*r[:4], json.loads(r[4]))
+        for r in conn.execute(
+            "SELECT kind, tag, state, pages, examples FROM page_meta ORDER BY kind, tag, state"
+        )
+    ]
+    urls = [f"{SITE}d/{n}.html" for n in (1, 2, 3)]
+    assert rows == [
+        ("detail", "", "checked", 5, urls),
+        ("detail", "ContentSource", "empty", 5, urls),
+        ("home", "", "checked", 1, [SITE]),
+        ("home", "SiteDomain", "absent", 1, [SITE]),
+    ]
+    codes = conn.execute(
+        "SELECT kind, value, pages, example_url FROM page_site_codes ORDER BY kind, value"
+    ).fetchall()
+    assert codes == [
+        ("detail", "3408000001", 4, f"{SITE}d/1.html"),
+        ("detail", "3408000099", 1, f"{SITE}d/4.html"),
+        ("home", "3408000001", 1, SITE),
     ]

@@ -89,6 +89,15 @@ UNITS: list[dict] = [
         cols={
             "社保参保情况统计": dict(gaps=(28, 31), control="stale", why="monthly 29 d < 31"),
             "新闻发布会": dict(gaps=(80, 95), why="quarterly 95 d > 92"),
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市人民政府关于进一步优化营商环境的实施意见",
+                        doc="示政发〔{y}〕90号",
+                        age=25,
+                    )
+                ]
+            ),
             "通知公告": dict(age=186, why="notice 186 d > 183"),
             "政策文件": dict(age=180, control="stale", why="notice 180 d < 183"),
             "工作动态": dict(n=75, day2=[-1, -1, -1], why="3 genuinely new day-2 items"),
@@ -243,6 +252,7 @@ UNITS: list[dict] = [
         # every 重点领域 but 公共监管 (双随机): one subject missing
         extra_leaves={"重点领域": KEY_AREAS["重点领域"][:4]},
         policy_plant=("fire", "only 公共监管 missing"),
+        padding_plant=("fire", "news just over 70% of recent items"),
         cols={
             "规划计划": dict(
                 age=370,
@@ -327,6 +337,8 @@ UNITS: list[dict] = [
             big="tjxx",
             request="form",
             annual_last=2,
+            # meta-missing: its article template prints another unit's 网站标识码
+            sid_detail="3408000099",
         ),
         extra_leaves={
             "统计数据": [
@@ -336,6 +348,20 @@ UNITS: list[dict] = [
             ]
         },
         cols={
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市统计局关于印发《示例市统计数据质量管理办法》的通知",
+                        doc="示统规〔{y}〕1号",
+                        age=30,
+                    )
+                ]
+            ),
+            "政策文件": dict(
+                interpretations=[
+                    dict(title="关于《示例市统计数据质量管理办法》的解读", policy_age=30, late=0)
+                ]
+            ),
             "工作动态": dict(n=70, per_page=20, day2=[-1]),
             **{
                 n: dict(age=a)
@@ -365,7 +391,7 @@ UNITS: list[dict] = [
         org="003185002",
         fmt="org9",
         prefix="示财",
-        padding_plant=("fire", "news just over 70% of recent items"),
+        padding_plant=("quiet", "news just under 70% of recent items (its policy documents count)"),
         p=dict(
             cms="trs", ext="html", pager="shared", layouts=["ul"], forms=["md"], md_newyear=True
         ),
@@ -383,6 +409,20 @@ UNITS: list[dict] = [
             "人事信息": dict(n=0),
             "规划计划": dict(n=0, placeholder=True),
             "领导信息": dict(n=0),
+            "规范性文件": dict(
+                policies=[
+                    dict(
+                        title="示例市财政局关于印发《示例市财政专项资金管理办法》的通知",
+                        doc="示财规〔{y}〕2号",
+                        age=31,
+                    )
+                ]
+            ),
+            "政策文件": dict(
+                interpretations=[
+                    dict(title="《示例市财政专项资金管理办法》政策解读", policy_age=31, late=1)
+                ]
+            ),
         },
         site_plants=[("blank-column", "fire", "5 blank columns: site veto")],
     ),
@@ -609,7 +649,16 @@ UNITS: list[dict] = [
             "工作动态": dict(day2=[-1, -1], head=[1, 8], silence=25, gaps=(30, 40)),
             "通知公告": dict(gaps=(80, 100)),
             "政策文件": dict(gaps=(80, 100)),
-            "规范性文件": dict(gaps=(50, 80)),
+            "规范性文件": dict(
+                gaps=(50, 80),
+                policies=[
+                    dict(
+                        title="示例市民政局关于印发《示例市养老服务补贴管理办法》的通知",
+                        doc="示民规〔{y}〕3号",
+                        age="window_open",
+                    )
+                ],
+            ),
             "征地补偿": dict(
                 override="periodic",
                 control="stale",
@@ -672,6 +721,37 @@ class Builder:
         for _ in range(spec.get("dateless", 0)):
             it = self._item(col, unit, rng, used, None, 1)
             it.title = f"{unit.short}主要职责和内设机构"
+            col.items.append(it)
+        self.interpretation_plants(col, unit, spec)
+
+    def interpretation_plants(self, col: Column, unit: Unit, spec: dict) -> None:
+        """interpretation-missing plants (plants.py judges them): `policies` in this column
+        and `interpretations` answering a policy of the unit dated `policy_age` days ago, on
+        the window's last working day plus `late` working days. Made without the rng and
+        numbered after every other item (_number_items), so the rest of the city is unchanged."""
+        for p in spec.get("policies", ()):
+            age = p["age"]
+            if age == "window_open":  # the oldest policy whose window is still open on day 2
+                age = 0
+                while plants.interpretation_deadline(self.base - timedelta(days=age + 1)) > (
+                    self.base
+                ):
+                    age += 1
+            d = self.base - timedelta(days=age)
+            it = Item(uid=0, title=p["title"], date=d, publisher=unit.name, column=col)
+            it.url_date, it.doc_no, it.plant = d, p["doc"].format(y=d.year), "policy"
+            col.items.append(it)
+        for j in spec.get("interpretations", ()):
+            policy_day = self.base - timedelta(days=j["policy_age"])
+            d = plants.interpretation_deadline(policy_day, j["late"])
+            policy = next(
+                i
+                for c in unit.disclosure.columns
+                for i in c.items
+                if i.plant == "policy" and i.date == policy_day
+            )
+            it = Item(uid=0, title=j["title"], date=d, publisher=unit.name, column=col)
+            it.url_date, it.plant, it.answers = d, "interpretation", policy
             col.items.append(it)
 
     def _item(
@@ -1083,6 +1163,9 @@ def _number_items(seed: int, units: list[Unit]) -> None:
                     if id(i) not in seen:
                         seen.add(id(i))
                         items.append((u, c, i))
+    # planted items come after the rest, so adding a plant renumbers nothing else
+    planted = [t for t in items if t[2].plant]
+    items = [t for t in items if not t[2].plant]
     rng = _rng(seed, "uids")
     jitter = {id(i): rng.randint(-3, 3) for _, _, i in items}
     items.sort(
@@ -1112,3 +1195,9 @@ def _number_items(seed: int, units: list[Unit]) -> None:
                 y,
                 k_doc[(u.code, y)],
             )
+    for u, _c, it in planted:
+        uid += 101
+        it.uid = uid
+        y = it.date.year
+        serial[(u.code, y)] = serial.get((u.code, y), 0) + 1
+        it.index_no = text.index_no(u.opts["fmt"], u.org_code, y, serial[(u.code, y)])

@@ -31,6 +31,8 @@ class Item:
     url: str = ""  # absolute URL
     hex: str = ""  # 32-hex id (Ucap)
     column: Column | None = field(default=None, repr=False)
+    plant: str = ""  # "policy" / "interpretation": planted for interpretation-missing
+    answers: Item | None = field(default=None, repr=False)  # the policy a planted 解读 answers
 
 
 @dataclass

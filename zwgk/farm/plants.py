@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from statistics import median
+from urllib.parse import urlsplit
 
 from zwgk.farm.model import CATEGORY_WINDOW, City, Column, Item, Plant, Site
+from zwgk.farm.render_common import meta_style
+from zwgk.workdays import add_working_days
 
 BLOCKED = ("ruishu", "ruishu-200", "jsl", "wzws", "down")
 BURST_SPAN_DAYS = 2  # three items dated d, d+1, d+2: "within 3 days"
+INTERPRETATION_WORKING_DAYS = 3  # interpretation-missing's window_working_days default
+INTERPRETATION_TOLERANCE_DAYS = 3  # and its tolerance_days
 # low-volume and news-padding defaults (rules.md): the last 90 days, today included
 VOLUME_WINDOW_DAYS = 90
 LOW_VOLUME_RATIO = 0.25
@@ -29,6 +34,13 @@ COLUMN_WINDOWS = {"社保参保情况": 31, "新闻发布会": 92}
 
 def column_window(name: str) -> int | None:
     return next((d for k, d in COLUMN_WINDOWS.items() if k in name), None)
+
+
+def interpretation_deadline(d: date, extra: int = 0) -> date:
+    """The last working day of a policy's 解读 window (+ `extra` working days), counted by the
+    monitor's own calendar (zwgk.workdays: official holidays and make-up workdays) so the truth
+    agrees with it whatever the holidays."""
+    return add_working_days(d, INTERPRETATION_WORKING_DAYS + extra)
 
 
 def assessable(site: Site) -> bool:
@@ -182,6 +194,8 @@ def plant(city: City, specs: list[dict]) -> None:
             if site.role == "disclosure" and ok:
                 _sections(site, today, add, spec)
         _catalog(u, add)
+        _interpretation(u, today, day, add)
+        _meta(u, day, add)
     _volume(city, add)
     _policy_columns(city, add)
 
@@ -391,4 +405,106 @@ def _policy_columns(city: City, add) -> None:
                 None,
                 expect,
                 f"{want[1]}: {detail}" if want else detail,
+            )
+
+
+def _interpretation(u, today: date, day: int, add) -> None:
+    """interpretation-missing: each planted policy (generate.py `policies`) fires when its
+    window has closed before `today` and no planted 解读 answers it within the window; one
+    whose window is still open is a quiet control. Every other title was made not to read as
+    a policy (text.py), so any other finding is a false positive."""
+    site = u.disclosure
+    if not assessable(site):
+        return
+    answers = [i for s in u.sites for c in s.columns for i in c.visible(day) if i.answers]
+    for col in site.columns:
+        for it in col.visible(day):
+            if it.plant != "policy":
+                continue
+            deadline = interpretation_deadline(it.date)
+            if deadline >= today:
+                add(
+                    "interpretation-missing",
+                    site,
+                    col,
+                    "quiet",
+                    f"policy of {it.date}: its window runs to {deadline}, not judged yet",
+                )
+                continue
+            earliest = it.date - timedelta(days=INTERPRETATION_TOLERANCE_DAYS)
+            mine = [j for j in answers if j.answers is it]
+            if any(earliest <= j.date <= deadline for j in mine):
+                add(
+                    "interpretation-missing",
+                    site,
+                    col,
+                    "quiet",
+                    f"policy of {it.date}, 解读 on {mine[0].date}: in its window to {deadline}",
+                )
+            else:
+                why = f"解读 on {mine[0].date}, after {deadline}" if mine else "no 解读"
+                add("interpretation-missing", site, col, "fire", f"policy of {it.date}: {why}")
+
+
+def page_owner(u, url: str) -> Site | None:
+    """The site a page counts for in meta-missing, by URL as the spider decides it
+    (crawler/spiders/disclosure.py `page_meta`): under the platform root, else by host."""
+    parts = urlsplit(url)
+    d = urlsplit(u.disclosure.url)
+    root_dir = d.path[: d.path.rfind("/") + 1] or "/"
+    if parts.netloc == d.netloc and root_dir != "/" and parts.path.startswith(root_dir):
+        return u.disclosure
+    if u.portal and parts.netloc == urlsplit(u.portal.url).netloc:
+        return u.portal
+    return u.disclosure if parts.netloc == d.netloc else None
+
+
+def _meta(u, day: int, add) -> None:
+    """meta-missing, per site. The farm's meta styles (render_common.meta_block): `empty`
+    blanks SiteDomain (home) and ContentSource (articles); a dateless item's article page has
+    an empty PubDate; `sid_detail` prints a wrong SiteIDCode on articles. Articles are judged
+    on those read in the run: every one on day 1, the new ones on day 2 (none new: the day-1
+    finding stands). `dup` (the Site block twice) and `content_first` (content= before name=)
+    sites are the controls: their tags are all there."""
+    articles: dict[str, list[Item]] = {}  # by role
+    seen: set[str] = set()
+    for site in u.sites:
+        for col in site.columns:
+            for it in col.items:
+                owner = page_owner(u, it.url) if it.url not in seen else None
+                seen.add(it.url)
+                if owner is not None:
+                    articles.setdefault(owner.role, []).append(it)
+    for site in (u.portal, u.disclosure):
+        if site is None or not assessable(site):
+            continue
+        mine = articles.get(site.role, [])
+        read = [i for i in mine if i.day_added == day] or [i for i in mine if i.day_added == 1]
+        style = meta_style(site)
+        why = []
+        if style == "empty":
+            why.append(
+                "SiteDomain blank on the home page"
+                + (", ContentSource on articles" if read else "")
+            )
+        blank_pub = [i for i in read if i.date is None and not i.meta_pubdate]
+        if blank_pub:
+            why.append(f"PubDate blank on {len(blank_pub)} dateless article(s)")
+        if site.opts.get("sid_detail") and read:
+            why.append(f"SiteIDCode {site.opts['sid_detail']} on articles, not {u.site_code}")
+        if why:
+            add("meta-missing", site, None, "fire", "; ".join(why))
+        elif style in ("dup", "content_first"):
+            dateless = [i for i in mine if i.day_added == 1 and i.date is None]
+            add(
+                "meta-missing",
+                site,
+                None,
+                "quiet",
+                f"{style} meta style: every required tag present"
+                + (
+                    "; day 2's new articles carry PubDate (day 1's dateless ones are not re-read)"
+                    if day == 2 and dateless
+                    else ""
+                ),
             )

@@ -44,10 +44,13 @@ def meta_block(site: Site, pairs: list[tuple[str, str]]) -> str:
     """The national 政府网站 meta tags: SiteName/SiteDomain/SiteIDCode + page-specific ones."""
     style = meta_style(site)
     u = site.unit
+    sid = u.site_code
+    if site.opts.get("sid_detail") and any(k == "ArticleTitle" for k, _ in pairs):
+        sid = site.opts["sid_detail"]  # an article template with a wrong 网站标识码 (plants.py)
     site_pairs = [
         ("SiteName", u.name + ("门户网站" if site.role == "portal" else "信息公开")),
         ("SiteDomain", site.ip),
-        ("SiteIDCode", u.site_code),
+        ("SiteIDCode", sid),
     ]
     allp = site_pairs + pairs
     if style == "empty":

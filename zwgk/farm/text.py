@@ -54,7 +54,9 @@ NEWS_TOPICS = [
 NOTICE_T = [
     "关于{t}的通知",
     "关于做好{t}工作的通知",
-    "关于印发《{t}实施方案》的通知",
+    # a cover notice issuing a 工作要点, not a policy: interpretation-missing judges only the
+    # policies planted for it (generate.py `policies`), so no generated title may read as one
+    "关于印发《{t}工作要点》的通知",
     "关于{t}的公示",
     "关于开展{t}的公告",
     "关于{t}有关事项的通知",
@@ -63,7 +65,7 @@ NOTICE_TOPICS = [
     "2026年度高温津贴发放",
     "城乡居民医疗保险集中参保",
     "冬季清洁取暖补贴申报",
-    "优化营商环境若干措施",
+    "优化营商环境专项督查",
     "农村危房改造",
     "困难群众救助资金发放",
     "政府购买服务目录调整",

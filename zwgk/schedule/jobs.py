@@ -78,6 +78,11 @@ def job_specs(
     t = triggers(s, now)
     grace = s.misfire_grace_seconds
     probe_grace = min(grace, int(s.probe_interval.total_seconds() // 2))
+    # The run and the reports share the store's run lock (zwgk/storelock.py), and the jobs run
+    # in parallel: each waits for the other as long as the other may take, so a weekly summary
+    # due during a long daily run is written after it instead of failing, and the other way
+    # round. A job's limit is its own timeout plus that wait.
+    run_wait, report_wait = s.report_timeout_seconds, s.crawl_timeout_seconds
     return [
         JobSpec(
             "daily-run",
@@ -91,9 +96,11 @@ def job_specs(
                 "--out",
                 str(out / "daily" / "{date}"),
                 "--no-progress",
+                "--wait",
+                f"{run_wait:g}",
                 *config,
             ),
-            s.crawl_timeout_seconds,
+            s.crawl_timeout_seconds + run_wait,
             grace,
             run_kind="run",
         ),
@@ -110,8 +117,17 @@ def job_specs(
         JobSpec(
             "weekly-summary",
             t["weekly-summary"],
-            ("report", "--db", db, "--out", str(out / "weekly" / "{week}"), *config),
-            s.report_timeout_seconds,
+            (
+                "report",
+                "--db",
+                db,
+                "--out",
+                str(out / "weekly" / "{week}"),
+                "--wait",
+                f"{report_wait:g}",
+                *config,
+            ),
+            s.report_timeout_seconds + report_wait,
             grace,
         ),
         JobSpec(
@@ -125,9 +141,11 @@ def job_specs(
                 "{quarter}",
                 "--out",
                 str(out / "quarterly" / "{quarter}"),
+                "--wait",
+                f"{report_wait:g}",
                 *config,
             ),
-            s.report_timeout_seconds,
+            s.report_timeout_seconds + report_wait,
             grace,
         ),
     ]
