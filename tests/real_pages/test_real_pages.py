@@ -11,7 +11,6 @@ from tests.real_pages.score import Score, compare
 KNOWN_GAPS = {
     "custom-pingtan-catalog": "top menu (办事服务, 互动交流, 解读回应…) in div.header read as catalog",
     "custom-pingtan-catalog-2": "top menu read as catalog; the page's own nav entry is dropped",
-    "custom-pingtan-detail": "来源： line not taken as the publisher (no 发布机构 label on the page)",
 }
 
 
