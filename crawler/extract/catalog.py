@@ -2,7 +2,8 @@
 the menu tree), the breadcrumb of any page, and the dated items scattered over a portal home.
 
 Column names must match what supervisors see, so `path` follows the visible nesting: an outer
-`<li>`'s own label, a `<dt>` above `<dd>` links, or a heading right before a `<ul>`.
+`<li>`'s own label, a `<dt>` above `<dd>` links, or a heading before a run of lists (`<h3>`
+over `<ul>`s or `<dl>`s).
 """
 
 from __future__ import annotations
@@ -100,50 +101,83 @@ def _own_label(li: HtmlElement) -> str:
     return label("".join(parts))
 
 
-def _heading_before(e: HtmlElement) -> str:
-    """Text of a heading (h1-h6, dt, *title*-classed element) right before list `e`."""
+def _heading_before(e: HtmlElement) -> HtmlElement | None:
+    """The heading (h1-h6, dt, *title*-classed element) before list `e`, across the lists
+    between them: a flat 目录 writes `<h3>branch</h3><dl>…</dl><dl>…</dl>`, one list per group,
+    and every list of the run belongs to the heading."""
     prev = e.getprevious()
-    while prev is not None and not isinstance(prev.tag, str):
+    while prev is not None and (not isinstance(prev.tag, str) or prev.tag in _LISTS):
         prev = prev.getprevious()
     if prev is None:
-        return ""
+        return None
     if (
         _HEADING.match(prev.tag)
         or prev.tag == "dt"
         or _HEADING_CLASS.search(prev.get("class") or "")
     ):
-        text = clean(prev.text_content())
-        return text if 0 < len(text) <= 20 else ""
-    return ""
+        return prev
+    return None
+
+
+def _several_links(boxes: list[HtmlElement]) -> bool:
+    """Do these elements hold more than one link between them?"""
+    seen = 0
+    for box in boxes:
+        for _ in box.iter("a"):
+            seen += 1
+            if seen > 1:
+                return True
+    return False
+
+
+def _run_after(heading: HtmlElement) -> list[HtmlElement]:
+    """The lists a heading stands over: its following siblings up to the first non-list."""
+    run = []
+    for sib in heading.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib.tag not in _LISTS:
+            break
+        run.append(sib)
+    return run
 
 
 def _path(a: HtmlElement, name: str) -> tuple[str, ...]:
-    labels: list[str] = []
+    steps: list[str] = []
     own_li = None
     prev = a
     e = a.getparent()
     while e is not None and e.tag not in ("body", "html"):
-        label = ""
+        step = ""
+        group: list[HtmlElement] = []
         if e.tag == "li":
             if own_li is None:
                 own_li = e
             else:
-                label = _own_label(e)
+                step = _own_label(e)
         elif e.tag == "dl" and prev.tag == "dd":
             dt = prev.getprevious()
             while dt is not None and (not isinstance(dt.tag, str) or dt.tag != "dt"):
                 dt = dt.getprevious()
             if dt is not None:
-                label = clean(dt.text_content())
-        if not label and prev.tag in _LISTS and own_li is not None:
-            label = _heading_before(prev)
-        # An enclosing menu item may carry the link's own name (政策文件 > 政策文件); a heading
-        # or <dt> that repeats it is the link's own label.
-        if label and (label != name or e.tag == "li") and (not labels or labels[-1] != label):
-            labels.append(label)
+                step, group = label(dt.text_content()), [e]
+        if not step and prev.tag in _LISTS and (own_li is not None or prev.tag == "dl"):
+            heading = _heading_before(prev)
+            text = label(heading.text_content()) if heading is not None else ""
+            if 0 < len(text) <= 20:
+                step, group = text, _run_after(heading)
+        # An enclosing menu item may carry the link's own name (政策文件 > 政策文件); so may a
+        # heading or <dt> over several links (工作动态: 工作动态, 通知公告). Over this link
+        # alone, a heading or <dt> that repeats its name is the link's own label.
+        if (
+            step
+            and (step != name or e.tag == "li" or _several_links(group))
+            and (not steps or steps[-1] != step)
+        ):
+            steps.append(step)
         prev = e
         e = e.getparent()
-    return tuple(reversed(labels)) + (name,)
+    return tuple(reversed(steps)) + (name,)
 
 
 def _more_name(a: HtmlElement) -> str:

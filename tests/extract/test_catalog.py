@@ -94,6 +94,35 @@ def test_extract_nav_empty():
     assert extract_nav("", ROOT) == []
 
 
+def test_flat_catalog_headings_over_runs_of_dl():
+    # <h3> per top-level entry; under a branch one <dl> per group (<dt> group, <dd> leaves) or
+    # per leaf (<dt> link). A group sharing a leaf's name is still a group (工作动态 > 工作动态).
+    html = """<div class="gkml">
+    <h3><a href="/zn/">政府信息<br>公开指南</a></h3>
+    <h3>法定主动<br>公开内容</h3>
+    <dl><dt>\n  机构 信息\n</dt><dd><a href="/jgzn/">机构职能</a> <a href="/ldxx/">领导信息</a></dd></dl>
+    <dl><dt>工作动态</dt><dd><a href="/gzdt/">工作动态</a> <a href="/tzgg/">通知公告</a></dd></dl>
+    <dl><dt><a href="/ghjh/">规划计划</a></dt></dl>
+    <h3><a href="/nb/">政府信息公开年报</a></h3>
+    </div>"""
+    got = [n.path for n in extract_nav(html, "http://x.gov.cn/gk/")]
+    assert got == [
+        ("政府信息公开指南",),
+        ("法定主动公开内容", "机构信息", "机构职能"),
+        ("法定主动公开内容", "机构信息", "领导信息"),
+        ("法定主动公开内容", "工作动态", "工作动态"),
+        ("法定主动公开内容", "工作动态", "通知公告"),
+        ("法定主动公开内容", "规划计划"),
+        ("政府信息公开年报",),
+    ]
+
+
+def test_a_dt_or_heading_over_one_link_of_its_name_is_that_links_label():
+    html = """<dl><dt>通知公告</dt><dd><a href="/tzgg/">通知公告</a></dd></dl>
+    <h3>年报</h3><ul><li><a href="/nb/">年报</a></li></ul>"""
+    assert [n.path for n in extract_nav(html, "http://x.gov.cn/gk/")] == [("通知公告",), ("年报",)]
+
+
 @pytest.mark.parametrize(
     "html,expected",
     [
