@@ -4,6 +4,10 @@ the menu tree), the breadcrumb of any page, and the dated items scattered over a
 Column names must match what supervisors see, so `path` follows the visible nesting: an outer
 `<li>`'s own label, a `<dt>` above `<dd>` links, or a heading before a run of lists (`<h3>`
 over `<ul>`s or `<dl>`s).
+
+Read as a catalog (`extract_nav(..., root_url=...)`), a page's header is not its catalog: the
+site's top menu (办事服务, 互动交流, 走进XX) sits on every page of a portal and of many
+platforms, and a link up to the catalog root or above it is never one of its columns.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from crawler.extract._html import (
     row_item,
     row_of,
 )
-from crawler.extract.classify import is_detail_url
+from crawler.extract.classify import classify_section, is_detail_url
 from crawler.extract.types import ListItem, NavLink
 
 __all__ = ["extract_breadcrumb", "extract_nav", "home_items"]
@@ -62,6 +66,18 @@ _FOOTERISH = re.compile(
     r"position|location|dqwz|mbx)(?:$|[\s_-])|footer|yqlj|friendlink|crumb",
     re.I,
 )
+#: Site chrome above the page: the portal's top bar and header menus. Matched on whole class/id
+#: tokens: `menu` or `nav` alone name left-nav catalogs as often as top menus, and component
+#: headers (`tabs_header`, `box-head`: a block's title and its 更多 link) are content.
+_CHROME_TOKEN = re.compile(
+    r"^(?:top|topbar|topnav|topmenu|banner|masthead)$"
+    r"|^header"  # header, header_line, header-nav, headerBox
+    r"|^(?:site|web|global|g)[-_]?header"
+    r"|^top[-_]?(?:nav|menu|bar|links?|line)"
+    r"|^head[-_]?(?:nav|menu|bar)"
+    r"|^(?:nav|menu)[-_]?top$",
+    re.I,
+)
 _LISTS = ("ul", "ol", "dl")
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 _HEADING = re.compile(r"^h[1-6]$")
@@ -81,6 +97,34 @@ def _skipped_box(a: HtmlElement) -> bool:
             return True
         e = e.getparent()
     return False
+
+
+_BODY, _CHROME, _SKIPPED = 0, 1, 2
+
+
+def _region(e: HtmlElement | None, memo: dict[HtmlElement, int]) -> int:
+    """Where element `e` sits: in a footer, friend-link box or breadcrumb (_SKIPPED, whatever
+    encloses it), in the site header (_CHROME) or in the page body. Memoised per page: a catalog
+    page's links share their ancestors, and this runs for each link."""
+    if e is None or e.tag in ("body", "html"):
+        return _BODY
+    known = memo.get(e)
+    if known is not None:
+        return known
+    cues = f"{e.get('class') or ''} {e.get('id') or ''}"
+    if e.tag == "footer" or (len(cues) > 1 and _FOOTERISH.search(cues)):
+        own = _SKIPPED
+    elif (
+        e.tag == "header"
+        or e.get("role") == "banner"
+        or any(_CHROME_TOKEN.match(t) for t in cues.split())
+    ):
+        own = _CHROME
+    else:
+        own = _BODY
+    region = own if own == _SKIPPED else max(own, _region(e.getparent(), memo))
+    memo[e] = region
+    return region
 
 
 def _own_label(li: HtmlElement) -> str:
@@ -205,21 +249,70 @@ def _same_page_key(url: str) -> str:
     return _INDEX_PAGE.sub("/", plain)
 
 
-def extract_nav(html: str, base_url: str) -> list[NavLink]:
+class _Scope:
+    """The catalog a page is read for: its root page and the root's folder."""
+
+    def __init__(self, root_url: str, page_url: str):
+        parts = urlsplit(root_url)
+        self.host = parts.netloc.lower()
+        path = parts.path or "/"
+        self.folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+        self.root = _same_page_key(root_url)
+        self.page_is_root = _same_page_key(page_url) == self.root
+
+    def at_or_above_root(self, url: str, key: str) -> bool:
+        """The root itself or a folder page above it (the site home, the 政务公开 section over
+        a 政府信息公开 root): the catalog's parents, never its columns."""
+        if key == self.root:
+            return True
+        parts = urlsplit(key)
+        return (
+            not parts.query
+            and parts.netloc.lower() == self.host
+            and (parts.path or "/").endswith("/")
+            and self.folder.startswith(parts.path or "/")
+        )
+
+    def inside(self, url: str) -> bool:
+        """Under the root's own folder (not the host's top folder, which holds everything)."""
+        parts = urlsplit(url)
+        return (
+            self.folder != "/"
+            and parts.netloc.lower() == self.host
+            and parts.path.startswith(self.folder)
+        )
+
+
+def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[NavLink]:
     """Catalogue links of a disclosure root / section page, in document order, one per URL.
     Excluded: detail pages, files, javascript/mailto, non-http(s), footer and friend links,
-    breadcrumbs, pager links, home links and the page itself. Host filtering is the caller's."""
+    breadcrumbs, pager links and home links. Host filtering is the caller's.
+
+    Without `root_url` the page is read whole (a portal home: its header menu is the site's map,
+    its links marked `chrome`) and its link to itself is dropped. With `root_url`, the root of
+    the catalog the page is read for, the page is read as part of that catalog:
+    - links in the site header (class/id `header`, `top`, `topnav`…, `<header>`) are chrome
+      unless they lead under the root's folder (a shared-host portal's 政务公开 drop-down lists
+      the catalog's own columns) or name a statutory section (公开指南, 年报…, which a header
+      bar on a platform of its own may be the only place to show);
+    - links to the root or to a folder page above it are not columns;
+    - on a column page (not the root) the page's own entry in the tree is kept: it is one of
+      the catalog's columns."""
     root = parse_html(html)
     if root is None:
         return []
     me = _same_page_key(base_url)
+    scope = _Scope(root_url, base_url) if root_url else None
+    keep_me = scope is not None and not scope.page_is_root
+    regions: dict[HtmlElement, int] = {}
     out: list[NavLink] = []
     seen: set[str] = set()
     for a in root.iter("a"):
         url = abs_url(a.get("href"), base_url)
-        if url is None:
+        if url is None or url in seen:
             continue
-        if _same_page_key(url) == me or url in seen:
+        key = _same_page_key(url)
+        if key == me and not keep_me:
             continue
         path = urlsplit(url).path
         if _ASSET_EXT.search(path) or "downfile" in path.lower() or is_detail_url(url):
@@ -232,11 +325,20 @@ def extract_nav(html: str, base_url: str) -> list[NavLink]:
             or name in _HOME_NAMES
             or (is_pager_text(name) and not re.fullmatch(r"(?:19|20)\d\d", name))
             or any(s in name for s in _SKIP_NAMES)
-            or _skipped_box(a)
         ):
             continue
+        region = _region(a.getparent(), regions)
+        if region == _SKIPPED:
+            continue
+        if scope is not None:
+            if key != me and scope.at_or_above_root(url, key):
+                continue
+            if region == _CHROME and not scope.inside(url) and not classify_section(name, url):
+                continue
+            if key == me and region != _BODY:
+                continue  # the page's own entry is the one in its catalog tree
         seen.add(url)
-        out.append(NavLink(name=name, url=url, path=_path(a, name)))
+        out.append(NavLink(name, url, _path(a, name), chrome=region == _CHROME))
     return out
 
 

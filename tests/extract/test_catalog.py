@@ -94,6 +94,102 @@ def test_extract_nav_empty():
     assert extract_nav("", ROOT) == []
 
 
+# A column page of a platform sharing the portal's host: the portal's header (its top menu and
+# a 政务公开 drop-down) on top, the 政府信息公开 tree on the left, the page's own entry in it.
+SHARED_COLUMN = """<html><body>
+<div class="header menu_hov"><div class="logo"><a href="/"><img alt="logo"></a></div>
+  <div class="menu_base"><ul>
+    <li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+    <li><a href="/jdhy/">解读回应</a></li><li><a href="/bsfw/">办事服务</a></li>
+    <li><a href="/hdjl/">互动交流</a></li><li><a href="/zjxx/">走进某县</a></li></ul></div>
+  <div class="submenu"><a href="/zwgk/zfxxgk/">政府信息公开</a><a href="/zwgk/yw/">要闻</a>
+    <a href="/zwgk/zfxxgk/fdzdgknr/">法定主动公开内容</a><a href="/hdjl/zxft/">在线访谈</a></div>
+</div>
+<div class="info_menu_list"><ul>
+  <li><a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息<br>公开指南</a></li>
+  <li><a href="/zwgk/zfxxgk/zfxxgkzd/">政府信息<br>公开制度</a></li>
+  <li><a href="/zwgk/zfxxgk/fdzdgknr/">法定主动<br>公开内容</a></li>
+  <li><a href="/bm/tzgg/list.html">部门通知公告</a></li>
+</ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a>
+  &gt; <a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息公开指南</a></div>
+<div class="article">详见 <a href="http://www.x.gov.cn/">http://www.x.gov.cn/</a></div>
+<div class="footer"><a href="/lxwm/">联系我们</a></div>
+</body></html>"""
+PAGE = "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzn/"
+
+
+def test_nav_read_for_a_catalog_leaves_out_the_site_header_and_keeps_the_page_itself():
+    got = [
+        (n.name, n.url)
+        for n in extract_nav(SHARED_COLUMN, PAGE, "http://www.x.gov.cn/zwgk/zfxxgk/")
+    ]
+    assert got == [
+        # from the header only what lies under the catalog root's folder
+        ("法定主动公开内容", "http://www.x.gov.cn/zwgk/zfxxgk/fdzdgknr/"),
+        ("政府信息公开指南", PAGE),  # the page's own entry in its catalog tree
+        ("政府信息公开制度", "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzd/"),
+        # a column in a sibling folder, linked from the tree, is the catalog's
+        ("部门通知公告", "http://www.x.gov.cn/bm/tzgg/list.html"),
+    ]
+
+
+def test_nav_read_whole_keeps_the_header_and_drops_the_page_itself():
+    # A portal home is read whole: its header menu is the site's map (parse_home picks the
+    # 政务公开 catalog out of it by name).
+    links = {n.url: n for n in extract_nav(SHARED_COLUMN, PAGE)}
+    assert links["http://www.x.gov.cn/zwgk/"].chrome and links["http://www.x.gov.cn/bsfw/"].chrome
+    assert not links["http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzd/"].chrome
+    assert PAGE not in links
+
+
+def test_nav_read_for_its_own_root_drops_the_page_and_what_is_above_it():
+    root = "http://www.x.gov.cn/zwgk/"
+    html = SHARED_COLUMN.replace("/zwgk/zfxxgk/zfxxgkzn/", "/zwgk/")
+    got = [n.url for n in extract_nav(html, root, root)]
+    assert root not in got and "http://www.x.gov.cn/" not in got  # the root, the site home
+    # the header's links under the root's folder stay; the portal's other menus do not
+    assert got[:3] == [root + "zfxxgk/", root + "yw/", root + "zfxxgk/fdzdgknr/"]
+    assert not any(u.endswith(("/jdhy/", "/bsfw/", "/hdjl/", "/zjxx/", "/zxft/")) for u in got)
+
+
+def test_nav_on_a_platform_of_its_own_host_keeps_only_statutory_sections_from_the_header():
+    # Root "/": every link is in its folder, so the header's place decides; a statutory
+    # section (公开指南, 年报) in a header bar is still the catalog's.
+    html = """<div id="header"><ul class="menu"><li><a href="/">首页</a></li>
+      <li><a href="/bsfw/index.html">办事服务</a></li><li><a href="/zjxx/index.html">走进某县</a></li>
+      <li><a href="/zfxxgknb/index.html">政府信息公开年报</a></li></ul></div>
+      <div class="left-nav"><ul><li><a href="/zfxxgkzn/index.html">政府信息公开指南</a></li>
+      <li><a href="/fdzdgknr/tzgg/index.html">通知公告</a></li></ul></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    got = [n.name for n in extract_nav(html, root, root)]
+    assert got == ["政府信息公开年报", "政府信息公开指南", "通知公告"]
+
+
+@pytest.mark.parametrize(
+    "cls",
+    ["tabs_header", "box-head", "zwgk_l_top", "left-menu", "nav", "list_top"],
+)
+def test_component_headers_and_left_menus_are_not_site_chrome(cls: str):
+    html = f'<div class="{cls}"><a href="/bsfw/gsgg/">公示公告</a></div>'
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["公示公告"]
+
+
+@pytest.mark.parametrize(
+    "box",
+    ['<div class="header_line">', '<div class="topnav">', '<div class="nav-top">',
+     '<div id="top">', "<header>", '<div role="banner">'],
+)  # fmt: skip
+def test_site_header_containers(box: str):
+    tag = box[1:].split()[0].rstrip(">")
+    html = (
+        f'{box}<a href="/bsfw/">办事服务</a></{tag}><ul><li><a href="/tzgg/">通知公告</a></li></ul>'
+    )
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["通知公告"]
+
+
 def test_flat_catalog_headings_over_runs_of_dl():
     # <h3> per top-level entry; under a branch one <dl> per group (<dt> group, <dd> leaves) or
     # per leaf (<dt> link). A group sharing a leaf's name is still a group (工作动态 > 工作动态).
