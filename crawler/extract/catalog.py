@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit
 
 from crawler.extract._html import (
@@ -249,6 +250,10 @@ def _same_page_key(url: str) -> str:
     return _INDEX_PAGE.sub("/", plain)
 
 
+#: A site's header repeats on every page of its catalog: its links are classified once.
+_header_section = lru_cache(maxsize=4096)(classify_section)
+
+
 class _Scope:
     """The catalog a page is read for: its root page and the root's folder."""
 
@@ -257,21 +262,22 @@ class _Scope:
         self.host = parts.netloc.lower()
         path = parts.path or "/"
         self.folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+        self.folder_url = f"{parts.scheme.lower()}://{self.host}{self.folder}"
         self.root = _same_page_key(root_url)
         self.page_is_root = _same_page_key(page_url) == self.root
 
-    def at_or_above_root(self, url: str, key: str) -> bool:
+    def at_or_above_root(self, key: str) -> bool:
         """The root itself or a folder page above it (the site home, the 政务公开 section over
-        a 政府信息公开 root): the catalog's parents, never its columns."""
+        a 政府信息公开 root): the catalog's parents, never its columns. `key` is a link's
+        _same_page_key; string tests only, as this runs for every link of a catalog page."""
         if key == self.root:
             return True
-        parts = urlsplit(key)
-        return (
-            not parts.query
-            and parts.netloc.lower() == self.host
-            and (parts.path or "/").endswith("/")
-            and self.folder.startswith(parts.path or "/")
-        )
+        cut = key.find("/", key.find("//") + 2)
+        if cut < 0:
+            key, cut = key + "/", len(key)  # http://host is the host's top folder
+        if not key.endswith("/") or "?" in key:
+            return False  # a file, or a query page: not a folder page
+        return self.folder_url.startswith(key[:cut].lower() + key[cut:])
 
     def inside(self, url: str) -> bool:
         """Under the root's own folder (not the host's top folder, which holds everything)."""
@@ -331,9 +337,9 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
         if region == _SKIPPED:
             continue
         if scope is not None:
-            if key != me and scope.at_or_above_root(url, key):
+            if key != me and scope.at_or_above_root(key):
                 continue
-            if region == _CHROME and not scope.inside(url) and not classify_section(name, url):
+            if region == _CHROME and not scope.inside(url) and not _header_section(name, url):
                 continue
             if key == me and region != _BODY:
                 continue  # the page's own entry is the one in its catalog tree

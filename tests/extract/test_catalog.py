@@ -153,6 +153,15 @@ def test_nav_read_for_its_own_root_drops_the_page_and_what_is_above_it():
     assert not any(u.endswith(("/jdhy/", "/bsfw/", "/hdjl/", "/zjxx/", "/zxft/")) for u in got)
 
 
+def test_links_to_the_catalog_root_or_above_it_are_not_columns():
+    html = """<ul><li><a href="http://WWW.x.gov.cn">某县人民政府</a></li>
+    <li><a href="/zwgk/">政务公开</a></li><li><a href="/zwgk/zfxxgk/index.html">目录</a></li>
+    <li><a href="/zwgk/zfxxgk/zn/">指南</a></li><li><a href="/list.jsp?cid=3">通知</a></li>
+    <li><a href="/zw/">政务</a></li></ul>"""
+    got = [n.name for n in extract_nav(html, PAGE, "http://www.x.gov.cn/zwgk/zfxxgk/")]
+    assert got == ["指南", "通知", "政务"]  # folders above the root out; pages beside it stay
+
+
 def test_nav_on_a_platform_of_its_own_host_keeps_only_statutory_sections_from_the_header():
     # Root "/": every link is in its folder, so the header's place decides; a statutory
     # section (公开指南, 年报) in a header bar is still the catalog's.
