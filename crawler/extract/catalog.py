@@ -101,21 +101,27 @@ def _skipped_box(a: HtmlElement) -> bool:
 
 
 _BODY, _CHROME, _SKIPPED = 0, 1, 2
+#: A site header sits at the top of the page tree (body > div.header, body > div.wrap >
+#: div.header, or one wrapper deeper); a box deep in the content that calls its title bar
+#: `top` or `header` is a block of the page, not the site's header.
+_HEADER_DEPTH = 3
 
 
-def _region(e: HtmlElement | None, memo: dict[HtmlElement, int]) -> int:
-    """Where element `e` sits: in a footer, friend-link box or breadcrumb (_SKIPPED, whatever
-    encloses it), in the site header (_CHROME) or in the page body. Memoised per page: a catalog
-    page's links share their ancestors, and this runs for each link."""
+def _region(e: HtmlElement | None, memo: dict[HtmlElement, tuple[int, int]]) -> tuple[int, int]:
+    """(where element `e` sits, its depth below <body>). Where: in a footer, friend-link box or
+    breadcrumb (_SKIPPED, whatever encloses it), in the site header (_CHROME) or in the page
+    body. Memoised per page: a catalog page's links share their ancestors."""
     if e is None or e.tag in ("body", "html"):
-        return _BODY
+        return _BODY, 0
     known = memo.get(e)
     if known is not None:
         return known
+    above, depth = _region(e.getparent(), memo)
+    depth += 1
     cues = f"{e.get('class') or ''} {e.get('id') or ''}"
     if e.tag == "footer" or (len(cues) > 1 and _FOOTERISH.search(cues)):
         own = _SKIPPED
-    elif (
+    elif depth <= _HEADER_DEPTH and (
         e.tag == "header"
         or e.get("role") == "banner"
         or any(_CHROME_TOKEN.match(t) for t in cues.split())
@@ -123,9 +129,9 @@ def _region(e: HtmlElement | None, memo: dict[HtmlElement, int]) -> int:
         own = _CHROME
     else:
         own = _BODY
-    region = own if own == _SKIPPED else max(own, _region(e.getparent(), memo))
-    memo[e] = region
-    return region
+    found = (max(own, above), depth)  # _SKIPPED > _CHROME > _BODY: the strongest box decides
+    memo[e] = found
+    return found
 
 
 def _own_label(li: HtmlElement) -> str:
@@ -310,7 +316,7 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
     me = _same_page_key(base_url)
     scope = _Scope(root_url, base_url) if root_url else None
     keep_me = scope is not None and not scope.page_is_root
-    regions: dict[HtmlElement, int] = {}
+    regions: dict[HtmlElement, tuple[int, int]] = {}
     out: list[NavLink] = []
     seen: set[str] = set()
     for a in root.iter("a"):
@@ -333,7 +339,7 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
             or any(s in name for s in _SKIP_NAMES)
         ):
             continue
-        region = _region(a.getparent(), regions)
+        region = _region(a.getparent(), regions)[0]
         if region == _SKIPPED:
             continue
         if scope is not None:

@@ -185,6 +185,15 @@ def test_component_headers_and_left_menus_are_not_site_chrome(cls: str):
     assert [n.name for n in extract_nav(html, root, root)] == ["公示公告"]
 
 
+@pytest.mark.parametrize("cls", ["top", "header", "topbar"])
+def test_a_title_bar_deep_in_the_content_is_not_the_site_header(cls: str):
+    html = f"""<div class="main"><div class="left"><div class="box">
+    <div class="{cls}"><span>通知公告</span><a href="/tzgg/">更多&gt;&gt;</a></div>
+    <ul><li><a href="/tzgg/202611/t20261120_1.html">某某通知</a></li></ul></div></div></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["通知公告"]
+
+
 @pytest.mark.parametrize(
     "box",
     ['<div class="header_line">', '<div class="topnav">', '<div class="nav-top">',
