@@ -347,8 +347,8 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
                 continue
             if region == _CHROME and not scope.inside(url) and not _header_section(name, url):
                 continue
-            if key == me and region != _BODY:
-                continue  # the page's own entry is the one in its catalog tree
+            if key == me and (region != _BODY or "#" in url):
+                continue  # the page's own entry is the one in its tree, not an in-page anchor
         seen.add(url)
         out.append(NavLink(name, url, _path(a, name), chrome=region == _CHROME))
     return out

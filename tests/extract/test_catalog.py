@@ -113,7 +113,8 @@ SHARED_COLUMN = """<html><body>
 </ul></div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a>
   &gt; <a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息公开指南</a></div>
-<div class="article">详见 <a href="http://www.x.gov.cn/">http://www.x.gov.cn/</a></div>
+<div class="article">详见 <a href="http://www.x.gov.cn/">http://www.x.gov.cn/</a>
+  <a href="#content">正文</a> <a href="index.html#p2">第二部分</a></div>
 <div class="footer"><a href="/lxwm/">联系我们</a></div>
 </body></html>"""
 PAGE = "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzn/"
