@@ -2,13 +2,19 @@
 the menu tree), the breadcrumb of any page, and the dated items scattered over a portal home.
 
 Column names must match what supervisors see, so `path` follows the visible nesting: an outer
-`<li>`'s own label, a `<dt>` above `<dd>` links, or a heading right before a `<ul>`.
+`<li>`'s own label, a `<dt>` above `<dd>` links, or a heading before a run of lists (`<h3>`
+over `<ul>`s or `<dl>`s).
+
+Read as a catalog (`extract_nav(..., root_url=...)`), a page's header is not its catalog: the
+site's top menu (办事服务, 互动交流, 走进XX) sits on every page of a portal and of many
+platforms, and a link up to the catalog root or above it is never one of its columns.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urldefrag, urlsplit
 
 from crawler.extract._html import (
@@ -22,7 +28,7 @@ from crawler.extract._html import (
     row_item,
     row_of,
 )
-from crawler.extract.classify import is_detail_url
+from crawler.extract.classify import classify_section, is_detail_url
 from crawler.extract.types import ListItem, NavLink
 
 __all__ = ["extract_breadcrumb", "extract_nav", "home_items"]
@@ -61,6 +67,18 @@ _FOOTERISH = re.compile(
     r"position|location|dqwz|mbx)(?:$|[\s_-])|footer|yqlj|friendlink|crumb",
     re.I,
 )
+#: Site chrome above the page: the portal's top bar and header menus. Matched on whole class/id
+#: tokens: `menu` or `nav` alone name left-nav catalogs as often as top menus, and component
+#: headers (`tabs_header`, `box-head`: a block's title and its 更多 link) are content.
+_CHROME_TOKEN = re.compile(
+    r"^(?:top|topbar|topnav|topmenu|banner|masthead)$"
+    r"|^header"  # header, header_line, header-nav, headerBox
+    r"|^(?:site|web|global|g)[-_]?header"
+    r"|^top[-_]?(?:nav|menu|bar|links?|line)"
+    r"|^head[-_]?(?:nav|menu|bar)"
+    r"|^(?:nav|menu)[-_]?top$",
+    re.I,
+)
 _LISTS = ("ul", "ol", "dl")
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
 _HEADING = re.compile(r"^h[1-6]$")
@@ -82,6 +100,40 @@ def _skipped_box(a: HtmlElement) -> bool:
     return False
 
 
+_BODY, _CHROME, _SKIPPED = 0, 1, 2
+#: A site header sits at the top of the page tree (body > div.header, body > div.wrap >
+#: div.header, or one wrapper deeper); a box deep in the content that calls its title bar
+#: `top` or `header` is a block of the page, not the site's header.
+_HEADER_DEPTH = 3
+
+
+def _region(e: HtmlElement | None, memo: dict[HtmlElement, tuple[int, int]]) -> tuple[int, int]:
+    """(where element `e` sits, its depth below <body>). Where: in a footer, friend-link box or
+    breadcrumb (_SKIPPED, whatever encloses it), in the site header (_CHROME) or in the page
+    body. Memoised per page: a catalog page's links share their ancestors."""
+    if e is None or e.tag in ("body", "html"):
+        return _BODY, 0
+    known = memo.get(e)
+    if known is not None:
+        return known
+    above, depth = _region(e.getparent(), memo)
+    depth += 1
+    cues = f"{e.get('class') or ''} {e.get('id') or ''}"
+    if e.tag == "footer" or (len(cues) > 1 and _FOOTERISH.search(cues)):
+        own = _SKIPPED
+    elif depth <= _HEADER_DEPTH and (
+        e.tag == "header"
+        or e.get("role") == "banner"
+        or any(_CHROME_TOKEN.match(t) for t in cues.split())
+    ):
+        own = _CHROME
+    else:
+        own = _BODY
+    found = (max(own, above), depth)  # _SKIPPED > _CHROME > _BODY: the strongest box decides
+    memo[e] = found
+    return found
+
+
 def _own_label(li: HtmlElement) -> str:
     """A menu `<li>`'s own text, stopping at its nested sub-list."""
     parts = [li.text or ""]
@@ -100,50 +152,83 @@ def _own_label(li: HtmlElement) -> str:
     return label("".join(parts))
 
 
-def _heading_before(e: HtmlElement) -> str:
-    """Text of a heading (h1-h6, dt, *title*-classed element) right before list `e`."""
+def _heading_before(e: HtmlElement) -> HtmlElement | None:
+    """The heading (h1-h6, dt, *title*-classed element) before list `e`, across the lists
+    between them: a flat 目录 writes `<h3>branch</h3><dl>…</dl><dl>…</dl>`, one list per group,
+    and every list of the run belongs to the heading."""
     prev = e.getprevious()
-    while prev is not None and not isinstance(prev.tag, str):
+    while prev is not None and (not isinstance(prev.tag, str) or prev.tag in _LISTS):
         prev = prev.getprevious()
     if prev is None:
-        return ""
+        return None
     if (
         _HEADING.match(prev.tag)
         or prev.tag == "dt"
         or _HEADING_CLASS.search(prev.get("class") or "")
     ):
-        text = clean(prev.text_content())
-        return text if 0 < len(text) <= 20 else ""
-    return ""
+        return prev
+    return None
+
+
+def _several_links(boxes: list[HtmlElement]) -> bool:
+    """Do these elements hold more than one link between them?"""
+    seen = 0
+    for box in boxes:
+        for _ in box.iter("a"):
+            seen += 1
+            if seen > 1:
+                return True
+    return False
+
+
+def _run_after(heading: HtmlElement) -> list[HtmlElement]:
+    """The lists a heading stands over: its following siblings up to the first non-list."""
+    run = []
+    for sib in heading.itersiblings():
+        if not isinstance(sib.tag, str):
+            continue
+        if sib.tag not in _LISTS:
+            break
+        run.append(sib)
+    return run
 
 
 def _path(a: HtmlElement, name: str) -> tuple[str, ...]:
-    labels: list[str] = []
+    steps: list[str] = []
     own_li = None
     prev = a
     e = a.getparent()
     while e is not None and e.tag not in ("body", "html"):
-        label = ""
+        step = ""
+        group: list[HtmlElement] = []
         if e.tag == "li":
             if own_li is None:
                 own_li = e
             else:
-                label = _own_label(e)
+                step = _own_label(e)
         elif e.tag == "dl" and prev.tag == "dd":
             dt = prev.getprevious()
             while dt is not None and (not isinstance(dt.tag, str) or dt.tag != "dt"):
                 dt = dt.getprevious()
             if dt is not None:
-                label = clean(dt.text_content())
-        if not label and prev.tag in _LISTS and own_li is not None:
-            label = _heading_before(prev)
-        # An enclosing menu item may carry the link's own name (政策文件 > 政策文件); a heading
-        # or <dt> that repeats it is the link's own label.
-        if label and (label != name or e.tag == "li") and (not labels or labels[-1] != label):
-            labels.append(label)
+                step, group = label(dt.text_content()), [e]
+        if not step and prev.tag in _LISTS and (own_li is not None or prev.tag == "dl"):
+            heading = _heading_before(prev)
+            text = label(heading.text_content()) if heading is not None else ""
+            if 0 < len(text) <= 20:
+                step, group = text, _run_after(heading)
+        # An enclosing menu item may carry the link's own name (政策文件 > 政策文件); so may a
+        # heading or <dt> over several links (工作动态: 工作动态, 通知公告). Over this link
+        # alone, a heading or <dt> that repeats its name is the link's own label.
+        if (
+            step
+            and (step != name or e.tag == "li" or _several_links(group))
+            and (not steps or steps[-1] != step)
+        ):
+            steps.append(step)
         prev = e
         e = e.getparent()
-    return tuple(reversed(labels)) + (name,)
+    return tuple(reversed(steps)) + (name,)
 
 
 def _more_name(a: HtmlElement) -> str:
@@ -171,21 +256,75 @@ def _same_page_key(url: str) -> str:
     return _INDEX_PAGE.sub("/", plain)
 
 
-def extract_nav(html: str, base_url: str) -> list[NavLink]:
+#: A site's header repeats on every page of its catalog: its links are classified once.
+_header_section = lru_cache(maxsize=4096)(classify_section)
+
+
+class _Scope:
+    """The catalog a page is read for: its root page and the root's folder."""
+
+    def __init__(self, root_url: str, page_url: str):
+        parts = urlsplit(root_url)
+        self.host = parts.netloc.lower()
+        path = parts.path or "/"
+        self.folder = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+        self.folder_url = f"{parts.scheme.lower()}://{self.host}{self.folder}"
+        self.root = _same_page_key(root_url)
+        self.page_is_root = _same_page_key(page_url) == self.root
+
+    def at_or_above_root(self, key: str) -> bool:
+        """The root itself or a folder page above it (the site home, the 政务公开 section over
+        a 政府信息公开 root): the catalog's parents, never its columns. `key` is a link's
+        _same_page_key; string tests only, as this runs for every link of a catalog page."""
+        if key == self.root:
+            return True
+        cut = key.find("/", key.find("//") + 2)
+        if cut < 0:
+            key, cut = key + "/", len(key)  # http://host is the host's top folder
+        if not key.endswith("/") or "?" in key:
+            return False  # a file, or a query page: not a folder page
+        return self.folder_url.startswith(key[:cut].lower() + key[cut:])
+
+    def inside(self, url: str) -> bool:
+        """Under the root's own folder (not the host's top folder, which holds everything)."""
+        parts = urlsplit(url)
+        return (
+            self.folder != "/"
+            and parts.netloc.lower() == self.host
+            and parts.path.startswith(self.folder)
+        )
+
+
+def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[NavLink]:
     """Catalogue links of a disclosure root / section page, in document order, one per URL.
     Excluded: detail pages, files, javascript/mailto, non-http(s), footer and friend links,
-    breadcrumbs, pager links, home links and the page itself. Host filtering is the caller's."""
+    breadcrumbs, pager links and home links. Host filtering is the caller's.
+
+    Without `root_url` the page is read whole (a portal home: its header menu is the site's map,
+    its links marked `chrome`) and its link to itself is dropped. With `root_url`, the root of
+    the catalog the page is read for, the page is read as part of that catalog:
+    - links in the site header (class/id `header`, `top`, `topnav`…, `<header>`) are chrome
+      unless they lead under the root's folder (a shared-host portal's 政务公开 drop-down lists
+      the catalog's own columns) or name a statutory section (公开指南, 年报…, which a header
+      bar on a platform of its own may be the only place to show);
+    - links to the root or to a folder page above it are not columns;
+    - on a column page (not the root) the page's own entry in the tree is kept: it is one of
+      the catalog's columns."""
     root = parse_html(html)
     if root is None:
         return []
     me = _same_page_key(base_url)
+    scope = _Scope(root_url, base_url) if root_url else None
+    keep_me = scope is not None and not scope.page_is_root
+    regions: dict[HtmlElement, tuple[int, int]] = {}
     out: list[NavLink] = []
     seen: set[str] = set()
     for a in root.iter("a"):
         url = abs_url(a.get("href"), base_url)
-        if url is None:
+        if url is None or url in seen:
             continue
-        if _same_page_key(url) == me or url in seen:
+        key = _same_page_key(url)
+        if key == me and not keep_me:
             continue
         path = urlsplit(url).path
         if _ASSET_EXT.search(path) or "downfile" in path.lower() or is_detail_url(url):
@@ -198,11 +337,20 @@ def extract_nav(html: str, base_url: str) -> list[NavLink]:
             or name in _HOME_NAMES
             or (is_pager_text(name) and not re.fullmatch(r"(?:19|20)\d\d", name))
             or any(s in name for s in _SKIP_NAMES)
-            or _skipped_box(a)
         ):
             continue
+        region = _region(a.getparent(), regions)[0]
+        if region == _SKIPPED:
+            continue
+        if scope is not None:
+            if key != me and scope.at_or_above_root(key):
+                continue
+            if region == _CHROME and not scope.inside(url) and not _header_section(name, url):
+                continue
+            if key == me and (region != _BODY or "#" in url):
+                continue  # the page's own entry is the one in its tree, not an in-page anchor
         seen.add(url)
-        out.append(NavLink(name=name, url=url, path=_path(a, name)))
+        out.append(NavLink(name, url, _path(a, name), chrome=region == _CHROME))
     return out
 
 

@@ -37,8 +37,12 @@ _VALUE = re.compile(r"\bvalue\s*=\s*['\"]?\s*(\d{1,9})", re.I)
 _COUNT_VAR = re.compile(
     r"\b(?:var\s+|let\s+|const\s+|\.)?(?:" + _COUNT_NAMES + r")\s*[:=]\s*['\"]?(\d{1,9})\b", re.I
 )
+#: 共N页, a pager's stated page count (also read by pagination.py beside rendered pager links).
+#: Nine digits at most: a bigger count is not a page count, and a series stops at SERIES_LIMIT.
+TOTAL_PAGES = re.compile(r"共\s*(\d{1,9})\s*页")
+#: 共N页, 1/N页 or 页次：1/N in a page's visible text.
 _TOTAL_TEXT = re.compile(
-    r"共\s*(\d{1,9})\s*页|/\s*(\d{1,9})\s*页|页次\s*[:：]?\s*\d+\s*/\s*(\d{1,9})"
+    TOTAL_PAGES.pattern + r"|/\s*(\d{1,9})\s*页|页次\s*[:：]?\s*\d+\s*/\s*(\d{1,9})"
 )
 _GLOBAL_VAR = re.compile(
     r"\b(?:var|let|const)\s+([A-Za-z_$][\w$]*)\s*=\s*(\"[^\"\n]{0,300}\"|'[^'\n]{0,300}'|\d{1,9})\s*[;\n,]"

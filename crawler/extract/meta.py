@@ -214,6 +214,23 @@ _LABEL_RE = {
     field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*(?P<colon>[:：])?")
     for field, words in LABELS.items()
 }
+# `来源：` alone (not 信息来源 or 资料来源: the boundary before the label keeps those out).
+_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*(?P<colon>[:：])?")
+#: The 公开目录表头 labels: a page showing any of them has said who publishes it (or that
+#: nobody is named), so its 来源 line is left to mean a content source.
+_TABLE_HEAD = re.compile(
+    _BOUNDARY
+    + r"(?:"
+    + _label(*LABELS["index_no"], *LABELS["doc_no"], *LABELS["publisher"])
+    + r")\s*(?:[:：]|$)"
+)
+#: A 来源 value that names a government body (…局, …委员会, …管委会, …人民政府), not a
+#: newspaper, site or outlet (山西日报, 本站, 中国政府网, 县融媒体中心).
+_ORGAN = re.compile(
+    r"^[\u4e00-\u9fff（）()、·]{2,40}?(?:人民政府|政府|委员会|管委会|党工委|工委|办公室|办公厅"
+    r"|办事处|厅|局|委|办|部|署|院|中心|站|所|处|科|队|街道|镇|乡)$"
+)
+_NOT_ORGAN = re.compile(r"报|网|电视|广播|媒体|新闻|记者|本站|本网|转载|编辑")
 _ANY_KNOWN_LABEL = re.compile(r"(?:" + _label(*_ALL_LABELS) + r")\s*[:：]")
 _IS_LABEL_ONLY = re.compile(r"^(?:" + _label(*_ALL_LABELS) + r")\s*[:：]?\s*$")
 _GENERIC_LABEL_START = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
@@ -343,6 +360,18 @@ def _title(html: str, meta: dict[str, str], labels: list[str]) -> str | None:
     return None
 
 
+def _source_publisher(segments: list[str]) -> list[str]:
+    """A `来源：` line as the publisher, on pages that show no 表头 at all (no 索引号, 文号 or
+    发布机构 label): there the 来源 line is the only place the page names its publishing body
+    (Pingtan's TRS template prints 来源：平潭综合实验区党工委管委会 and nothing else). Only a
+    government body counts: news pages name an outlet there (来源：山西日报), others the site."""
+    if any(_TABLE_HEAD.search(seg) for seg in segments if len(seg) <= 200):
+        return []
+    return [
+        v for v in _label_values(segments, "source") if _ORGAN.match(v) and not _NOT_ORGAN.search(v)
+    ][:1]
+
+
 def extract_detail(html: str, url: str, today: date) -> Detail:
     """Facts of an article page: title, visible and meta publication dates, 索引号, 文号,
     publishing body, written date, plus the meta block.
@@ -365,7 +394,7 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
             meta_pub = parse_date(lowered.get(name, ""), today)
             if meta_pub is not None:
                 break
-    publisher_values = _label_values(segments, "publisher")
+    publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
     return Detail(
         title=_title(html, meta, _label_values(segments, "title")),
         pub_date=visible_pub or meta_pub,

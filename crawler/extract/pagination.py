@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qsl, unquote_to_bytes, urldefrag, urljoin, urlsplit
 
 from crawler.extract._html import HtmlElement, abs_url, clean, parse_html
-from crawler.extract.jspager import SERIES_LIMIT, script_pager
+from crawler.extract.jspager import SERIES_LIMIT, TOTAL_PAGES, script_pager
 from crawler.extract.types import HanwebPaging, Pagination
 
 __all__ = ["find_pagination", "pagination_from", "decode_webname"]
@@ -34,7 +34,6 @@ _CPH_VARS = re.compile(
 )
 _COUNT_VAR = re.compile(r"\bcountPage\s*=\s*(\d+)")
 _CURRENT_VAR = re.compile(r"\bcurrentPage\s*=\s*(\d+)")
-_TOTAL_TEXT = re.compile(r"共\s*(\d+)\s*页")
 _NEXT_TEXT = {"下一页", "下页", "后一页", "下一頁", ">", "›", "»", "下一页>", "下一页>>", "next"}
 _TAIL_TEXT = {"尾页", "末页", "最后一页", "最末页", ">>|", "last"}
 _PAGER_BOX = re.compile(r"page|pag|fenye|fy\b|pager", re.I)
@@ -320,7 +319,7 @@ def _rendered(root: HtmlElement, html: str, url: str) -> Pagination | None:
     )
     for dec in _b64_links(root, html) if has_box else ():
         numbered.append((None, urldefrag(urljoin(url, dec))[0]))
-    total_m = _TOTAL_TEXT.search(root.text_content()) if (numbered or tails or nexts) else None
+    total_m = TOTAL_PAGES.search(root.text_content()) if (numbered or tails or nexts) else None
     total = int(total_m[1]) if total_m else None
 
     links = [u for _, u in numbered] + tails + nexts

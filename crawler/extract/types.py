@@ -56,11 +56,13 @@ class ListPage:
 @dataclass(slots=True)
 class NavLink:
     """A link in a catalog (left nav, menu, tree). `path` is the chain of names from the catalog
-    root down to this link, this link's own name last."""
+    root down to this link, this link's own name last. `chrome`: the link sits in the site's
+    header (top menu, banner), which a home page's reader may still want (its 政务公开 entry)."""
 
     name: str
     url: str
     path: tuple[str, ...]
+    chrome: bool = False
 
 
 @dataclass(slots=True)

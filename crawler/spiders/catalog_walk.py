@@ -130,7 +130,8 @@ class CatalogWalk:
                 }
                 yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
             elif (
-                classify.classify_category(name)
+                not link.chrome  # a header menu's 走进XX or 办事服务 is no dated column
+                and classify.classify_category(name)
                 and netloc(link.url) == netloc(response.url)
                 and not discovery.under(link.url, unit.disclosure)
             ):
@@ -349,7 +350,7 @@ class CatalogWalk:
         root = m["site"]["root"]
         out, mirrored = [], []
         external: list[tuple[str, NavLink]] = []
-        for link in catalog.extract_nav(html, url):
+        for link in catalog.extract_nav(html, url, root):
             if discovery.is_chrome(link.name) or classify.is_detail_url(link.url):
                 continue
             if not self.allowed(m, link.url):

@@ -94,6 +94,150 @@ def test_extract_nav_empty():
     assert extract_nav("", ROOT) == []
 
 
+# A column page of a platform sharing the portal's host: the portal's header (its top menu and
+# a 政务公开 drop-down) on top, the 政府信息公开 tree on the left, the page's own entry in it.
+SHARED_COLUMN = """<html><body>
+<div class="header menu_hov"><div class="logo"><a href="/"><img alt="logo"></a></div>
+  <div class="menu_base"><ul>
+    <li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+    <li><a href="/jdhy/">解读回应</a></li><li><a href="/bsfw/">办事服务</a></li>
+    <li><a href="/hdjl/">互动交流</a></li><li><a href="/zjxx/">走进某县</a></li></ul></div>
+  <div class="submenu"><a href="/zwgk/zfxxgk/">政府信息公开</a><a href="/zwgk/yw/">要闻</a>
+    <a href="/zwgk/zfxxgk/fdzdgknr/">法定主动公开内容</a><a href="/hdjl/zxft/">在线访谈</a></div>
+</div>
+<div class="info_menu_list"><ul>
+  <li><a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息<br>公开指南</a></li>
+  <li><a href="/zwgk/zfxxgk/zfxxgkzd/">政府信息<br>公开制度</a></li>
+  <li><a href="/zwgk/zfxxgk/fdzdgknr/">法定主动<br>公开内容</a></li>
+  <li><a href="/bm/tzgg/list.html">部门通知公告</a></li>
+</ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a>
+  &gt; <a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息公开指南</a></div>
+<div class="article">详见 <a href="http://www.x.gov.cn/">http://www.x.gov.cn/</a>
+  <a href="#content">正文</a> <a href="index.html#p2">第二部分</a></div>
+<div class="footer"><a href="/lxwm/">联系我们</a></div>
+</body></html>"""
+PAGE = "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzn/"
+
+
+def test_nav_read_for_a_catalog_leaves_out_the_site_header_and_keeps_the_page_itself():
+    got = [
+        (n.name, n.url)
+        for n in extract_nav(SHARED_COLUMN, PAGE, "http://www.x.gov.cn/zwgk/zfxxgk/")
+    ]
+    assert got == [
+        # from the header only what lies under the catalog root's folder
+        ("法定主动公开内容", "http://www.x.gov.cn/zwgk/zfxxgk/fdzdgknr/"),
+        ("政府信息公开指南", PAGE),  # the page's own entry in its catalog tree
+        ("政府信息公开制度", "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzd/"),
+        # a column in a sibling folder, linked from the tree, is the catalog's
+        ("部门通知公告", "http://www.x.gov.cn/bm/tzgg/list.html"),
+    ]
+
+
+def test_nav_read_whole_keeps_the_header_and_drops_the_page_itself():
+    # A portal home is read whole: its header menu is the site's map (parse_home picks the
+    # 政务公开 catalog out of it by name).
+    links = {n.url: n for n in extract_nav(SHARED_COLUMN, PAGE)}
+    assert links["http://www.x.gov.cn/zwgk/"].chrome and links["http://www.x.gov.cn/bsfw/"].chrome
+    assert not links["http://www.x.gov.cn/zwgk/zfxxgk/zfxxgkzd/"].chrome
+    assert PAGE not in links
+
+
+def test_nav_read_for_its_own_root_drops_the_page_and_what_is_above_it():
+    root = "http://www.x.gov.cn/zwgk/"
+    html = SHARED_COLUMN.replace("/zwgk/zfxxgk/zfxxgkzn/", "/zwgk/")
+    got = [n.url for n in extract_nav(html, root, root)]
+    assert root not in got and "http://www.x.gov.cn/" not in got  # the root, the site home
+    # the header's links under the root's folder stay; the portal's other menus do not
+    assert got[:3] == [root + "zfxxgk/", root + "yw/", root + "zfxxgk/fdzdgknr/"]
+    assert not any(u.endswith(("/jdhy/", "/bsfw/", "/hdjl/", "/zjxx/", "/zxft/")) for u in got)
+
+
+def test_links_to_the_catalog_root_or_above_it_are_not_columns():
+    html = """<ul><li><a href="http://WWW.x.gov.cn">某县人民政府</a></li>
+    <li><a href="/zwgk/">政务公开</a></li><li><a href="/zwgk/zfxxgk/index.html">目录</a></li>
+    <li><a href="/zwgk/zfxxgk/zn/">指南</a></li><li><a href="/list.jsp?cid=3">通知</a></li>
+    <li><a href="/zw/">政务</a></li></ul>"""
+    got = [n.name for n in extract_nav(html, PAGE, "http://www.x.gov.cn/zwgk/zfxxgk/")]
+    assert got == ["指南", "通知", "政务"]  # folders above the root out; pages beside it stay
+
+
+def test_nav_on_a_platform_of_its_own_host_keeps_only_statutory_sections_from_the_header():
+    # Root "/": every link is in its folder, so the header's place decides; a statutory
+    # section (公开指南, 年报) in a header bar is still the catalog's.
+    html = """<div id="header"><ul class="menu"><li><a href="/">首页</a></li>
+      <li><a href="/bsfw/index.html">办事服务</a></li><li><a href="/zjxx/index.html">走进某县</a></li>
+      <li><a href="/zfxxgknb/index.html">政府信息公开年报</a></li></ul></div>
+      <div class="left-nav"><ul><li><a href="/zfxxgkzn/index.html">政府信息公开指南</a></li>
+      <li><a href="/fdzdgknr/tzgg/index.html">通知公告</a></li></ul></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    got = [n.name for n in extract_nav(html, root, root)]
+    assert got == ["政府信息公开年报", "政府信息公开指南", "通知公告"]
+
+
+@pytest.mark.parametrize(
+    "cls",
+    ["tabs_header", "box-head", "zwgk_l_top", "left-menu", "nav", "list_top"],
+)
+def test_component_headers_and_left_menus_are_not_site_chrome(cls: str):
+    html = f'<div class="{cls}"><a href="/bsfw/gsgg/">公示公告</a></div>'
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["公示公告"]
+
+
+@pytest.mark.parametrize("cls", ["top", "header", "topbar"])
+def test_a_title_bar_deep_in_the_content_is_not_the_site_header(cls: str):
+    html = f"""<div class="main"><div class="left"><div class="box">
+    <div class="{cls}"><span>通知公告</span><a href="/tzgg/">更多&gt;&gt;</a></div>
+    <ul><li><a href="/tzgg/202611/t20261120_1.html">某某通知</a></li></ul></div></div></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["通知公告"]
+
+
+@pytest.mark.parametrize(
+    "box",
+    ['<div class="header_line">', '<div class="topnav">', '<div class="nav-top">',
+     '<div id="top">', "<header>", '<div role="banner">'],
+)  # fmt: skip
+def test_site_header_containers(box: str):
+    tag = box[1:].split()[0].rstrip(">")
+    html = (
+        f'{box}<a href="/bsfw/">办事服务</a></{tag}><ul><li><a href="/tzgg/">通知公告</a></li></ul>'
+    )
+    root = "http://xxgk.x.gov.cn/"
+    assert [n.name for n in extract_nav(html, root, root)] == ["通知公告"]
+
+
+def test_flat_catalog_headings_over_runs_of_dl():
+    # <h3> per top-level entry; under a branch one <dl> per group (<dt> group, <dd> leaves) or
+    # per leaf (<dt> link). A group sharing a leaf's name is still a group (工作动态 > 工作动态).
+    html = """<div class="gkml">
+    <h3><a href="/zn/">政府信息<br>公开指南</a></h3>
+    <h3>法定主动<br>公开内容</h3>
+    <dl><dt>\n  机构 信息\n</dt><dd><a href="/jgzn/">机构职能</a> <a href="/ldxx/">领导信息</a></dd></dl>
+    <dl><dt>工作动态</dt><dd><a href="/gzdt/">工作动态</a> <a href="/tzgg/">通知公告</a></dd></dl>
+    <dl><dt><a href="/ghjh/">规划计划</a></dt></dl>
+    <h3><a href="/nb/">政府信息公开年报</a></h3>
+    </div>"""
+    got = [n.path for n in extract_nav(html, "http://x.gov.cn/gk/")]
+    assert got == [
+        ("政府信息公开指南",),
+        ("法定主动公开内容", "机构信息", "机构职能"),
+        ("法定主动公开内容", "机构信息", "领导信息"),
+        ("法定主动公开内容", "工作动态", "工作动态"),
+        ("法定主动公开内容", "工作动态", "通知公告"),
+        ("法定主动公开内容", "规划计划"),
+        ("政府信息公开年报",),
+    ]
+
+
+def test_a_dt_or_heading_over_one_link_of_its_name_is_that_links_label():
+    html = """<dl><dt>通知公告</dt><dd><a href="/tzgg/">通知公告</a></dd></dl>
+    <h3>年报</h3><ul><li><a href="/nb/">年报</a></li></ul>"""
+    assert [n.path for n in extract_nav(html, "http://x.gov.cn/gk/")] == [("通知公告",), ("年报",)]
+
+
 @pytest.mark.parametrize(
     "html,expected",
     [

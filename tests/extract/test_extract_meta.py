@@ -204,7 +204,46 @@ def test_inline_spans_cut_at_next_label() -> None:
     assert d.title == "关于公布2026年第一批名单的公告"  # longest <h1>
     assert d.pub_date == date(2026, 1, 22)
     assert d.doc_no == "浙人社发〔2025〕52号"  # stray space before 号 removed
-    assert d.publisher is None  # 来源 is a content source, not the 发布机构
+    # The page shows a 表头 label (文号) and no 发布机构: its 来源 is a content source.
+    assert d.publisher is None
+
+
+def _article(info: str) -> str:
+    return (
+        "<html><body><h1>某某局2022年工作总结及2023年工作计划</h1>"
+        f'<div class="info"><span>时间：2023-12-14 17:20</span>{info}</div>'
+        "<div class=TRS_Editor><p>正文。资料来源：统计年鉴。</p></div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "info,publisher",
+    [
+        # No 表头 at all: the 来源 line is the only organ the page names (Pingtan's template).
+        (
+            '<span class="article_source">来源：平潭综合实验区党工委管委会</span>',
+            "平潭综合实验区党工委管委会",
+        ),
+        ("<span>来源：</span><span>某某县人民政府办公室</span>", "某某县人民政府办公室"),
+        ("<span>来 源：某某县统计局 浏览次数：12</span>", "某某县统计局"),
+        # Not a government body: a newspaper, the site, an outlet.
+        ("<span><i>来源：</i>\n  山西日报\n</span>", None),
+        ("<span>来源：本站</span>", None),
+        ("<span>来源：中国政府网</span>", None),
+        ("<span>来源：某某县融媒体中心</span>", None),
+        ("<span>来源：</span>", None),
+        # 信息来源 / 资料来源 are not the bare 来源 label (a hand-checked Hanweb page reads
+        # 信息来源：省发改委 as a source).
+        ("<span>信息来源：省发改委</span>", None),
+        # A 表头 label on the page (even empty): 来源 stays a content source.
+        ("<span>来源：某某县统计局</span><span>索引号：</span>", None),
+        ("<span>来源：某某县统计局</span><span>发布机构：某某县人民政府</span>", "某某县人民政府"),
+    ],
+)
+def test_source_line_is_the_publisher_only_on_pages_without_a_table_head(
+    info: str, publisher: str | None
+) -> None:
+    assert extract_detail(_article(info), URL, TODAY).publisher == publisher
 
 
 def test_meta_pub_date_used_when_no_visible_date() -> None:

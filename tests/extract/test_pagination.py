@@ -7,6 +7,8 @@ import base64
 
 import pytest
 
+from crawler.extract._html import parse_html
+from crawler.extract.jspager import page_count_hint
 from crawler.extract.pagination import decode_webname, find_pagination
 
 COL = "http://www.example.gov.cn/xxgk/tzgg/"
@@ -139,6 +141,21 @@ def test_hanweb_query_paging_with_tail_link():
     p = find_pagination(html, url)
     assert p.page_count == 6
     assert p.urls == [f"{url}?uid=380055&pageNum={n}" for n in range(2, 7)]
+
+
+@pytest.mark.parametrize(
+    "total,hint",
+    [("共 6 页", 6), ("共6页", 6), ("共1234567890页", None), ("共页", None)],
+)
+def test_rendered_pager_total_is_the_shared_count_pattern(total: str, hint: int | None):
+    # The rendered-link reader and the script-pager hint read 共N页 with one pattern: spaced
+    # or not, and never a count beyond nine digits (the 尾页 link decides the series then).
+    html = f"""<div class="pages"><a href="?uid=1&pageNum=2">下一页</a>
+    <a href="?uid=1&pageNum=6">尾页</a><span>{total}</span></div>"""
+    url = "http://www.zj.gov.cn/col/col42150/index.html"
+    p = find_pagination(html, url)
+    assert p.page_count == 6 and p.urls[-1] == url + "?uid=1&pageNum=6"
+    assert page_count_hint(parse_html(html), html) == hint
 
 
 def test_plain_next_link_returns_just_the_next_page():

@@ -13,6 +13,8 @@ dates printed without a year) and what a person reading the page sees:
      "placeholder": false,                                                        # list
      "detail": {"pub_date": ..., "index_no": ..., "doc_no": ..., "publisher": ...},  # detail
      "columns": [{"name": "...", "url": "..."}],                                  # catalog
+     "catalog_root": "...",  # catalog: the root the spider walks when it reads this page
+                             # (a units file's `disclosure`); default: the page itself
      "exceptions": {"field": "why it cannot be read without a browser"}}
 
 `observe` returns the same shape from the extractors, so the test compares field by field.
@@ -89,9 +91,10 @@ def observe(body: bytes, truth: dict[str, Any]) -> dict[str, Any]:
             }
         }
     if kind == "catalog":
-        return {
-            "columns": [{"name": n.name, "url": n.url} for n in catalog.extract_nav(html, base)]
-        }
+        # The spider reads a catalog page for the catalog it walks (catalog_walk.catalog_links).
+        root = truth.get("catalog_root") or url
+        links = catalog.extract_nav(html, base, root)
+        return {"columns": [{"name": n.name, "url": n.url} for n in links]}
     raise ValueError(f"{truth.get('url')}: unknown kind {kind!r}")
 
 

@@ -9,12 +9,8 @@ from tests.real_pages.score import Score, compare
 
 #: Pages the extractors do not read exactly yet, each with why (strict: a fix turns them red).
 KNOWN_GAPS = {
-    "custom-pingtan-catalog": "top menu (办事服务, 互动交流, 解读回应…) in div.header read as catalog",
-    "custom-pingtan-catalog-2": "top menu read as catalog; the page's own nav entry is dropped",
     "custom-handan-catalog": "bottom site map div.dhlm (走进邯郸, 市长之窗, 邯郸论坛…) read as catalog; "
     "the page's own nav entry 政府信息公开指南 (h3.on, URL = page URL) dropped",
-    "custom-pingtan-detail": "来源： line not taken as the publisher (no 发布机构 label on the page)",
-    "trs-mee-detail": "来源：生态环境部 (spans under the title, and meta ContentSource) not read as publisher",
 }
 
 

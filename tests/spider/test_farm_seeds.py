@@ -80,6 +80,14 @@ def test_varied_city_inventory_is_exact(seed: int, tmp_path: Path) -> None:
     assert not twice_found(truth, db), f"seed {seed}: a defect reported twice"
 
 
+def test_crawled_seeds_draw_every_catalog_form_and_chrome() -> None:
+    """The seeds crawled above meet each catalog form and each kind of site chrome (the flat
+    <h3>/<dl> 目录 and header menus were PENDING until the crawler read them)."""
+    drawn = {p for seed in SEEDS for u in variety.draw(seed, SIZE) for p in u["drawn"]}
+    for dim in ("catalog_form", "chrome", "catalog_label"):
+        assert {f"{dim}:{p}" for p in variety.CATALOGUE[dim]} <= drawn, dim
+
+
 def test_draws_vary_and_cover_the_catalogue() -> None:
     """Across 20 seeds every enabled pattern is drawn, and no two seeds draw the same city."""
     seen: set[str] = set()

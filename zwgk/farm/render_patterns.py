@@ -188,8 +188,11 @@ LABELS = {"br": br_label, "space": space_label}
 
 
 def dl_catalog(tree: list[dict], label_of) -> str:
-    """A flat 信息公开目录: an <h3> per branch, then <dl><dt>group</dt><dd>leaf links</dd></dl>
-    (the group is a <dt> heading, not an ancestor <li>)."""
+    """A flat 信息公开目录: an <h3> per top-level entry (linked when it is a column itself),
+    then under a branch <dl><dt>group</dt><dd>leaf links</dd></dl> or <dl><dt>leaf</dt></dl>
+    (the group is a <dt> heading, not an ancestor <li>). Top-level leaves are headings too:
+    as <dl>s after a branch they would read as that branch's leaves (年报 after 法定主动公开内容
+    looks like one of its columns), to a person as much as to a crawler."""
 
     def link(n: dict) -> str:
         return f'<a href="{n["url"]}" title="{rc.esc(n["name"])}">{label_of(n["name"])}</a>'
@@ -197,7 +200,7 @@ def dl_catalog(tree: list[dict], label_of) -> str:
     out = ['<div class="gkml">']
     for n in tree:
         if not n["children"]:
-            out.append(f"<dl><dt>{link(n)}</dt></dl>")
+            out.append(f"<h3>{link(n)}</h3>")
             continue
         out.append(f"<h3>{label_of(n['name'])}</h3>")
         for c in n["children"]:

@@ -64,13 +64,10 @@ CATALOGUE: dict[str, tuple[str, ...]] = {
 }
 
 # Drawn-but-unread patterns wait here until the crawler's extractors learn them (what today's
-# crawler does with each, seen on varied cities):
-PENDING: set[str] = {
-    "catalog_form:dl",  # the <h3> branch (法定主动公开内容) is dropped from every catalog path
-    # a platform on its own host (TRS, Hanweb, Ucap): 办事服务/互动交流/走进XX become catalog
-    # columns; once a portal's 走进XX became a menu column. Footer links never did.
-    "chrome:menus",
-}
+# crawler does with each, seen on varied cities). None wait now: catalog_form:dl and
+# chrome:menus left once headings labelled the run of lists after them and catalogs stopped at
+# the site header (see git log).
+PENDING: set[str] = set()
 
 PROXY = {
     "web": "/module/web/jpage/dataproxy.jsp",
