@@ -11,6 +11,7 @@ import pytest
 
 from crawler.discovery import ROOT_NAMES
 from crawler.extract.catalog import extract_nav
+from crawler.extract.portal_menu import in_page_catalog
 from zwgk import clock
 from zwgk.farm import paths, variety
 from zwgk.farm import render_common as rc
@@ -70,15 +71,16 @@ def test_catalog_forms_and_chrome_read_as_their_tree(all_patterns) -> None:
                 if not site.catalog or site.cms == "gkmlpt":
                     continue  # gkmlpt's tree is JSON (tests/extract/test_jsonapi.py)
                 host = hosts[site.ip]
+                in_page = site.opts.get("mirror_form") == "menu"  # the home page's own menu
                 root = (
-                    f"{site.url.rstrip('/')}/zwgk/index.html" if site.role == "portal" else site.url
+                    f"{site.url.rstrip('/')}/zwgk/index.html"
+                    if site.role == "portal" and not in_page
+                    else site.url
                 )
                 html = host.pages[urlsplit(root).path].decode(host.charset)
+                links = in_page_catalog(html, root) if in_page else extract_nav(html, root, root)
                 # the catalog's own title (政府信息公开目录) leaves paths as the spider composes them
-                got = {
-                    n.url: tuple(x for x in n.path if x not in ROOT_NAMES)
-                    for n in extract_nav(html, root, root)
-                }
+                got = {n.url: tuple(x for x in n.path if x not in ROOT_NAMES) for n in links}
                 want = _tree_paths(site.catalog)
                 shown = {url: path for url, path in want.items() if url in html}
                 assert shown and {url: got.get(url) for url in shown} == shown, (seed, root)
