@@ -58,6 +58,12 @@ _PAGE_FIELD = re.compile(
 )
 
 
+def stated_total(text: str) -> int | None:
+    """The page count visible text states: 共N页, 1/N页 (共1648条记录 6/66页) or 页次：1/N."""
+    m = _TOTAL_TEXT.search(text)
+    return int(next(g for g in m.groups() if g)) if m else None
+
+
 def page_count_hint(root: HtmlElement | None, html: str) -> int | None:
     """The page count a page states outside its links: a hidden input, a script variable, or
     共N页 / 1/N页 in its visible text."""
@@ -71,10 +77,7 @@ def page_count_hint(root: HtmlElement | None, html: str) -> int | None:
     if counts:
         return max(counts)
     if root is not None and "页" in html:
-        text = root.text_content()
-        m = _TOTAL_TEXT.search(text)
-        if m:
-            return int(next(g for g in m.groups() if g))
+        return stated_total(root.text_content())
     return None
 
 

@@ -261,9 +261,10 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
     """The entries, pagination and blank-column flag of one list page."""
     html = html or ""
     root = parse_html(html)
-    pagination = pagination_from(html, base_url, root)
     if root is not None and ("onclick" in html or "data-" in html or "javascript:" in html):
+        # before the pager is read too: pager links can be `href="#" onclick="location.href=…"`
         promote_row_links(root)
+    pagination = pagination_from(html, base_url, root)
     items: list[ListItem] = []
     store = _pick_datastore(html) if any(s in html for s in _DATASTORE_SPELLINGS) else None
     if store is not None:

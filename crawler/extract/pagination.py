@@ -16,7 +16,7 @@ import re
 from urllib.parse import parse_qsl, unquote_to_bytes, urldefrag, urljoin, urlsplit
 
 from crawler.extract._html import HtmlElement, abs_url, clean, parse_html
-from crawler.extract.jspager import SERIES_LIMIT, TOTAL_PAGES, script_pager
+from crawler.extract.jspager import SERIES_LIMIT, script_pager, stated_total
 from crawler.extract.types import HanwebPaging, Pagination
 
 __all__ = ["find_pagination", "pagination_from", "decode_webname"]
@@ -319,8 +319,7 @@ def _rendered(root: HtmlElement, html: str, url: str) -> Pagination | None:
     )
     for dec in _b64_links(root, html) if has_box else ():
         numbered.append((None, urldefrag(urljoin(url, dec))[0]))
-    total_m = TOTAL_PAGES.search(root.text_content()) if (numbered or tails or nexts) else None
-    total = int(total_m[1]) if total_m else None
+    total = stated_total(root.text_content()) if (numbered or tails or nexts) else None
 
     links = [u for _, u in numbered] + tails + nexts
     groups: dict[str, list[tuple[int | None, int, str]]] = {}

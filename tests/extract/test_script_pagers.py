@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from crawler.extract.jsexpr import evaluate
@@ -149,3 +151,25 @@ def test_hidden_spider_links_forward_and_backward() -> None:
         "http://www.x.gov.cn/xxgk/tzgg/list_4.html",
         "http://www.x.gov.cn/xxgk/tzgg/list_3.html",
     ]
+
+
+def test_pager_links_that_go_by_onclick_location_and_a_records_slash_pages_total() -> None:
+    """JEECMS: `<a href="#" onclick="location.href='index_5.jhtml'">` and 共N条记录 6/66页."""
+    from crawler.extract.listing import extract_list
+
+    url = "http://www.x.gov.cn/lykb/index_6.jhtml"
+    links = "".join(
+        f'<a class="Num" href="#" onclick="location.href=\'index_{n}.jhtml\'">{n}</a>'
+        for n in (4, 5, 6, 7, 8)
+    )
+    html = (
+        '<ul class="news-list"><li><a href="/lykb/9010.jhtml">某某活动圆满落幕</a>'
+        "<span>2017-12-20</span></li></ul>"
+        f'<div class="pagination"><span>共1648条记录 6/66页</span>'
+        f'<a href="#" onclick="location.href=\'index.jhtml\'">1</a>{links}'
+        '<a href="#" onclick="location.href=\'index_66.jhtml\'">尾页</a></div>'
+    )
+    page = extract_list(html, url, date(2018, 1, 1))
+    assert page.pagination.page_count == 66
+    assert page.pagination.urls[0] == "http://www.x.gov.cn/lykb/index_2.jhtml"
+    assert len(page.pagination.urls) == 64  # every page but this one (6) and the first
