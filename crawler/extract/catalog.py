@@ -7,7 +7,9 @@ over `<ul>`s or `<dl>`s).
 
 Read as a catalog (`extract_nav(..., root_url=...)`), a page's header is not its catalog: the
 site's top menu (办事服务, 互动交流, 走进XX) sits on every page of a portal and of many
-platforms, and a link up to the catalog root or above it is never one of its columns.
+platforms, and a link up to the catalog root or above it is never one of its columns. Nor is
+a site map under the page's content (网站首页 | 走进XX | 市长之窗… with their sub-menus): it
+maps the whole site.
 """
 
 from __future__ import annotations
@@ -295,6 +297,62 @@ class _Scope:
         )
 
 
+def _anchor_name(a: HtmlElement) -> str:
+    return label(a.text_content()) or label(a.get("title"))
+
+
+def _live(a: HtmlElement, regions: dict[HtmlElement, tuple[int, int]]) -> bool:
+    """Could this link be read as a column (a named link outside footers, not site chrome by
+    its name)? The test for what follows a bottom site map."""
+    name = _anchor_name(a)
+    return (
+        bool(a.get("href"))
+        and bool(name)
+        and name not in _HOME_NAMES
+        and not any(s in name for s in _SKIP_NAMES)
+        and _region(a.getparent(), regions)[0] != _SKIPPED
+    )
+
+
+def _bottom_site_map(
+    root: HtmlElement, regions: dict[HtmlElement, tuple[int, int]]
+) -> set[HtmlElement]:
+    """The links of a site map under the page's content: the largest block that opens with the
+    site's home link (网站首页 | 走进XX | 市长之窗…: the site's top menu repeated, often with
+    each section's sub-menu beside it), with links of the page above it and nothing but the
+    footer after it. It maps the whole site, not the catalog: a catalog nav does not open
+    with the site's home, nor does a left nav placed last on a short page."""
+    anchors = list(root.iter("a"))
+    for a in anchors:
+        if not a.get("href") or _anchor_name(a) not in _HOME_NAMES:
+            continue
+        if _region(a.getparent(), regions)[0] != _BODY:
+            continue
+        box = a.getparent()
+        while box is not None and box.getparent() is not None:
+            up = box.getparent()
+            if up.tag in ("body", "html"):
+                break
+            first = next((x for x in up.iter("a") if x.get("href") and _anchor_name(x)), None)
+            if first is not a:
+                break
+            box = up
+        if box is None or box.tag in ("body", "html"):
+            continue
+        inside = list(box.iter("a"))
+        start = anchors.index(inside[0])
+        end = start + len(inside)
+        before, after = anchors[:start], anchors[end:]
+        if any(_live(x, regions) for x in after):
+            continue
+        if not any(
+            _live(x, regions) and _region(x.getparent(), regions)[0] == _BODY for x in before
+        ):
+            continue  # nothing above it: the page's only menu
+        return set(inside)
+    return set()
+
+
 def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[NavLink]:
     """Catalogue links of a disclosure root / section page, in document order, one per URL.
     Excluded: detail pages, files, javascript/mailto, non-http(s), footer and friend links,
@@ -308,6 +366,8 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
       the catalog's own columns) or name a statutory section (公开指南, 年报…, which a header
       bar on a platform of its own may be the only place to show);
     - links to the root or to a folder page above it are not columns;
+    - a site map under the page's content (a block opening with the site's home link, followed
+      by nothing but the footer) is not the catalog: it repeats the whole site;
     - on a column page (not the root) the page's own entry in the tree is kept: it is one of
       the catalog's columns."""
     root = parse_html(html)
@@ -319,9 +379,10 @@ def extract_nav(html: str, base_url: str, root_url: str | None = None) -> list[N
     regions: dict[HtmlElement, tuple[int, int]] = {}
     out: list[NavLink] = []
     seen: set[str] = set()
+    site_map = _bottom_site_map(root, regions) if scope is not None else set()
     for a in root.iter("a"):
         url = abs_url(a.get("href"), base_url)
-        if url is None or url in seen:
+        if url is None or url in seen or a in site_map:
             continue
         key = _same_page_key(url)
         if key == me and not keep_me:

@@ -209,6 +209,70 @@ def test_site_header_containers(box: str):
     assert [n.name for n in extract_nav(html, root, root)] == ["通知公告"]
 
 
+# A platform page: the catalog on the left, then the site's map under the content (the top
+# menu repeated, opening with 网站首页, each section's sub-menu beside it), then the footer.
+BOTTOM_SITE_MAP = """<html><body><div class="wrap">
+<div class="logo"><a href="/"><img src="logo.png"></a></div>
+<div class="main"><div class="lnav">
+  <h3 class="on"><a href="/zfxxgkzn/">政府信息公开指南</a></h3>
+  <h3><a href="/fdgknr/">法定主动公开内容</a></h3>
+  <ul><li><a href="/zfwj/jgzn/">机构职能</a></li><li><a href="/zfwj/ghjh/">规划计划</a></li></ul>
+  <h3><a href="/zfxxgknb/">政府信息公开年报</a></h3></div>
+  <div class="content"><p>指南正文</p></div></div>
+<div class="lm clearfix">
+  <ul><li><a href="/zfxxgkzn/#">网站首页</a></li><li><a href="/zjxx/">走进某市</a></li>
+    <li><a href="/szzc/">市长之窗</a></li><li><a href="/ztzl/">专题专栏</a></li></ul>
+  <ul><li><a href="/zfxxgkzn/#">走进某市</a></li><li><a href="/zjxx/gk/">某市概况</a></li></ul>
+  <ul><li><a href="/zfxxgkzn/#">政民互动</a></li><li><a href="/zmhd/wyly/">我要留言</a></li>
+    <li><a href="http://lt.x.gov.cn/">某市论坛</a></li></ul></div>
+<div class="footer_bg"><a href="/wzsm/">网站声明</a> <a href="/bz/">帮助</a></div>
+</div></body></html>"""
+
+
+def test_a_site_map_under_the_content_is_not_the_catalog():
+    root, page = "http://xxgk.x.gov.cn/", "http://xxgk.x.gov.cn/zfxxgkzn/"
+    got = [n.name for n in extract_nav(BOTTOM_SITE_MAP, page, root)]
+    assert got == [
+        "政府信息公开指南",
+        "法定主动公开内容",
+        "机构职能",
+        "规划计划",
+        "政府信息公开年报",
+    ]
+    # read whole (a portal home), the page keeps its site map
+    assert "市长之窗" in [n.name for n in extract_nav(BOTTOM_SITE_MAP, page)]
+
+
+def test_a_left_nav_at_the_bottom_of_a_short_page_is_the_catalog():
+    # The content comes first in the source and the catalog last, just above the footer: it
+    # does not open with the site's home, so it is not a site map.
+    html = """<div class="main"><div class="right"><ul>
+      <li><a href="/tzgg/202611/t20261120_1.html">某某通知</a><span>2026-11-20</span></li></ul>
+      </div><div class="left"><ul><li><a href="/zfxxgkzn/">政府信息公开指南</a></li>
+      <li><a href="/tzgg/">通知公告</a></li><li><a href="/zfxxgknb/">政府信息公开年报</a></li>
+      </ul></div></div><div class="footer"><a href="/lxwm/">联系我们</a></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    got = [n.name for n in extract_nav(html, root + "tzgg/", root)]
+    assert got == ["政府信息公开指南", "通知公告", "政府信息公开年报"]
+
+
+@pytest.mark.parametrize(
+    "above, below",
+    [
+        ("", ""),  # the page's only menu, home link first: nothing above it to be a map of
+        ('<ul><li><a href="/zfxxgkzn/">政府信息公开指南</a></li></ul>',
+         '<div class="box"><a href="/tzgg/">通知公告</a></div>'),  # content after it: a menu
+    ],
+)  # fmt: skip
+def test_a_menu_opening_with_home_is_a_site_map_only_at_the_bottom(above: str, below: str):
+    menu = """<div class="menu"><ul><li><a href="/">网站首页</a></li>
+      <li><a href="/fdgknr/">法定主动公开内容</a></li><li><a href="/ysqgk/">依申请公开</a></li>
+      </ul></div>"""
+    root = "http://xxgk.x.gov.cn/"
+    got = [n.name for n in extract_nav(above + menu + below, root + "zfxxgkzn/", root)]
+    assert "法定主动公开内容" in got and "依申请公开" in got
+
+
 def test_flat_catalog_headings_over_runs_of_dl():
     # <h3> per top-level entry; under a branch one <dl> per group (<dt> group, <dd> leaves) or
     # per leaf (<dt> link). A group sharing a leaf's name is still a group (工作动态 > 工作动态).

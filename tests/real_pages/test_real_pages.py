@@ -8,10 +8,7 @@ from tests.real_pages.harness import entries, load, observe
 from tests.real_pages.score import Score, compare
 
 #: Pages the extractors do not read exactly yet, each with why (strict: a fix turns them red).
-KNOWN_GAPS = {
-    "custom-handan-catalog": "bottom site map div.dhlm (走进邯郸, 市长之窗, 邯郸论坛…) read as catalog; "
-    "the page's own nav entry 政府信息公开指南 (h3.on, URL = page URL) dropped",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _case(name: str):
