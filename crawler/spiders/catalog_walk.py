@@ -104,6 +104,7 @@ class CatalogWalk:
             catalog_root = response.url  # the home page itself carries the catalog
             yield from self.in_page_catalog(m, site, in_page)
         taken = {link.url for link in in_page}
+        followed = set(taken)  # fetched by the crawl: not link-checked as well
         for link in catalog.extract_nav(html, base):
             if link.url in taken:
                 continue
@@ -120,6 +121,7 @@ class CatalogWalk:
             ):
                 # The portal's own 政府信息公开 catalog: compared with the platform's.
                 catalog_root = link.url
+                followed.add(link.url)
                 sm = {
                     **m,
                     "site": {
@@ -136,6 +138,7 @@ class CatalogWalk:
                 and not discovery.under(link.url, unit.disclosure)
             ):
                 # The portal's own dated columns (工作动态, 通知公告 behind 更多 links).
+                followed.add(link.url)
                 yield self.req(
                     {**m, "site": site},
                     link.url,
@@ -148,6 +151,9 @@ class CatalogWalk:
                     parent_links=[],
                     origin="menu",
                 )
+        # broken-link: the home page's other on-host links (the platform is a site of its own).
+        followed.add(unit.disclosure)
+        yield from self.link_checks(m, html, base, response.url, followed)
 
     def in_page_catalog(self, m: dict, site: dict, links: list[NavLink]) -> Iterator[Any]:
         """The portal's catalog shown in place on its home page: entries that link into the
@@ -299,6 +305,7 @@ class CatalogWalk:
                 col = new_col(link_url, name, path)
                 yield from self.column_records(m, col, html, response.url)
                 yield from self.column_page(m, col, response, page, first=True)
+                yield from self.list_link_checks(m, html, base, response.url, page, here)
         if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
             # Every link the parent showed was requested by the parent (or earlier): left navs
             # repeat the whole tree on every page, and re-requesting it all only feeds the

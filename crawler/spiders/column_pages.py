@@ -105,8 +105,11 @@ class ColumnPages:
         html = self.decode(response)
         if first:
             yield from self.column_records(m, col, html, response.url)
-        page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
+        base = discovery.base_url(html, response.url)
+        page = listing.extract_list(html, base, self.today)
         yield from self.column_page(m, col, response, page, first=first)
+        if first:
+            yield from self.list_link_checks(m, html, base, response.url, page, ())
 
     def column_page(
         self, m: dict, col: dict, response: Response, page: ListPage, first: bool

@@ -30,6 +30,7 @@ from crawler.items import (
 from crawler.middlewares import UnusableResponse
 from crawler.spiders.catalog_walk import CatalogWalk
 from crawler.spiders.column_pages import ColumnPages
+from crawler.spiders.link_checks import LinkChecks
 from crawler.spiders.platform_apis import PlatformApis
 from crawler.spiders.state import PRIORITY, header, new_col
 from crawler.spiders.store_reads import StoreReads
@@ -37,7 +38,9 @@ from zwgk import clock
 from zwgk.units import Unit, host_allowed, load_units, netloc
 
 
-class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrapy.Spider):
+class DisclosureSpider(
+    StoreReads, CatalogWalk, ColumnPages, PlatformApis, LinkChecks, scrapy.Spider
+):
     name = "zwgk"
 
     def __init__(self, units: str, db: str, run_id: str, *args: Any, **kwargs: Any) -> None:
@@ -76,6 +79,7 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> DisclosureSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.crawl_overrides, signal=signals.spider_idle)
+        crawler.signals.connect(spider.link_headers_received, signal=signals.headers_received)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
