@@ -151,8 +151,7 @@ class CatalogWalk:
                     parent_links=[],
                     origin="menu",
                 )
-        # broken-link: the home page's other on-host links (the platform is a site of its own).
-        followed.add(unit.disclosure)
+        # broken-link: the home page's other on-host links.
         yield from self.link_checks(m, html, base, response.url, followed)
 
     def in_page_catalog(self, m: dict, site: dict, links: list[NavLink]) -> Iterator[Any]:

@@ -5,8 +5,8 @@ Politeness: a link check is an ordinary Scrapy request of this spider, so the pe
 concurrency, delay, autothrottle and retries of the crawl apply to it. It asks HEAD first and
 confirms any HEAD answer >= 400 with a GET (405/501 mean "no HEAD here", and many CMS servers
 mishandle HEAD with a 400/403/404/500 while GET works): a link is only called broken on a GET.
-The GET stops reading at the response headers (StopDownload in `headers_received`), so a
-check never downloads a page or a file. Link checks are exempt from the body checks meant for
+The GET stops after the first chunk of body (StopDownload in `bytes_received`: enough to tell
+a WAF challenge from a dead link), so a check never downloads a whole page or file. Link checks are exempt from the body checks meant for
 pages (kind "link" is not a page kind in UnreadableBodyMiddleware) and are not `pages` rows:
 the fetch budget of incremental runs counts content pages, link checks have their own cap.
 
@@ -36,6 +36,12 @@ from zwgk.units import host_allowed, netloc
 
 #: Every `<a href>` of a page (the same cheap regex discovery uses for catalog hrefs).
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+#: Markup a browser never shows as a link: scripts build pager URLs from pieces
+#: ('index_' + n + '.html'), templates and comments hold links nobody can click.
+_HIDDEN = re.compile(
+    r"<script\b.*?</script\s*>|<!--.*?-->|<template\b.*?</template\s*>|<textarea\b.*?</textarea\s*>",
+    re.I | re.S,
+)
 #: A HEAD answer that does not settle the question: confirm with a GET.
 HEAD_UNSURE = 400
 #: Below the catalog and list pages: the crawl's own work goes first.
@@ -45,7 +51,7 @@ LINK_PRIORITY = -10
 def page_links(html: str, base: str) -> list[str]:
     """The page's http(s) link targets, absolute, without fragments, in page order, once each."""
     out: dict[str, None] = {}
-    for href in _HREF.findall(html):
+    for href in _HREF.findall(_HIDDEN.sub(" ", html)):
         href = href.replace("&amp;", "&") if "&amp;" in href else href
         if href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
@@ -69,6 +75,9 @@ class LinkChecks:
             return
         skipped = {discovery.normalise_url(u) for u in skip}
         skipped.add(discovery.normalise_url(page_url))
+        unit = self.units[m["unit"]]
+        # The unit's sites are crawled as sites of their own (site-unreachable, crawl-failed).
+        skipped.update(discovery.normalise_url(u) for u in (unit.portal, unit.disclosure) if u)
         counts: dict[str, int] = self.__dict__.setdefault("_link_counts", {})
         key = f"{m['unit']}|{m['role']}"
         offsite = capped = 0
@@ -118,8 +127,9 @@ class LinkChecks:
             dont_filter=method == "GET",
         )
 
-    def link_headers_received(self, headers: Any, body_length: int, request: Any, spider: Any):
-        """Signal handler: a link-check GET needs the status line only, never the body."""
+    def link_bytes_received(self, data: bytes, request: Any, spider: Any) -> None:
+        """Signal handler: a link-check GET reads its first chunk of body only (enough to tell
+        a WAF challenge from a dead link), never a whole page or file."""
         if request.meta.get("kind") == "link":
             raise StopDownload(fail=False)
 
