@@ -142,6 +142,18 @@ class LinkResult:
     status: int | None
     error: str | None
     ok: bool = True
+    # A page the crawl itself fetched (a catalog node): its recorded failure, not a link check.
+    crawled: bool = False
+
+
+@dataclass(slots=True)
+class LinkCarry:
+    """A first list page that answered 304 Not Modified: its links are as the last run that
+    checked the site's links found them (their broken ones are carried into this run)."""
+
+    unit: str
+    role: str
+    page_url: str
 
 
 @dataclass(slots=True)

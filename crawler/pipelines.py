@@ -22,6 +22,7 @@ from crawler.items import (
     ColumnDone,
     ColumnRecord,
     DetailRecord,
+    LinkCarry,
     LinkResult,
     LinkTally,
     ListRecord,
@@ -121,6 +122,7 @@ class StorePipeline:
             PageMeta: self.page_meta,
             LinkResult: self.link_result,
             LinkTally: self.link_skipped,
+            LinkCarry: self.link_carry,
         }
 
     @classmethod
@@ -439,7 +441,7 @@ class StorePipeline:
 
     def link_result(self, r: LinkResult) -> None:
         counts = self.link_counts(r)
-        counts[0] += 1
+        counts[0] += not r.crawled  # `checked` counts link checks; a crawled page is the crawl's
         if r.ok:
             return
         counts[1] += 1
@@ -449,6 +451,19 @@ class StorePipeline:
             " VALUES (?, ?, ?, ?, ?, ?)",
             [self.run_id, self.site_id(r.unit, r.role), r.url, r.source, r.status, r.error],
         )
+
+    def link_carry(self, r: LinkCarry) -> None:
+        """A list page unchanged since the last run (304): its broken links, as the last run
+        that checked the site's links found them, stand in this run too."""
+        site_id = self.site_id(r.unit, r.role)
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO broken_links (run_id, site_id, url, source_url, status, error)"
+            " SELECT ?, site_id, url, source_url, status, error FROM broken_links"
+            " WHERE site_id = ? AND source_url = ? AND run_id = (SELECT max(run_id)"
+            "   FROM link_counts WHERE site_id = ? AND run_id < ?)",
+            [self.run_id, site_id, r.page_url, site_id, self.run_id],
+        )
+        self.link_counts(r)[1] += max(cur.rowcount, 0)
 
     def link_skipped(self, r: LinkTally) -> None:
         counts = self.link_counts(r)

@@ -16,6 +16,7 @@ from crawler.extract.types import ListPage, NavLink
 from crawler.items import (
     ColumnDone,
     ColumnRecord,
+    LinkResult,
     ListRecord,
     SectionRecord,
     SiteInfo,
@@ -130,7 +131,9 @@ class CatalogWalk:
                         "shared": netloc(link.url) == netloc(response.url),
                     },
                 }
-                yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
+                yield self.req(
+                    sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[], src=response.url
+                )
             elif (
                 not link.chrome  # a header menu's 走进XX or 办事服务 is no dated column
                 and classify.classify_category(name)
@@ -150,6 +153,7 @@ class CatalogWalk:
                     link=link.url,
                     parent_links=[],
                     origin="menu",
+                    src=response.url,
                 )
         # broken-link: the home page's other on-host links.
         yield from self.link_checks(m, html, base, response.url, followed)
@@ -197,6 +201,11 @@ class CatalogWalk:
         section = classify.classify_section(name, link_url) if depth else None
         if block or response.status >= 400:
             status, why = self.refusal(response, block)
+            if not block and m.get("src"):
+                # broken-link: a link the crawl fetched itself is not checked again; this is its
+                # recorded answer, with the page that showed it.
+                yield LinkResult(m["unit"], m["role"], link_url, m["src"], response.status,
+                                 f"HTTP {response.status}", ok=False, crawled=True)  # fmt: skip
             if depth == 0:
                 yield from self.unassessed(m, status, why)
                 return
@@ -328,6 +337,7 @@ class CatalogWalk:
                     name=link.name,
                     link=link.url,
                     parent_links=sorted(here),
+                    src=response.url,  # broken-link: the page that linked it
                     parent_hrefs=sorted(hrefs | {discovery.normalise_url(response.url)}),
                 )
         if depth == 0:

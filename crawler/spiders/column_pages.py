@@ -18,6 +18,7 @@ from crawler.items import (
     ColumnDone,
     ColumnRecord,
     DetailRecord,
+    LinkCarry,
     ListRecord,
 )
 from crawler.spiders.state import ATTACHMENTS, header
@@ -92,6 +93,7 @@ class ColumnPages:
                 unchanged=True,
                 etag=header(response, "ETag") or col["etag"],
             )
+            yield LinkCarry(m["unit"], m["role"], response.url)
             return
         block = self.blocked(response)
         yield self.record(response, block)

@@ -23,6 +23,7 @@ from scrapy.http import Response
 from crawler import discovery
 from crawler.extract import charset, classify, meta, waf
 from crawler.items import (
+    LinkResult,
     PageMeta,
     PageRecord,
     SectionRecord,
@@ -202,6 +203,11 @@ class DisclosureSpider(
         if isinstance(failure.value, UnusableResponse):
             error = str(failure.value)[:300]
         yield PageRecord(m["unit"], m["role"], url, kind, status, 0, None, error=error)
+        if m.get("src") and not (failure.check(IgnoreRequest) and "offsite" in error):
+            # broken-link: a catalog link the crawl fetched and found dead (not one redirected
+            # off the unit's hosts: that one we may not follow, so cannot judge).
+            yield LinkResult(m["unit"], m["role"], url, m["src"], status, error, ok=False,
+                             crawled=True)  # fmt: skip
         if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
             yield from self.unassessed(m, "failed", error)
         elif kind == "catalog":
