@@ -42,7 +42,10 @@ class Site(BaseHTTPRequestHandler):
                 '<a href="/moved.html">跳转</a><a href="/file.pdf">附件</a>' + off
             )
         elif p == "/xxgk/":
-            body = html('<ul class="left"><li><a href="/xxgk/tzgg/">通知公告</a></li></ul>')
+            body = html(
+                '<ul class="left"><li><a href="/xxgk/tzgg/">通知公告</a></li>'
+                '<li><a href="/xxgk/gone/">旧栏目</a></li></ul>'
+            )
         elif p == "/xxgk/tzgg/":
             rows = "".join(
                 f'<li><a href="/xxgk/tzgg/t2026110{d}_{d}.html">通知{d}</a><span>2026-11-0{d}</span></li>'
@@ -52,7 +55,7 @@ class Site(BaseHTTPRequestHandler):
                 f'<div class="list"><ul>{rows}</ul></div>'
                 '<a href="/dead.html">坏链</a><a href="/dead2.html">又一坏链</a>' + off
             )
-        elif p == "/dead.html" or p == "/dead2.html":
+        elif p in ("/dead.html", "/dead2.html", "/xxgk/gone/"):
             status = 404
         elif p == "/nohead.html" and method == "HEAD":
             status = 405
@@ -132,9 +135,12 @@ def test_head_then_get_dedupe_offhost_and_stored_failures(tmp_path: Path) -> Non
     assert [(u.removeprefix(site), s.removeprefix(site), st, e) for u, s, st, e in broken] == [
         ("/dead.html", "/", 404, "HTTP 404"),
         ("/dead2.html", "/xxgk/tzgg/", 404, "HTTP 404"),
+        # a catalog link the crawl fetched (GET, once): its recorded answer, not a link check
+        ("/xxgk/gone/", "/xxgk/", 404, "HTTP 404"),
     ]
+    assert ASKED[("GET", "/xxgk/gone/")] == 1 and ASKED[("HEAD", "/xxgk/gone/")] == 0
     assert sum(c[0] for c in counts) == 7  # ok, dead, nohead, badhead, moved, pdf, dead2
-    assert sum(c[1] for c in counts) == 2
+    assert sum(c[1] for c in counts) == 3
     assert sum(c[2] for c in counts) == 2  # the off-host link, on both pages
     assert sum(c[3] for c in counts) == 0
     assert pages == 0  # link checks are no `pages` rows: the fetch budget counts content
