@@ -65,18 +65,14 @@ class BrokenLink(Rule):
             if not links or len(links) < site["min_broken_links"]:
                 continue
             listed = links[: site["max_listed_links"]]
+            # Each link as (link, problem, page): three short evidence lines in a report.
             evidence: dict[str, Any] = {
-                "broken_links": [
-                    {
-                        "url": r["url"],
-                        "status": r["status"],
-                        "error": r["error"],
-                        "found_on": r["source_url"],
-                    }
-                    for r in listed
-                ],
                 "broken_count": len(links),
                 "links_checked": site["checked"],
+                "broken_links": [
+                    {"url": r["url"], "problem": describe(r), "found_on": r["source_url"]}
+                    for r in listed
+                ],
                 "site_url": site["site_url"],
             }
             if site["capped"]:
@@ -104,7 +100,7 @@ class BrokenLink(Rule):
 
 
 def describe(link: dict[str, Any]) -> str:
-    """A failing link's status or error, short."""
+    """A failing link's status or error, short (an error names a timeout or a failed lookup)."""
     if link["status"] and link["status"] >= 400:
         return f"HTTP {link['status']}"
     return link["error"] or "无法访问"

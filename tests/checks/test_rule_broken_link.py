@@ -30,11 +30,11 @@ def test_broken_links_fire_once_per_site_with_source_pages(b):
     assert ev["broken_count"] == 3 and ev["links_checked"] == 40
     assert ev["broken_links"][0] == {
         "url": "http://u1.test/dead1.html",
-        "status": 404,
-        "error": "HTTP 404",
+        "problem": "HTTP 404",
         "found_on": HOME,
     }
-    assert ev["broken_links"][2]["error"] == "DNSLookupError: no such host"
+    problems = {b["url"]: b["problem"] for b in ev["broken_links"]}
+    assert problems["http://u1.test/dead3.html"] == "DNSLookupError: no such host"
     assert "links_not_checked_cap" not in ev
 
 
@@ -93,3 +93,22 @@ def test_a_site_down_or_blocked_is_not_judged_and_keeps_its_finding(b):
     b.check(run4)
     assert b.findings("broken-link") == []
     assert len(b.findings("broken-link", status="resolved")) == 1
+
+
+def test_evidence_in_reports_escapes_scraped_links(b):
+    """A scraped link is evidence text: a javascript: or quote-bearing URL is never a link."""
+    from reports.data import evidence_parts
+
+    b.unit()
+    site = b.site()
+    run = b.run()
+    bad = 'http://u1.test/a"><script>x</script>'
+    b.links(run, site, 5, [(bad, LIST, 404, "HTTP 404")])
+    b.check(run)
+    (f,) = b.findings("broken-link")
+    parts = evidence_parts(f["evidence"])
+    labels = [p["label"] for p in parts]
+    assert {"错链断链数", "已检查链接数", "问题"} <= set(labels)
+    link = next(p for p in parts if p["text"] == bad)
+    assert link["label"] == "链接" and link["href"] is None
+    assert next(p for p in parts if p["label"] == "所在页面")["href"] == LIST
