@@ -526,6 +526,8 @@ def _links(u, add) -> None:
             why.append(f"{len(spec['home_dead'])} dead links (404) on the home page")
         if site is u.disclosure and spec.get("column_dead"):
             name, paths = spec["column_dead"]
+            if not any(c.name == name and c.section != "mirror" for c in site.columns):
+                continue
             why.append(f"{len(paths)} dead link (404) on {name}'s first list page")
         if site is u.disclosure and site.opts.get("request_kind") == "dead":
             why.append("the dead 依申请公开 link /ysqgk/index.html on its pages")

@@ -55,9 +55,9 @@ def controls(h: Host) -> Callable:
     return handle
 
 
-def column_page_path(site: Site, name: str) -> str:
-    col = next(c for c in site.columns if c.name == name and c.section != "mirror")
-    return col.list_path
+def column_page_path(site: Site, name: str) -> str | None:
+    col = next((c for c in site.columns if c.name == name and c.section != "mirror"), None)
+    return col.list_path if col is not None else None
 
 
 def add_links(city: City, hosts: dict[str, Host]) -> None:
@@ -79,5 +79,7 @@ def add_links(city: City, hosts: dict[str, Host]) -> None:
             portal.dynamic.append(controls(portal))
         if spec.get("column_dead"):
             name, paths = spec["column_dead"]
-            platform = hosts[u.disclosure.ip]
-            insert(platform, column_page_path(u.disclosure, name), link_html(paths, "失效链接"))
+            path = column_page_path(u.disclosure, name)
+            if path is None:  # a varied city without that column: plants.py plants none either
+                continue
+            insert(hosts[u.disclosure.ip], path, link_html(paths, "失效链接"))
