@@ -203,9 +203,15 @@ class DisclosureSpider(
         if isinstance(failure.value, UnusableResponse):
             error = str(failure.value)[:300]
         yield PageRecord(m["unit"], m["role"], url, kind, status, 0, None, error=error)
-        if m.get("src") and not (failure.check(IgnoreRequest) and "offsite" in error):
+        answered = status is not None and 200 <= status < 300
+        if (
+            m.get("src")
+            and not answered
+            and not (failure.check(IgnoreRequest) and "offsite" in error)
+        ):
             # broken-link: a catalog link the crawl fetched and found dead (not one redirected
-            # off the unit's hosts: that one we may not follow, so cannot judge).
+            # off the unit's hosts: that one we may not follow, so cannot judge; not a file or
+            # an empty page answering 2xx: the link works, it is just no catalog page).
             yield LinkResult(m["unit"], m["role"], url, m["src"], status, error, ok=False,
                              crawled=True)  # fmt: skip
         if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
