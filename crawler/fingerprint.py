@@ -14,6 +14,10 @@ from scrapy.crawler import Crawler
 
 from crawler.discovery import normalise_url
 
+#: Request kinds deduplicated apart from pages: a detail or a link check of a URL the catalog
+#: walk also fetched is still asked.
+KIND_KEYS = {"detail": "detail", "link": "link"}
+
 
 class SiteAwareFingerprinter:
     @classmethod
@@ -24,11 +28,16 @@ class SiteAwareFingerprinter:
         h = hashlib.sha1()
         for part in (
             request.meta.get("unit", ""),
-            request.meta.get("role", ""),
-            "detail" if request.meta.get("kind") == "detail" else "page",
+            # A link is checked once a run for the unit, whichever of its sites linked it.
+            "" if request.meta.get("kind") == "link" else request.meta.get("role", ""),
+            KIND_KEYS.get(request.meta.get("kind"), "page"),
             request.method,
             normalise_url(request.url),
         ):
             h.update(part.encode("utf-8") + b"\0")
+        if request.meta.get("kind") == "link" and request.meta.get("redirect_urls"):
+            # A link check following a redirect is keyed by the link as found too: the target
+            # checked on its own already must not swallow the link that leads to it.
+            h.update(normalise_url(request.meta["redirect_urls"][0]).encode("utf-8") + b"\0")
         h.update(request.body or b"")
         return h.digest()

@@ -128,3 +128,40 @@ class Records:
     Scrapy's per-item cost (item pipeline hops, signals, log records) is paid once a page."""
 
     records: list
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """One link check (broken-link): the link as found, the page it was found on, the final
+    HTTP status or the error. `role` is the site whose page linked it. `ok` False = broken."""
+
+    unit: str
+    role: str
+    url: str
+    source: str
+    status: int | None
+    error: str | None
+    ok: bool = True
+    # A page the crawl itself fetched (a catalog node): its recorded failure, not a link check.
+    crawled: bool = False
+
+
+@dataclass(slots=True)
+class LinkCarry:
+    """A first list page that answered 304 Not Modified: its links are as the last run that
+    checked the site's links found them (their broken ones are carried into this run)."""
+
+    unit: str
+    role: str
+    page_url: str
+
+
+@dataclass(slots=True)
+class LinkTally:
+    """Links on a page left unchecked: `offsite` (not on the unit's hosts: never fetched) and
+    `capped` (over the site's ZWGK_MAX_LINKS_PER_SITE)."""
+
+    unit: str
+    role: str
+    offsite: int = 0
+    capped: int = 0

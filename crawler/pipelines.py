@@ -22,6 +22,9 @@ from crawler.items import (
     ColumnDone,
     ColumnRecord,
     DetailRecord,
+    LinkCarry,
+    LinkResult,
+    LinkTally,
     ListRecord,
     PageMeta,
     PageRecord,
@@ -50,6 +53,16 @@ PAGE_META_UPSERT = (
     "   THEN page_meta.examples ELSE (SELECT json_group_array(value) FROM ("
     "     SELECT value FROM json_each(page_meta.examples) UNION"
     f"     SELECT value FROM json_each(excluded.examples) LIMIT {META_EXAMPLES})) END"
+)
+# broken-link's counts add up across flushes and workers like the meta tallies.
+LINK_COUNTS_UPSERT = (
+    "INSERT INTO link_counts (run_id, site_id, checked, failed, offsite, capped)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (site_id, run_id) DO UPDATE SET"
+    " checked = link_counts.checked + excluded.checked,"
+    " failed = link_counts.failed + excluded.failed,"
+    " offsite = link_counts.offsite + excluded.offsite,"
+    " capped = link_counts.capped + excluded.capped"
 )
 SITE_CODE_UPSERT = (
     "INSERT INTO page_site_codes (run_id, site_id, kind, value, pages, example_url)"
@@ -96,6 +109,8 @@ class StorePipeline:
         # → [pages, URL]. A page costs a dict update; the store gets a few rows per site.
         self.meta_tally: dict[tuple[int, str, str, str], list] = {}
         self.code_tally: dict[tuple[int, str, str], list] = {}
+        # broken-link counts since the last commit: site → [checked, failed, offsite, capped]
+        self.link_tally: dict[int, list[int]] = {}
         self.handlers = {
             PageRecord: self.page,
             ColumnRecord: self.column,
@@ -105,6 +120,9 @@ class StorePipeline:
             SectionRecord: self.section,
             SiteInfo: self.site_info,
             PageMeta: self.page_meta,
+            LinkResult: self.link_result,
+            LinkTally: self.link_skipped,
+            LinkCarry: self.link_carry,
         }
 
     @classmethod
@@ -418,8 +436,48 @@ class StorePipeline:
             else:
                 centry[0] += 1
 
+    def link_counts(self, r: LinkResult | LinkTally) -> list[int]:
+        return self.link_tally.setdefault(self.site_id(r.unit, r.role), [0, 0, 0, 0])
+
+    def link_result(self, r: LinkResult) -> None:
+        counts = self.link_counts(r)
+        counts[0] += not r.crawled  # `checked` counts link checks; a crawled page is the crawl's
+        if r.ok:
+            return
+        counts[1] += 1
+        # One row per failing link and site a run; the first page found to show it stays.
+        self.conn.execute(
+            "INSERT OR IGNORE INTO broken_links (run_id, site_id, url, source_url, status, error)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [self.run_id, self.site_id(r.unit, r.role), r.url, r.source, r.status, r.error],
+        )
+
+    def link_carry(self, r: LinkCarry) -> None:
+        """A list page unchanged since the last run (304): its broken links, as the last run
+        that checked the site's links found them, stand in this run too."""
+        site_id = self.site_id(r.unit, r.role)
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO broken_links (run_id, site_id, url, source_url, status, error)"
+            " SELECT ?, site_id, url, source_url, status, error FROM broken_links"
+            " WHERE site_id = ? AND source_url = ? AND run_id = (SELECT max(run_id)"
+            "   FROM link_counts WHERE site_id = ? AND run_id < ?)",
+            [self.run_id, site_id, r.page_url, site_id, self.run_id],
+        )
+        self.link_counts(r)[1] += max(cur.rowcount, 0)
+
+    def link_skipped(self, r: LinkTally) -> None:
+        counts = self.link_counts(r)
+        counts[2] += r.offsite
+        counts[3] += r.capped
+
     def flush_meta(self) -> None:
-        """Write the meta tallies in the open transaction (called before every commit)."""
+        """Write the meta and link tallies in the open transaction (called before every commit)."""
+        if self.link_tally:
+            self.conn.executemany(
+                LINK_COUNTS_UPSERT,
+                [(self.run_id, site, *counts) for site, counts in self.link_tally.items()],
+            )
+            self.link_tally = {}
         if self.meta_tally:
             self.conn.executemany(
                 PAGE_META_UPSERT,

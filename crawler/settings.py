@@ -98,5 +98,8 @@ ZWGK_MAX_DETAILS_PER_PAGE = 200
 ZWGK_MAX_DETAILS_PER_COLUMN = 2000
 ZWGK_MAX_DETAILS_PER_SITE = 20000
 ZWGK_MAX_ITEMS_PER_PAGE = 1000
+# broken-link's link checks (crawler/spiders/link_checks.py): on-host links only, at most this
+# many per site a run; 0 turns them off.
+ZWGK_MAX_LINKS_PER_SITE = 200
 # Cycle-collector thresholds during a crawl (crawler/gctune.py); empty keeps CPython's.
 ZWGK_GC_THRESHOLDS = [50_000, 20, 100]

@@ -85,6 +85,13 @@ EVIDENCE_LABELS = {
     "expected_site_code": "应为网站标识码",
     "site_codes_found": "页面标注的网站标识码",
     "site_url": "网站",
+    # broken-link (each of its `broken_links` is a url, problem and found_on)
+    "broken_count": "错链断链数",
+    "links_checked": "已检查链接数",
+    "problem": "问题",
+    "found_on": "所在页面",
+    "links_not_checked_cap": "超出检查上限未检查的链接数",
+    "offsite_links_not_checked": "外站链接数（不检查）",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300

@@ -36,6 +36,9 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "max_details_per_column": 2000,
     "max_details_per_site": 20000,
     "max_items_per_page": 1000,
+    # broken-link: HEAD checks of the on-host links on home and first list pages, per site at
+    # most this many a run (0 turns link checks off). Off-site links are never fetched.
+    "max_links_per_site": 200,
     "contact": "",
     "crawl_timeout_seconds": 3600,
 }
@@ -71,6 +74,7 @@ CRAWL_RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "max_details_per_column": (0, 10_000_000, True, False),
     "max_details_per_site": (0, 100_000_000, True, False),
     "max_items_per_page": (1, 1_000_000, True, False),
+    "max_links_per_site": (0, 1_000_000, True, False),
 }
 CONTACT_CHARS = 200  # it rides in every request's User-Agent header
 

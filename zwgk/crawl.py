@@ -57,6 +57,7 @@ def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
         "ZWGK_MAX_DETAILS_PER_COLUMN": str(crawl.get("max_details_per_column", 2000)),
         "ZWGK_MAX_DETAILS_PER_SITE": str(crawl.get("max_details_per_site", 20000)),
         "ZWGK_MAX_ITEMS_PER_PAGE": str(crawl.get("max_items_per_page", 1000)),
+        "ZWGK_MAX_LINKS_PER_SITE": str(crawl.get("max_links_per_site", 200)),
         "ZWGK_CATALOG_REFRESH_DAYS": str(crawl.get("catalog_refresh_days", 7)),
         "USER_AGENT": ua,
         "LOG_LEVEL": crawl.get("log_level", "INFO"),

@@ -238,6 +238,33 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "m010_link_checks",
+        """
+        -- broken-link: per run and site (the site whose page showed the link), only the links
+        -- that failed (with the page each was found on, its HTTP status or error), plus counts:
+        -- links checked, failed, left unchecked as off-site or over the site's cap. A healthy
+        -- link costs a counter, not a row.
+        CREATE TABLE broken_links (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            url TEXT NOT NULL,
+            source_url TEXT NOT NULL,
+            status INTEGER,
+            error TEXT,
+            PRIMARY KEY (site_id, run_id, url)
+        );
+        CREATE TABLE link_counts (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            checked INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            offsite INTEGER NOT NULL DEFAULT 0,
+            capped INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (site_id, run_id)
+        );
+        """,
+    ),
 ]
 
 

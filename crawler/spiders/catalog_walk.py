@@ -16,6 +16,7 @@ from crawler.extract.types import ListPage, NavLink
 from crawler.items import (
     ColumnDone,
     ColumnRecord,
+    LinkResult,
     ListRecord,
     SectionRecord,
     SiteInfo,
@@ -104,6 +105,7 @@ class CatalogWalk:
             catalog_root = response.url  # the home page itself carries the catalog
             yield from self.in_page_catalog(m, site, in_page)
         taken = {link.url for link in in_page}
+        followed = set(taken)  # fetched by the crawl: not link-checked as well
         for link in catalog.extract_nav(html, base):
             if link.url in taken:
                 continue
@@ -120,6 +122,7 @@ class CatalogWalk:
             ):
                 # The portal's own 政府信息公开 catalog: compared with the platform's.
                 catalog_root = link.url
+                followed.add(link.url)
                 sm = {
                     **m,
                     "site": {
@@ -128,7 +131,9 @@ class CatalogWalk:
                         "shared": netloc(link.url) == netloc(response.url),
                     },
                 }
-                yield self.req(sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[])
+                yield self.req(
+                    sm, link.url, self.parse_catalog, "catalog", cdepth=0, path=[], src=response.url
+                )
             elif (
                 not link.chrome  # a header menu's 走进XX or 办事服务 is no dated column
                 and classify.classify_category(name)
@@ -136,6 +141,7 @@ class CatalogWalk:
                 and not discovery.under(link.url, unit.disclosure)
             ):
                 # The portal's own dated columns (工作动态, 通知公告 behind 更多 links).
+                followed.add(link.url)
                 yield self.req(
                     {**m, "site": site},
                     link.url,
@@ -147,7 +153,10 @@ class CatalogWalk:
                     link=link.url,
                     parent_links=[],
                     origin="menu",
+                    src=response.url,
                 )
+        # broken-link: the home page's other on-host links.
+        yield from self.link_checks(m, html, base, response.url, followed)
 
     def in_page_catalog(self, m: dict, site: dict, links: list[NavLink]) -> Iterator[Any]:
         """The portal's catalog shown in place on its home page: entries that link into the
@@ -192,6 +201,11 @@ class CatalogWalk:
         section = classify.classify_section(name, link_url) if depth else None
         if block or response.status >= 400:
             status, why = self.refusal(response, block)
+            if not block and m.get("src"):
+                # broken-link: a link the crawl fetched itself is not checked again; this is its
+                # recorded answer, with the page that showed it.
+                yield LinkResult(m["unit"], m["role"], link_url, m["src"], response.status,
+                                 f"HTTP {response.status}", ok=False, crawled=True)  # fmt: skip
             if depth == 0:
                 yield from self.unassessed(m, status, why)
                 return
@@ -299,6 +313,7 @@ class CatalogWalk:
                 col = new_col(link_url, name, path)
                 yield from self.column_records(m, col, html, response.url)
                 yield from self.column_page(m, col, response, page, first=True)
+                yield from self.list_link_checks(m, html, base, response.url, page, here)
         if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
             # Every link the parent showed was requested by the parent (or earlier): left navs
             # repeat the whole tree on every page, and re-requesting it all only feeds the
@@ -322,6 +337,7 @@ class CatalogWalk:
                     name=link.name,
                     link=link.url,
                     parent_links=sorted(here),
+                    src=response.url,  # broken-link: the page that linked it
                     parent_hrefs=sorted(hrefs | {discovery.normalise_url(response.url)}),
                 )
         if depth == 0:

@@ -18,6 +18,7 @@ from crawler.items import (
     ColumnDone,
     ColumnRecord,
     DetailRecord,
+    LinkCarry,
     ListRecord,
 )
 from crawler.spiders.state import ATTACHMENTS, header
@@ -92,6 +93,7 @@ class ColumnPages:
                 unchanged=True,
                 etag=header(response, "ETag") or col["etag"],
             )
+            yield LinkCarry(m["unit"], m["role"], response.url)
             return
         block = self.blocked(response)
         yield self.record(response, block)
@@ -105,8 +107,11 @@ class ColumnPages:
         html = self.decode(response)
         if first:
             yield from self.column_records(m, col, html, response.url)
-        page = listing.extract_list(html, discovery.base_url(html, response.url), self.today)
+        base = discovery.base_url(html, response.url)
+        page = listing.extract_list(html, base, self.today)
         yield from self.column_page(m, col, response, page, first=first)
+        if first:
+            yield from self.list_link_checks(m, html, base, response.url, page, ())
 
     def column_page(
         self, m: dict, col: dict, response: Response, page: ListPage, first: bool

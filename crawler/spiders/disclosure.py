@@ -23,6 +23,7 @@ from scrapy.http import Response
 from crawler import discovery
 from crawler.extract import charset, classify, meta, waf
 from crawler.items import (
+    LinkResult,
     PageMeta,
     PageRecord,
     SectionRecord,
@@ -30,6 +31,7 @@ from crawler.items import (
 from crawler.middlewares import UnusableResponse
 from crawler.spiders.catalog_walk import CatalogWalk
 from crawler.spiders.column_pages import ColumnPages
+from crawler.spiders.link_checks import LinkChecks
 from crawler.spiders.platform_apis import PlatformApis
 from crawler.spiders.state import PRIORITY, header, new_col
 from crawler.spiders.store_reads import StoreReads
@@ -37,7 +39,9 @@ from zwgk import clock
 from zwgk.units import Unit, host_allowed, load_units, netloc
 
 
-class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrapy.Spider):
+class DisclosureSpider(
+    StoreReads, CatalogWalk, ColumnPages, PlatformApis, LinkChecks, scrapy.Spider
+):
     name = "zwgk"
 
     def __init__(self, units: str, db: str, run_id: str, *args: Any, **kwargs: Any) -> None:
@@ -76,6 +80,7 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> DisclosureSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.crawl_overrides, signal=signals.spider_idle)
+        crawler.signals.connect(spider.link_bytes_received, signal=signals.bytes_received)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -198,6 +203,17 @@ class DisclosureSpider(StoreReads, CatalogWalk, ColumnPages, PlatformApis, scrap
         if isinstance(failure.value, UnusableResponse):
             error = str(failure.value)[:300]
         yield PageRecord(m["unit"], m["role"], url, kind, status, 0, None, error=error)
+        answered = status is not None and 200 <= status < 300
+        if (
+            m.get("src")
+            and not answered
+            and not (failure.check(IgnoreRequest) and "offsite" in error)
+        ):
+            # broken-link: a catalog link the crawl fetched and found dead (not one redirected
+            # off the unit's hosts: that one we may not follow, so cannot judge; not a file or
+            # an empty page answering 2xx: the link works, it is just no catalog page).
+            yield LinkResult(m["unit"], m["role"], url, m["src"], status, error, ok=False,
+                             crawled=True)  # fmt: skip
         if kind in ("home", "root") or (kind == "catalog" and m.get("cdepth") == 0):
             yield from self.unassessed(m, "failed", error)
         elif kind == "catalog":

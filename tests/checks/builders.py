@@ -248,6 +248,29 @@ class Builder:
             ],
         )
 
+    def links(
+        self,
+        run: int,
+        site_id: int,
+        checked: int,
+        broken: list[tuple[str, str, int | None, str | None]] = (),
+        *,
+        offsite: int = 0,
+        capped: int = 0,
+    ) -> None:
+        """What the crawl's link checks stored for a site (crawler.pipelines): `checked` links,
+        `broken` = [(url, source page, status, error)], and the links left unchecked."""
+        self.db.conn.executemany(
+            "INSERT INTO broken_links (run_id, site_id, url, source_url, status, error)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(run, site_id, *b) for b in broken],
+        )
+        self.db.execute(
+            "INSERT INTO link_counts (run_id, site_id, checked, failed, offsite, capped)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [run, site_id, checked, len(broken), offsite, capped],
+        )
+
     def probes(
         self, unit: str, *, end: str, days: int = 7, per_day: int = 20, failures: int = 0
     ) -> None:

@@ -125,3 +125,21 @@ def test_day2_backdated_found(crawled):
         )
     ]
     assert len(ev) >= len(want)
+
+
+def test_broken_link_controls_were_really_checked(crawled, demo_farm):
+    """The quiet broken-link controls are quiet because they were asked and answered, not
+    because nobody looked: the farm saw the 503-once link asked again (the retry) and the
+    redirect followed; the dead links were asked HEAD then GET."""
+    from zwgk.farm.render_links import ONCE_503_PATH, REDIRECT_PATH
+
+    log = [line.split("\t") for line in (demo_farm.dir / "access.log").read_text().splitlines()]
+    asked = [(m, p, s) for _, _, m, p, s in log]
+    busy = [(m, s) for m, p, s in asked if p == ONCE_503_PATH]
+    assert ("HEAD", "503") in busy and ("HEAD", "200") in busy, busy
+    assert ("HEAD", "302") in [(m, s) for m, p, s in asked if p == REDIRECT_PATH]
+    dead = [(m, s) for m, p, s in asked if p == "/zwgk/2019/jgsz_old.html"]
+    assert ("HEAD", "404") in dead and ("GET", "404") in dead, dead
+    conn = sqlite3.connect(crawled.db)
+    statuses = {r[0] for r in conn.execute("SELECT status FROM broken_links")}
+    assert statuses <= {404}, statuses  # no 503 (retried) nor WAF answer counted as broken

@@ -30,7 +30,9 @@ def spider(tmp_path: Path) -> DisclosureSpider:
         f"    portal: {SHARED}\n    disclosure: {SHARED}xxgk/\n",
         encoding="utf-8",
     )
-    return DisclosureSpider(units=str(units), db=str(tmp_path / "none.db"), run_id="1")
+    s = DisclosureSpider(units=str(units), db=str(tmp_path / "none.db"), run_id="1")
+    s.settings = Settings()  # a crawl gives every spider its settings (the link-check cap, say)
+    return s
 
 
 def response(url: str, html: str, unit: str = "u", role: str = "portal", **meta) -> HtmlResponse:

@@ -80,6 +80,9 @@ UNITS: list[dict] = [
         ),
         d=dict(cms="gkmlpt", sid="3408000001", per_page=10),
         mirror=True,
+        # broken-link controls: a link that redirects to a served page, one that answers 503
+        # once and 200 on the retry
+        links=dict(home_controls=True),
         extra_leaves={
             "工作动态": [
                 ("社保参保情况统计", "sbcbqk", "periodic", 8, 29),
@@ -130,6 +133,11 @@ UNITS: list[dict] = [
             etag=True,
         ),
         mirror="menu",
+        # broken-link: dead on-host links on the portal's home page and a platform list page
+        links=dict(
+            home_dead=["/zwgk/2019/jgsz_old.html", "/zt/expired/index.html"],
+            column_dead=("通知公告", ["/attach/2020/notfound.pdf"]),
+        ),
         extra_leaves={
             "工作动态": [
                 ("乡镇动态", "xzdt", "news", 12, 13),

@@ -196,6 +196,7 @@ def plant(city: City, specs: list[dict]) -> None:
         _catalog(u, add)
         _interpretation(u, today, day, add)
         _meta(u, day, add)
+        _links(u, add)
     _volume(city, add)
     _policy_columns(city, add)
 
@@ -507,4 +508,36 @@ def _meta(u, day: int, add) -> None:
                     if day == 2 and dateless
                     else ""
                 ),
+            )
+
+
+def _links(u, add) -> None:
+    """broken-link, per site (zwgk.farm.render_links): the spec's dead links on the portal's
+    home page and on a platform column's first list page fire on their site; a platform whose
+    依申请公开 entry is dead (request "dead": its pages link /ysqgk/index.html, which nothing
+    serves) fires too, as a supervisor clicking it would find it broken; the redirect and
+    503-once links are controls on their portal."""
+    spec = u.opts.get("links") or {}
+    for site in (u.portal, u.disclosure):
+        if site is None or not assessable(site):
+            continue
+        why = []
+        if site is u.portal and spec.get("home_dead"):
+            why.append(f"{len(spec['home_dead'])} dead links (404) on the home page")
+        if site is u.disclosure and spec.get("column_dead"):
+            name, paths = spec["column_dead"]
+            if not any(c.name == name and c.section != "mirror" for c in site.columns):
+                continue
+            why.append(f"{len(paths)} dead link (404) on {name}'s first list page")
+        if site is u.disclosure and site.opts.get("request_kind") == "dead":
+            why.append("the dead 依申请公开 link /ysqgk/index.html on its pages")
+        if why:
+            add("broken-link", site, None, "fire", "; ".join(why))
+        elif site is u.portal and spec.get("home_controls"):
+            add(
+                "broken-link",
+                site,
+                None,
+                "quiet",
+                "home links answering 200 after a 302, and 200 on the retry after one 503",
             )

@@ -66,6 +66,9 @@ def render_city(city: City) -> dict[str, Host]:
                 _portal(site, h, day)
             else:
                 _platform(city, site, h, day)
+    from zwgk.farm.render_links import add_links  # it builds on this module's Host
+
+    add_links(city, hosts)
     return hosts
 
 

@@ -194,8 +194,8 @@ class Handler(BaseHTTPRequestHandler):
         for handler in host.dynamic:
             got = handler(method, path, query, body)
             if got is not None:
-                st, ctype, data = got
-                return st, [("Content-Type", ctype)], data
+                st, ctype, data, *extra = got  # extra: more headers (a redirect's Location)
+                return st, [("Content-Type", ctype), *(extra[0] if extra else ())], data
         return (
             404,
             [("Content-Type", host.html_type())],

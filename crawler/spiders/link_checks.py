@@ -1,0 +1,166 @@
+"""broken-link's link checks: the links on a site's home page and on the first list page of each
+column, each asked once a run whether it still answers.
+
+Politeness: a link check is an ordinary Scrapy request of this spider, so the per-host
+concurrency, delay, autothrottle and retries of the crawl apply to it. It asks HEAD first and
+confirms any HEAD answer >= 400 with a GET (405/501 mean "no HEAD here", and many CMS servers
+mishandle HEAD with a 400/403/404/500 while GET works): a link is only called broken on a GET.
+The GET stops after the first chunk of body (StopDownload in `bytes_received`: enough to tell
+a WAF challenge from a dead link), so a check never downloads a whole page or file. Link checks are exempt from the body checks meant for
+pages (kind "link" is not a page kind in UnreadableBodyMiddleware) and are not `pages` rows:
+the fetch budget of incremental runs counts content pages, link checks have their own cap.
+
+Security: only links on the unit's allowed hosts are checked (UnitHostsMiddleware drops the
+rest anyway, redirects included); off-site links are counted, never fetched.
+
+What the crawl itself fetches (catalog nodes, list pages, pagers, detail pages) is left out:
+those pages' failures are the crawl's own records (crawl-failed, dead statutory sections,
+failed details), and asking them again would double the load on the server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.http import Response
+
+from crawler import discovery
+from crawler.extract.types import ListPage
+from crawler.items import LinkResult, LinkTally
+from crawler.middlewares import UnusableResponse
+from zwgk.units import host_allowed, netloc
+
+#: Every `<a href>` of a page (the same cheap regex discovery uses for catalog hrefs).
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+#: Markup a browser never shows as a link: scripts build pager URLs from pieces
+#: ('index_' + n + '.html'), templates and comments hold links nobody can click.
+_HIDDEN = re.compile(
+    r"<script\b.*?</script\s*>|<!--.*?-->|<template\b.*?</template\s*>|<textarea\b.*?</textarea\s*>",
+    re.I | re.S,
+)
+#: A HEAD answer that does not settle the question: confirm with a GET.
+HEAD_UNSURE = 400
+#: Below the catalog and list pages: the crawl's own work goes first.
+LINK_PRIORITY = -10
+
+
+def page_links(html: str, base: str) -> list[str]:
+    """The page's http(s) link targets, absolute, without fragments, in page order, once each."""
+    out: dict[str, None] = {}
+    for href in _HREF.findall(_HIDDEN.sub(" ", html)):
+        href = href.replace("&amp;", "&") if "&amp;" in href else href
+        if href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        url = discovery.abs_url(href, base)
+        if not url or not url.startswith(("http://", "https://")):
+            continue
+        out.setdefault(url.split("#", 1)[0], None)
+    return list(out)
+
+
+class LinkChecks:
+    """Part of DisclosureSpider (crawler/spiders/disclosure.py); methods use its helpers."""
+
+    def link_checks(
+        self, m: dict, html: str, base: str, page_url: str, skip: Iterable[str]
+    ) -> Iterator[Any]:
+        """HEAD requests for the page's on-host links not fetched by the crawl, within the
+        site's cap; a LinkTally says how many were off-site or over the cap."""
+        cap = self.setting("ZWGK_MAX_LINKS_PER_SITE", 200)
+        if cap <= 0:
+            return
+        skipped = {discovery.normalise_url(u) for u in skip}
+        skipped.add(discovery.normalise_url(page_url))
+        unit = self.units[m["unit"]]
+        # The unit's sites are crawled as sites of their own (site-unreachable, crawl-failed).
+        skipped.update(discovery.normalise_url(u) for u in (unit.portal, unit.disclosure) if u)
+        counts: dict[str, int] = self.__dict__.setdefault("_link_counts", {})
+        key = f"{m['unit']}|{m['role']}"
+        offsite = capped = 0
+        for url in page_links(html, base):
+            try:
+                on_host = host_allowed(netloc(url), m["allowed_hosts"])
+            except ValueError:  # a scraped URL that does not parse is never followed
+                continue
+            if not on_host:
+                offsite += 1  # never fetched: spiders stay on the hosts the unit names
+                continue
+            if discovery.normalise_url(url) in skipped:
+                continue
+            if counts.get(key, 0) >= cap:
+                capped += 1
+                continue
+            counts[key] = counts.get(key, 0) + 1
+            yield self.link_request(m, url, page_url, "HEAD")
+        if offsite or capped:
+            yield LinkTally(m["unit"], m["role"], offsite=offsite, capped=capped)
+
+    def list_link_checks(
+        self, m: dict, html: str, base: str, url: str, page: ListPage, catalog: Iterable[str]
+    ) -> Iterator[Any]:
+        """A column's first list page: its links but the crawl's own (the listed items, whose
+        detail pages the crawl reads; the pager; the catalog links this page or its parent
+        showed, which the catalog walk fetches)."""
+        skip = [i.url for i in page.items]
+        skip += page.pagination.urls
+        skip += catalog
+        skip += m.get("parent_links", ())
+        skip.append(m["col"]["url"] if "col" in m else url)
+        yield from self.link_checks(m, html, base, url, skip)
+
+    def link_request(self, m: dict, url: str, source: str, method: str) -> scrapy.Request:
+        meta = {k: m[k] for k in ("unit", "role", "allowed_hosts") if k in m}
+        meta.update(kind="link", source=source)
+        return scrapy.Request(
+            url,
+            method=method,
+            callback=self.parse_link,
+            errback=self.on_link_error,
+            meta=meta,
+            priority=LINK_PRIORITY,
+            # HEAD is deduplicated across the run's pages (fingerprint: unit, "link", URL);
+            # the confirming GET follows a HEAD that was let through.
+            dont_filter=method == "GET",
+        )
+
+    def link_bytes_received(self, data: bytes, request: Any, spider: Any) -> None:
+        """Signal handler: a link-check GET reads its first chunk of body only (enough to tell
+        a WAF challenge from a dead link), never a whole page or file."""
+        if request.meta.get("kind") == "link":
+            raise StopDownload(fail=False)
+
+    def parse_link(self, response: Response) -> Iterator[Any]:
+        m = response.meta
+        request = response.request
+        asked = (m.get("redirect_urls") or [request.url])[0]
+        if request.method == "HEAD" and response.status >= HEAD_UNSURE:
+            yield self.link_request(m, asked, m["source"], "GET")
+            return
+        block = self.blocked(response) if response.status >= 400 else None
+        yield LinkResult(
+            m["unit"],
+            m["role"],
+            asked,
+            m["source"],
+            response.status,
+            None if response.status < 400 or block else f"HTTP {response.status}",
+            ok=response.status < 400 or block is not None,  # a WAF challenge is no verdict
+        )
+
+    def on_link_error(self, failure) -> Iterator[Any]:
+        request = failure.request
+        m = request.meta
+        asked = (m.get("redirect_urls") or [request.url])[0]
+        if failure.check(IgnoreRequest) and not failure.check(UnusableResponse):
+            # Redirected off the unit's hosts: we may not follow it, so we cannot say.
+            yield LinkResult(m["unit"], m["role"], asked, m["source"], None, None, ok=True)
+            return
+        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+        status = getattr(failure.value, "status", None)
+        if isinstance(failure.value, UnusableResponse):
+            error = str(failure.value)[:200]
+        yield LinkResult(m["unit"], m["role"], asked, m["source"], status, error, ok=False)
