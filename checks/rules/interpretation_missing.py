@@ -68,6 +68,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -248,6 +249,7 @@ class Interp:
     cued: bool  # its title says 解读 (else it is one only by its column)
 
 
+@lru_cache(maxsize=65536)
 def link_key(url: str) -> str:
     """Comparable form of a page URL: no fragment, lower-case host, a directory equals its
     index page (as the crawler's seen sets compare URLs)."""
@@ -265,6 +267,8 @@ class Pages:
     read: set[str]
 
     def links(self, page: str, target: str) -> bool:
+        if not self.targets:  # no page of the unit recorded related links: cheap per pair
+            return False
         return link_key(target) in self.targets.get(link_key(page), ())
 
     def links_either(self, a: str, b: str) -> bool:
