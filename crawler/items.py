@@ -64,6 +64,8 @@ class DetailRecord:
     written_date: str | None = None
     title: str | None = None
     failed: bool = False  # 4xx/5xx or a WAF page: not retried every run
+    # (URL, text) of the page's 相关链接/相关解读/原文链接/附件 block; None: not recorded
+    related: list[tuple[str, str]] | None = None
 
 
 @dataclass(slots=True)

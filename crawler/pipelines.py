@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 #: Example URLs kept per (site, page kind, meta, state), distinct (a page read twice, say a
 #: retried detail, counts twice and shows once); one per SiteIDCode value seen.
 META_EXAMPLES = 3
+#: Related links kept per detail page (the extractor's own cap, enforced again at the store).
+MAX_RELATED = 20
 
 # meta-missing's tallies: counts add up across flushes and across distributed workers (each
 # its own pipeline), and the examples keep up to META_EXAMPLES distinct URLs. Values are bound.
@@ -352,7 +354,26 @@ class StorePipeline:
                 self.site_id(r.unit, r.role),
             ],
         )
+        if r.related is not None:
+            self.related_links(r)
         self.sites_with_details[self.site_id(r.unit, r.role)] = True
+
+    def related_links(self, r: DetailRecord) -> None:
+        """Replace the page's recorded related links (bound parameters: scraped text is data)."""
+        site_id = self.site_id(r.unit, r.role)
+        links = (r.related or [])[:MAX_RELATED]
+        self.conn.execute(
+            "DELETE FROM detail_links WHERE site_id = ? AND page_url = ?", [site_id, r.item_url]
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO detail_links (site_id, page_url, url, text) VALUES (?, ?, ?, ?)",
+            [(site_id, r.item_url, u, t) for u, t in links],
+        )
+        self.conn.execute(
+            "UPDATE items SET related_links = ? WHERE url = ?"
+            " AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)",
+            [len(links), r.item_url, site_id],
+        )
 
     def column_done(self, r: ColumnDone) -> None:
         column_id = self.column_id(self.site_id(r.unit, r.role), r.column_url)

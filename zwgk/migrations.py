@@ -265,6 +265,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "m011_detail_links",
+        """
+        -- interpretation-missing: the related links (相关链接, 相关解读, 原文链接, 附件 …) of each
+        -- detail page read, at most 20 a page (crawler/extract/related.py), replaced when the
+        -- page is read again. items.related_links is how many the page showed when it was read
+        -- after this migration (0: none); NULL: not read since, so link direction is unknown.
+        CREATE TABLE detail_links (
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            page_url TEXT NOT NULL,
+            url TEXT NOT NULL,
+            text TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (site_id, page_url, url)
+        ) WITHOUT ROWID;
+        CREATE INDEX detail_links_url ON detail_links (url);
+        ALTER TABLE items ADD COLUMN related_links INTEGER;
+        """,
+    ),
 ]
 
 

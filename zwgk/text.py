@@ -49,7 +49,8 @@ def clean(text: str, single_line: bool = True) -> str:
 
 def clean_record(record: Any) -> Any:
     """The dataclass `record` with `clean` applied to every text field, in place, including
-    strings in list fields and the dataclasses they hold (a list page's items)."""
+    strings in list fields, in tuples they hold and the dataclasses they hold (a list page's
+    items)."""
     for f in _fields(type(record)):
         value = getattr(record, f)
         if isinstance(value, str):
@@ -60,6 +61,8 @@ def clean_record(record: Any) -> Any:
             for i, entry in enumerate(value):
                 if isinstance(entry, str):
                     value[i] = clean(entry)
+                elif isinstance(entry, tuple):  # (URL, link text) pairs of related links
+                    value[i] = tuple(clean(e) if isinstance(e, str) else e for e in entry)
                 elif dataclasses.is_dataclass(entry) and not isinstance(entry, type):
                     clean_record(entry)
     return record

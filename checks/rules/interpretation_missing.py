@@ -27,9 +27,15 @@ What:
     answers 示例市X办法 but not X办法实施细则) or cites its 文号 (same year and number, one
     机关代字 of 2+ characters ending the other). It is in time when dated from `tolerance_days`
     before the policy up to the window's last working day; a matching 解读 with no date counts
-    (nothing shows it late). Links between the two pages are not used: the store keeps no
-    related-document links of detail pages (items hold title, dates, 索引号, 文号, publisher
-    only), so two-way linking waits for the crawler to record them.
+    (nothing shows it late). A 解读 also answers a policy by link: the crawl records the
+    related links of each detail page it reads (相关链接, 相关文件, 政策解读, 相关解读, 原文链接,
+    附件: at most 20 a page, table `detail_links`), and a policy page linking a 解读, or a 解读
+    page linking the policy, matches the two whatever their titles say.
+    One-way links: a policy answered in time whose 解读 page and its own page were both read
+    with their links recorded, where one page links the other but not back (and no in-time
+    解读 links both ways), gives a finding of kind "one-way link" (evidence: both URLs, which
+    way the link goes) under the policy's key. Not assessed when either page was not read
+    since links were recorded, or when neither page links the other (no related links shown).
     解读 that match no policy are not flagged: a 解读 of a superior's or another unit's policy,
     or of one older than the store, is normal, so an orphan is no defect we can show.
     Judged: policies dated within `lookback_days` of the run's date, in columns assessed in this
@@ -41,7 +47,8 @@ What:
     (checks.mirrors) are the platform's, and the same URL, or the same title and date, in
     several columns is one policy (on the platform, a policy column first).
     Evidence: the policy's title, URL, date and 文号, the window's last working day and length,
-    and the closest 解读 candidates considered with why each did not count.
+    and the closest 解读 candidates considered with why each did not count (a one-way link:
+    `kind`, the policy's and the 解读's titles and URLs, which page links which).
 Why:
     国办发〔2016〕80号《〈关于全面推进政务公开工作的意见〉实施细则》: 政策解读与政策文件
     “同步组织、同步审签、同步部署”; 国办秘函〔2019〕19号 checks 解读回应 on government sites.
@@ -61,7 +68,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from checks.context import Context
 from checks.mirrors import judged_copies
@@ -240,6 +249,35 @@ class Interp:
     cued: bool  # its title says 解读 (else it is one only by its column)
 
 
+@lru_cache(maxsize=65536)
+def link_key(url: str) -> str:
+    """Comparable form of a page URL: no fragment, lower-case host, a directory equals its
+    index page (as the crawler's seen sets compare URLs)."""
+    parts = urlsplit(url.strip())
+    path = re.sub(r"/index\.(s?html?|jsp|php)$", "/", parts.path or "/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+@dataclass(slots=True)
+class Pages:
+    """A unit's recorded related links (page → targets, by `link_key`) and the pages whose
+    links were recorded (their detail page was read since the store kept links)."""
+
+    targets: dict[str, set[str]]
+    read: set[str]
+
+    def links(self, page: str, target: str) -> bool:
+        if not self.targets:  # no page of the unit recorded related links: cheap per pair
+            return False
+        return link_key(target) in self.targets.get(link_key(page), ())
+
+    def links_either(self, a: str, b: str) -> bool:
+        return self.links(a, b) or self.links(b, a)
+
+    def read_page(self, url: str) -> bool:
+        return link_key(url) in self.read
+
+
 def working_days_late(deadline: date, day: date) -> int:
     """How many working days after `deadline` the date `day` falls (>= 1 when day > deadline)."""
     n, current = 0, deadline
@@ -265,6 +303,9 @@ class InterpretationMissing(Rule):
         "解读中注明文件名称或文号并与文件页面相互链接；已逾期的应尽快补发解读。"
     )
     message = "政策文件“{title}”（{facts}）{days}个工作日内（{deadline}前）未见政策解读{detail}"
+    one_way_message = (
+        "政策文件“{title}”（{facts}）与其解读“{interp}”未相互链接：{which}，另一方未链接回来"
+    )
 
     def assessed_sql(self) -> str:
         # a finding resolves only when its policy was judged in this run (see What)
@@ -291,13 +332,15 @@ class InterpretationMissing(Rule):
             first = p.day - timedelta(days=o["tolerance_days"])
             since[unit] = min(since.get(unit, first), first)
         interps = self._interpretations(ctx, opts, since)
+        links, read = self._related_links(ctx, due, interps)
         hits, judged = [], []
         for unit, p, deadline, o in due:
             judged += [
                 (finding_key(self.code, unit, c["site_id"], c["column_id"], p.item["url"]),)
                 for c in p.columns
             ]
-            hit = self._judge(unit, p, deadline, interps.get(unit, []), o)
+            pages = Pages(links.get(unit, {}), read.get(unit, set()))
+            hit = self._judge(unit, p, deadline, interps.get(unit, []), o, pages)
             if hit is not None:
                 hits.append(hit)
         db.conn.executemany("INSERT OR IGNORE INTO zc_im_judged VALUES (?)", judged)
@@ -429,6 +472,40 @@ class InterpretationMissing(Rule):
             )
         return out
 
+    def _related_links(
+        self,
+        ctx: Context,
+        due: list[tuple[str, Policy, date, dict[str, Any]]],
+        interps: dict[str, list[Interp]],
+    ) -> tuple[dict[str, dict[str, set[str]]], dict[str, set[str]]]:
+        """Per unit: each judged policy's and 解读's recorded related links (normalised URL →
+        normalised targets), and the pages whose links were recorded (read since m011)."""
+        pages = {(unit, p.item["url"]) for unit, p, _, _ in due}
+        pages |= {(unit, j.url) for unit, _, _, _ in due for j in interps.get(unit, [])}
+        if not pages:
+            return {}, {}
+        ctx.db.execute("DROP TABLE IF EXISTS temp.zc_im_pages")
+        ctx.db.execute("CREATE TEMP TABLE zc_im_pages (unit_id TEXT, url TEXT)")
+        ctx.db.conn.executemany("INSERT INTO zc_im_pages VALUES (?, ?)", sorted(pages))
+        links: dict[str, dict[str, set[str]]] = {}
+        for r in ctx.query(
+            """SELECT g.unit_id, d.page_url, d.url FROM zc_im_pages g
+               JOIN sites s ON s.unit_id = g.unit_id
+               JOIN detail_links d ON d.site_id = s.site_id AND d.page_url = g.url"""
+        ):
+            links.setdefault(r["unit_id"], {}).setdefault(link_key(r["page_url"]), set()).add(
+                link_key(r["url"])
+            )
+        read: dict[str, set[str]] = {}
+        for r in ctx.query(
+            """SELECT DISTINCT g.unit_id, g.url FROM zc_im_pages g
+               JOIN columns c ON c.unit_id = g.unit_id
+               JOIN items i ON i.column_id = c.column_id AND i.url = g.url
+               WHERE i.related_links IS NOT NULL"""
+        ):
+            read.setdefault(r["unit_id"], set()).add(link_key(r["url"]))
+        return links, read
+
     # -- judging one policy --------------------------------------------------------------
     def _judge(
         self,
@@ -437,17 +514,26 @@ class InterpretationMissing(Rule):
         deadline: date,
         interps: list[Interp],
         o: dict[str, Any],
+        pages: Pages | None = None,
     ) -> Hit | None:
+        pages = pages or Pages({}, set())
         earliest = p.day - timedelta(days=o["tolerance_days"])
-        matched = []
+        matched, in_time = [], []
         own = normalise_title(p.item["title"])
         for j in interps:
             if j.url == p.item["url"] or (not j.cued and normalise_title(j.title) == own):
                 continue  # a 解读 column listing the policy itself: not its 解读
-            if names_match(p.key, j.keys) or same_doc(p.docs, j.docs):
+            if (
+                names_match(p.key, j.keys)
+                or same_doc(p.docs, j.docs)
+                or pages.links_either(p.item["url"], j.url)
+            ):
                 if j.day is None or earliest <= j.day <= deadline:
-                    return None
-                matched.append(j)
+                    in_time.append(j)
+                else:
+                    matched.append(j)
+        if in_time:
+            return self._one_way(unit, p, in_time, pages)
         # matched but late (or too early) first, nearest first; then the most similar others
         late = sorted((self._why(j, p, deadline, earliest) for j in matched), key=lambda c: c[0])
         tried = [c for _, c in late[:MAX_CANDIDATES]]
@@ -498,6 +584,47 @@ class InterpretationMissing(Rule):
                 detail=detail,
             ),
             evidence=evidence,
+        )
+
+    def _one_way(self, unit: str, p: Policy, in_time: list[Interp], pages: Pages) -> Hit | None:
+        """The policy is interpreted in time; a finding only when every such 解读 was read with
+        the policy (else not assessed) and none links both ways while one links one way."""
+        pu = p.item["url"]
+        if not pages.read_page(pu) or not all(pages.read_page(j.url) for j in in_time):
+            return None
+        if any(pages.links(pu, j.url) and pages.links(j.url, pu) for j in in_time):
+            return None
+        one = next((j for j in in_time if pages.links_either(pu, j.url)), None)
+        if one is None:
+            return None  # neither page links the other: no related links to judge
+        forward = pages.links(pu, one.url)
+        which = (
+            "文件页面链接了解读，解读页面未链接文件"
+            if forward
+            else ("解读页面链接了文件，文件页面未链接解读")
+        )
+        c = p.columns[0]
+        return Hit(
+            unit_id=unit,
+            site_id=c["site_id"],
+            column_id=c["column_id"],
+            subkey=pu,
+            summary=self.one_way_message.format(
+                title=p.item["title"],
+                facts=f"{zh_date(p.day)}发布",
+                interp=one.title,
+                which=which,
+            ),
+            evidence={
+                "kind": "one-way link",
+                "policy_title": p.item["title"],
+                "policy_url": pu,
+                "policy_date": p.day.isoformat(),
+                "interp_title": one.title,
+                "interp_url": one.url,
+                "policy_links_interp": forward,
+                "interp_links_policy": pages.links(one.url, pu),
+            },
         )
 
     @staticmethod

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.http import Response
 
 from crawler import discovery
-from crawler.extract import classify, listing, meta
+from crawler.extract import classify, listing, meta, related
 from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.types import ListItem, ListPage
 from crawler.items import (
@@ -260,7 +260,8 @@ class ColumnPages:
         if block or response.status >= 400:
             yield DetailRecord(m["unit"], m["role"], response.request.url, failed=True)
             return
-        d = meta.extract_detail(self.decode(response), response.url, self.today)
+        html = self.decode(response)
+        d = meta.extract_detail(html, response.url, self.today)
         yield self.page_meta(m, response.url, "detail", d.meta)
 
         def iso(value: date | None) -> str | None:
@@ -277,4 +278,5 @@ class ColumnPages:
             d.publisher,
             iso(d.written_date),
             d.title,
+            related=related.extract_related_links(html, response.url),
         )

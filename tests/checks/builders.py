@@ -186,6 +186,18 @@ class Builder:
             ids.append(int(cur.lastrowid))
         return ids
 
+    def related(self, site_id: int, page_url: str, links: list[str]) -> None:
+        """The page's detail was read with its related links recorded (as the pipeline does)."""
+        self.db.conn.executemany(
+            "INSERT INTO detail_links (site_id, page_url, url, text) VALUES (?, ?, ?, '')",
+            [(site_id, page_url, u) for u in links],
+        )
+        self.db.execute(
+            "UPDATE items SET related_links = ? WHERE url = ?"
+            " AND column_id IN (SELECT column_id FROM columns WHERE site_id = ?)",
+            [len(links), page_url, site_id],
+        )
+
     def crawl(
         self, run: int, column_id: int, dates: list[str | None] = (), status: str = "ok", **kw: Any
     ) -> list[int]:

@@ -329,3 +329,78 @@ def test_reports_and_task_list_show_the_evidence(b, tmp_path):
     assert "证据：解读期限（最后一个工作日）：2026-11-05；政策文件发布日期：2026-11-02" in row[5]
     assert f"文号：{DOC}；政策文件：{POLICY}；政策文件链接：http://u1.test/zc/p1.html" in row[5]
     assert "解读时限（工作日）：3" in row[5]
+
+
+# -- related links: matching by link, one-way links ----------------------------------------
+P_URL, J_URL = "http://u1.test/zc/p1.html", "http://u1.test/jd/j1.html"
+UNNAMED = "市统计局有关负责同志就新规答记者问"  # a 解读 that names no policy
+
+
+def linked_site(b, interp: str, day: str | None, policy_links, interp_links):
+    """policy_site with one 解读 at J_URL; `None` links: that page's detail was not read."""
+    b.unit()
+    site = b.site()
+    run = b.run()
+    col = b.column(site, "规范性文件", "notice")
+    b.crawl(run, col, [PUB], titles=[POLICY], doc_nos=[DOC], urls=[P_URL])
+    jd = b.column(site, "政策解读", "notice")
+    b.crawl(run, jd, [day], titles=[interp], urls=[J_URL])
+    if policy_links is not None:
+        b.related(site, P_URL, policy_links)
+    if interp_links is not None:
+        b.related(site, J_URL, interp_links)
+    return run
+
+
+NAMED = "关于《示例市统计数据质量管理办法》的解读"
+
+
+@pytest.mark.parametrize(
+    ("interp", "policy_links", "interp_links", "kind"),
+    [
+        (NAMED, [J_URL], [P_URL], None),  # two-way: good
+        (NAMED, [J_URL], [], "one-way link"),  # the policy links it, no link back: bad
+        (NAMED, [], [P_URL], "one-way link"),  # the 解读 links back only: bad
+        (NAMED, [], [], None),  # neither links: no related links between them to judge
+        (NAMED, [J_URL], None, None),  # the 解读's detail not read: not assessed
+        (NAMED, None, [P_URL], None),  # the policy's detail not read: not assessed
+        (NAMED, [J_URL + "#top"], ["http://U1.test/zc/p1.html"], None),  # same pages
+        (UNNAMED, [J_URL], [P_URL], None),  # matched by link alone, both ways
+        (UNNAMED, [J_URL], [], "one-way link"),  # matched by link alone, one way
+        (UNNAMED, [], [], "missing"),  # no name, no 文号, no link: not its 解读
+        (UNNAMED, ["http://u1.test/jd/other.html"], [], "missing"),  # links another page
+    ],
+)
+def test_links_match_and_one_way(b, interp, policy_links, interp_links, kind):
+    run = linked_site(b, interp, LAST_DAY, policy_links, interp_links)
+    b.check(run)
+    found = b.findings(RULE)
+    if kind is None:
+        assert found == []
+        return
+    (f,) = found
+    ev = evidence(f)
+    assert ev.get("kind", "missing") == kind
+    if kind == "one-way link":
+        assert ev["policy_url"] == P_URL and ev["interp_url"] == J_URL
+        assert ev["policy_links_interp"] is bool(policy_links)
+        assert ev["interp_links_policy"] is bool(interp_links)
+        assert f["summary"].startswith(f"政策文件“{POLICY}”（2026年11月2日发布）与其解读")
+        assert "未相互链接" in f["summary"]
+
+
+def test_a_late_interpretation_linked_one_way_is_late_not_one_way(b):
+    run = linked_site(b, NAMED, DAY_LATE, [J_URL], [])
+    b.check(run)
+    (f,) = b.findings(RULE)
+    assert "kind" not in evidence(f) and "晚于期限1个工作日" in f["summary"]
+
+
+def test_one_two_way_interpretation_is_enough(b):
+    run = linked_site(b, NAMED, LAST_DAY, [J_URL], [P_URL])
+    site = b.site()
+    jd = b.column(site, "政策解读2", "notice")
+    b.crawl(run, jd, [PUB], titles=["一图读懂《示例市统计数据质量管理办法》"], urls=[J_URL + "2"])
+    b.related(site, J_URL + "2", [])
+    b.check(run)
+    assert b.findings(RULE) == []

@@ -91,6 +91,33 @@ def test_a_later_run_knows_the_sites_read_details_from_the_store(tmp_path: Path)
     assert doc_nos == [("〔2026〕1号",), ("〔2026〕1号",)]
 
 
+def test_related_links_are_stored_cleaned_and_replaced_when_read_again(tmp_path: Path) -> None:
+    p, _ = pipeline(tmp_path)
+    p.process_item(Records([column("a"), column("b"), listed("a", dated=True)]))
+    p.process_item(Records([listed("b", dated=True)]))
+    evil = "'); DROP TABLE items; --"
+    related = [
+        ("http://x.test/j.html", " 关于《X办法》的\x00解读 "),
+        ("http://x.test/k.html", evil),
+    ]
+    p.process_item(DetailRecord("u", "disclosure", ITEM, pub_date="2026-11-20", related=related))
+    p.process_item(
+        DetailRecord("u", "disclosure", ITEM, pub_date="2026-11-20", related=related[1:])
+    )
+    p.process_item(DetailRecord("u", "disclosure", ITEM + "?none", related=None))
+    p.close_spider()
+    db = sqlite3.connect(tmp_path / "z.db")
+    assert db.execute("SELECT page_url, url, text FROM detail_links").fetchall() == [
+        (ITEM, "http://x.test/k.html", evil)
+    ]
+    assert db.execute("SELECT related_links FROM items").fetchall() == [(1,), (1,)]
+    p, _ = pipeline(tmp_path)
+    p.process_item(DetailRecord("u", "disclosure", ITEM, related=related[:1]))
+    p.close_spider()
+    # clean() drops the control character (outer spaces are the extractor's to trim)
+    assert db.execute("SELECT text FROM detail_links").fetchall() == [(" 关于《X办法》的解读 ",)]
+
+
 def test_one_bad_record_does_not_lose_the_rest_of_its_page(tmp_path: Path, caplog) -> None:
     from crawler.items import ColumnDone
 

@@ -362,13 +362,33 @@ UNITS: list[dict] = [
                         title="示例市统计局关于印发《示例市统计数据质量管理办法》的通知",
                         doc="示统规〔{y}〕1号",
                         age=30,
-                    )
+                    ),
                 ]
             ),
             "政策文件": dict(
+                # linked one way (the policy links its 解读, no link back): fires here, while
+                # the two-way pair of the 规范性文件 column is its control
+                policies=[
+                    dict(
+                        title="示例市统计局关于印发《示例市统计调查项目管理办法》的通知",
+                        doc="示统规〔{y}〕2号",
+                        age=45,
+                    )
+                ],
                 interpretations=[
-                    dict(title="关于《示例市统计数据质量管理办法》的解读", policy_age=30, late=0)
-                ]
+                    dict(
+                        title="关于《示例市统计数据质量管理办法》的解读",
+                        policy_age=30,
+                        late=0,
+                        links="both",
+                    ),
+                    dict(
+                        title="《示例市统计调查项目管理办法》政策解读",
+                        policy_age=45,
+                        late=0,
+                        links="policy",
+                    ),
+                ],
             ),
             "工作动态": dict(n=70, per_page=20, day2=[-1]),
             **{
@@ -754,12 +774,18 @@ class Builder:
             d = plants.interpretation_deadline(policy_day, j["late"])
             policy = next(
                 i
-                for c in unit.disclosure.columns
+                for c in [*unit.disclosure.columns, col]  # this column may not be added yet
                 for i in c.items
                 if i.plant == "policy" and i.date == policy_day
             )
             it = Item(uid=0, title=j["title"], date=d, publisher=unit.name, column=col)
             it.url_date, it.plant, it.answers = d, "interpretation", policy
+            # related links: "both" ways, "policy" (the policy links it, no link back), none
+            links = j.get("links")
+            if links in ("both", "policy"):
+                policy.related.append(it)
+            if links == "both":
+                it.related.append(policy)
             col.items.append(it)
 
     def _item(

@@ -33,6 +33,8 @@ class Item:
     column: Column | None = field(default=None, repr=False)
     plant: str = ""  # "policy" / "interpretation": planted for interpretation-missing
     answers: Item | None = field(default=None, repr=False)  # the policy a planted 解读 answers
+    # pages its detail page shows in a 相关解读 / 原文链接 block (interpretation-missing links)
+    related: list[Item] = field(default_factory=list, repr=False)
 
 
 @dataclass

@@ -412,8 +412,14 @@ def _policy_columns(city: City, add) -> None:
 def _interpretation(u, today: date, day: int, add) -> None:
     """interpretation-missing: each planted policy (generate.py `policies`) fires when its
     window has closed before `today` and no planted 解读 answers it within the window; one
-    whose window is still open is a quiet control. Every other title was made not to read as
-    a policy (text.py), so any other finding is a false positive."""
+    whose window is still open is a quiet control. A policy answered in time fires as a
+    one-way link when its page and its 解读's show related links one way only (generate.py
+    `links`: "policy"), and is quiet when they link both ways. Every other title was made not
+    to read as a policy (text.py), so any other finding is a false positive."""
+
+    def links(a, b) -> bool:
+        return any(r is b for r in a.related)
+
     site = u.disclosure
     if not assessable(site):
         return
@@ -434,7 +440,17 @@ def _interpretation(u, today: date, day: int, add) -> None:
                 continue
             earliest = it.date - timedelta(days=INTERPRETATION_TOLERANCE_DAYS)
             mine = [j for j in answers if j.answers is it]
-            if any(earliest <= j.date <= deadline for j in mine):
+            in_time = [j for j in mine if earliest <= j.date <= deadline]
+            one_way = [j for j in in_time if links(it, j) != links(j, it)]
+            if one_way and not any(links(it, j) and links(j, it) for j in in_time):
+                add(
+                    "interpretation-missing",
+                    site,
+                    col,
+                    "fire",
+                    f"policy of {it.date}, 解读 on {one_way[0].date}: one-way link",
+                )
+            elif in_time:
                 add(
                     "interpretation-missing",
                     site,

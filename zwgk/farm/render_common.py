@@ -247,6 +247,12 @@ def detail_body(site: Site, item: Item, k: int = 0, form: str = "iso") -> str:
             f'<div class="page"><script type="text/javascript">'
             f'createPageHTML({item.pages}, {k}, "{stem[0]}", "{stem[1]}");</script></div>'
         )
+    if item.related:
+        label = "原文链接" if item.plant == "interpretation" else "相关解读"
+        links = "".join(
+            f'<a href="{r.url}" target="_blank">{esc(r.title)}</a>' for r in item.related
+        )
+        body += f'<div class="xgjd">{label}：{links}</div>\n'
     if item.big:
         body += noise()
     return body + "</div>"
