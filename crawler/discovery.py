@@ -103,7 +103,7 @@ def path_from_breadcrumb(crumbs: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def raw_hrefs(html: str, base_url: str) -> set[str]:
@@ -111,7 +111,7 @@ def raw_hrefs(html: str, base_url: str) -> set[str]:
     file), found with a regex: a cheap test of whether a page shows anything its parent did not."""
 
     out = set()
-    for href in set(_HREF.findall(html)):  # menus repeat links (nav, breadcrumb, footer)
+    for href in set(HREF.findall(html)):  # menus repeat links (nav, breadcrumb, footer)
         url = abs_url(href.replace("&amp;", "&") if "&amp;" in href else href, base_url)
         if url and not is_detail_url(url):
             out.add(normalise_url(url))

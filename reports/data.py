@@ -11,13 +11,15 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from reports.meta import KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
 from zwgk.errors import ZwgkError
-from zwgk.workdays import add_working_days
+
+# task-list deadlines: China's official holidays and make-up workdays (zwgk.workdays)
+from zwgk.workdays import add_working_days as working_days_after  # noqa: F401
 
 TREND_DAYS = 90
 UNIT_CODE = re.compile(r"[a-z0-9-]+")
@@ -444,9 +446,3 @@ def changes_since_previous(snap: Snapshot) -> dict[str, int]:
         "resolved": len(resolved - open_ids),
         "persisting": len(open_ids - new),
     }
-
-
-def working_days_after(start: date, days: int) -> date:
-    """The date `days` working days after `start`: China's official holidays skipped and make-up
-    workdays counted (zwgk.workdays; Monday-Friday with a warning for years it does not know)."""
-    return add_working_days(start, days)

@@ -37,7 +37,8 @@ def _block_of(heading: HtmlElement) -> HtmlElement | None:
 def in_page_catalog(html: str, base_url: str) -> list[NavLink]:
     """The entries of an in-page catalog under an unlinked catalog heading, with paths relative
     to the heading (group labels kept); [] when the page has none."""
-    root = parse_html(html)
+    # every heading name contains 公开: most home pages need no walk at all
+    root = parse_html(html) if "公开" in html else None
     if root is None:
         return []
     for e in root.iter():
@@ -45,17 +46,18 @@ def in_page_catalog(html: str, base_url: str) -> list[NavLink]:
             continue
         if len(e) > 3 or e.find(".//a") is not None:
             continue  # a container or a linked heading (its own catalog page is crawled)
-        if not HEADING.match(label(e.text_content())):
+        head = label(e.text_content())
+        if not HEADING.match(head):
             continue
         block = _block_of(e)
         # the heading opens its block: a heading deep inside a larger box is some other box's
         # label, and that box's links are not the catalog
-        if block is None or label(block.text_content()).find(label(e.text_content())) > 20:
+        if block is None or label(block.text_content()).find(head) > 20:
             continue
+        # read on its own, so the block's paths start at the block (not at outer page menus)
         links = extract_nav(lxml.html.tostring(block, encoding="unicode"), base_url)
         if len(links) >= MIN_ENTRIES:
             # paths start below the heading (the heading is the catalog itself)
-            head = label(e.text_content())
             return [
                 NavLink(link.name, link.url, link.path[1:])
                 if len(link.path) > 1 and link.path[0] == head

@@ -34,8 +34,6 @@ from crawler.items import LinkResult, LinkTally
 from crawler.middlewares import UnusableResponse
 from zwgk.units import host_allowed, netloc
 
-#: Every `<a href>` of a page (the same cheap regex discovery uses for catalog hrefs).
-_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
 #: Markup a browser never shows as a link: scripts build pager URLs from pieces
 #: ('index_' + n + '.html'), templates and comments hold links nobody can click.
 _HIDDEN = re.compile(
@@ -51,7 +49,7 @@ LINK_PRIORITY = -10
 def page_links(html: str, base: str) -> list[str]:
     """The page's http(s) link targets, absolute, without fragments, in page order, once each."""
     out: dict[str, None] = {}
-    for href in _HREF.findall(_HIDDEN.sub(" ", html)):
+    for href in discovery.HREF.findall(_HIDDEN.sub(" ", html)):  # discovery's cheap regex
         href = href.replace("&amp;", "&") if "&amp;" in href else href
         if href.lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
