@@ -393,3 +393,23 @@ def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
 
     # Read by hand: ArticleTitle and PubDate filled in, `<meta name="ContentSource" content="">`.
     assert meta_gaps(extract_meta(portal_html), "detail") == ((), ("ContentSource",))
+
+
+@pytest.mark.parametrize(
+    ("bar", "expected"),
+    [
+        # The article bar's bare 日期 when the page writes no 发布日期 (国家民委 detail pages).
+        (
+            "<p><span>日期：2021/09/06</span>&nbsp;<span>来源：民族画报社</span></p>",
+            date(2021, 9, 6),
+        ),
+        # A 发布日期 wins over a bare 日期 wherever they stand.
+        ("<span>日期：2020-01-02</span><span>发布日期：2021-03-04</span>", date(2021, 3, 4)),
+        # 成文日期 / 生成日期 are not a bare 日期, and a bare 日期 needs its colon.
+        ("<td>成文日期：2019-05-06</td>", date(2025, 7, 14)),
+        ("<td>日期</td><td>2019-05-06</td>", date(2025, 7, 14)),
+    ],
+)
+def test_bare_date_label_is_a_fallback(bar: str, expected: date) -> None:
+    html = f'<head><meta name="PubDate" content="2025-07-14 01:59"></head><body>{bar}</body>'
+    assert extract_detail(html, URL, TODAY).pub_date == expected
