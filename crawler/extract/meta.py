@@ -217,7 +217,7 @@ _LABEL_RE = {
 # `来源：` alone (not 信息来源 or 资料来源: the boundary before the label keeps those out).
 _LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*(?P<colon>[:：])?")
 # `日期：` alone (not 成文日期 or 生成日期, same boundary), the article bar of pages that write no
-# 发布日期 (国家民委: `日期：2021/09/06  来源：…`). Only as a fallback, and only with its colon.
+# 发布日期 (`日期：2021/09/06  来源：…`). Only as a fallback, and only with its colon.
 _LABEL_RE["pub_date_bare"] = re.compile(_BOUNDARY + _label("日期") + r"\s*(?P<colon>[:：])")
 #: The 公开目录表头 labels: a page showing any of them has said who publishes it (or that
 #: nobody is named), so its 来源 line is left to mean a content source.

@@ -398,7 +398,7 @@ def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
 @pytest.mark.parametrize(
     ("bar", "expected"),
     [
-        # The article bar's bare 日期 when the page writes no 发布日期 (国家民委 detail pages).
+        # The article bar's bare 日期 when the page writes no 发布日期.
         (
             "<p><span>日期：2021/09/06</span>&nbsp;<span>来源：民族画报社</span></p>",
             date(2021, 9, 6),
