@@ -309,7 +309,7 @@ def _outside_chunks(row: HtmlElement, a: HtmlElement) -> list[str]:
             ):
                 out.append(c.text)
             if c.tail:
-                out.append(c.tail)
+                out.append(_tail_with_comment_year(c))
         return out
 
     def walk(e: HtmlElement) -> None:
@@ -323,10 +323,27 @@ def _outside_chunks(row: HtmlElement, a: HtmlElement) -> list[str]:
         for c in e:
             walk(c)
             if c.tail:
-                out.append(c.tail)
+                out.append(_tail_with_comment_year(c))
 
     walk(row)
     return out
+
+
+#: A comment holding only a year, and a month/day printed right after it: templates that keep
+#: the year out of sight write `<!--2017-->07-04` (太原杏花岭 政务公开 lists).
+_COMMENT_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*")
+_MONTH_DAY = re.compile(r"\s*(\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*")
+
+
+def _tail_with_comment_year(c: HtmlElement) -> str:
+    """`c.tail`, prefixed with the year a preceding `<!--YYYY-->` comment hides when the tail is a
+    bare month/day: the printed date without its year would be resolved against today."""
+    tail = c.tail or ""
+    if c.tag is not etree.Comment or not isinstance(c.text, str):
+        return tail
+    year = _COMMENT_YEAR.fullmatch(c.text)
+    md = _MONTH_DAY.fullmatch(tail) if year else None
+    return f"{year[1]}-{md[1]}" if md else tail
 
 
 def _following_chunks(a: HtmlElement) -> list[str]:

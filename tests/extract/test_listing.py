@@ -494,3 +494,19 @@ def test_lost_and_mismatched_href_quotes_do_not_swallow_rows():
             date(2017, 10, 16),
         ),
     ]
+
+
+def test_year_hidden_in_a_comment_before_a_month_day_date():
+    # 太原杏花岭 政务公开: the template comments the year out and prints only MM-DD; the year in
+    # the comment is the date's own (resolving 07-04 against today would move 2017 into 2018).
+    html = """<ul id="dataGrid">
+    <li class=""><a href="/xinghl/article/zcfg/a.jhtml" title="太原市城市地下管网条例">太原市城市地下管网条例</a>
+      <span class="date"><!--\t\t2017-->\n\t\t07-04\n</span></li>
+    <li class=""><a href="/xinghl/article/zcfg/b.jhtml" title="中华人民共和国公路法">中华人民共和国公路法</a><!-- 2015 -->06-19</li>
+    <li class=""><a href="/xinghl/article/zcfg/c.jhtml" title="山西省价格监测办法">山西省价格监测办法</a>
+      <span class="date"><!-- 编辑 -->06-16</span></li>
+    </ul>"""
+    page = extract_list(
+        html, "http://www.sxtyxhl.gov.cn/xinghl/child/zwgk/index.jhtml", date(2018, 7, 7)
+    )
+    assert [i.date for i in page.items] == [date(2017, 7, 4), date(2015, 6, 19), date(2018, 6, 16)]
