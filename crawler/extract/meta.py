@@ -22,6 +22,7 @@ __all__ = [
     "extract_detail",
     "extract_meta",
     "meta_gaps",
+    "strip_hidden",
     "strip_invisible",
     "text_segments",
 ]
@@ -154,6 +155,41 @@ def strip_invisible(html: str) -> str:
     return "".join(out)
 
 
+#: An element hidden by its own style attribute (`style="display: none"`).
+_HIDDEN_OPEN = re.compile(
+    r"""<([a-z][\w-]*)\b[^<>]*?\bstyle\s*=\s*["'][^"'<>]*?display\s*:\s*none[^<>]*>""", re.I
+)
+_VOID = frozenset(
+    ("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr")
+)
+
+
+def strip_hidden(html: str) -> str:
+    """Remove the elements a browser does not render because their own style says
+    `display: none`, children included (nesting of the same tag is counted; an unclosed one
+    hides the rest of the page, as in a browser)."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _HIDDEN_OPEN.search(html, pos)
+        if m is None:
+            out.append(html[pos:])
+            return "".join(out)
+        out.append(html[pos : m.start()])
+        name = m.group(1).lower()
+        if name in _VOID or m.group(0).endswith("/>"):
+            pos = m.end()
+            continue
+        tag = re.compile(rf"<(/?){re.escape(name)}\b[^<>]*>", re.I)
+        depth, pos = 1, m.end()
+        while depth:
+            t = tag.search(html, pos)
+            if t is None:
+                return "".join(out)
+            depth += -1 if t.group(1) else 1
+            pos = t.end()
+
+
 def text_segments(html: str) -> list[str]:
     """The non-empty text runs between tags, entities decoded, NBSP/U+3000 folded to spaces.
 
@@ -239,6 +275,8 @@ _IS_LABEL_ONLY = re.compile(r"^(?:" + _label(*_ALL_LABELS) + r")\s*[:：]?\s*$")
 _GENERIC_LABEL_START = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
 _GENERIC_NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
 _PLACEHOLDERS = {"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none", "n/a"}
+#: A label opened by a bracket is closed by its pair (`【成文日期】 2021-07-28`, `[文号] …`).
+_CLOSING = {"【": "】", "[": "]"}
 
 
 def _cut(value: str) -> str:
@@ -262,9 +300,14 @@ def _label_values(segments: list[str], field: str) -> list[str]:
         for m in pattern.finditer(seg):
             rest = seg[m.end() :]
             if not m.group("colon"):
-                # A bare label only counts as a whole cell (`<td>索引号</td><td>…</td>`) or when
-                # the colon sits in the next tag (`<b>索 引 号</b>：…`); inside prose it is a word.
-                if rest.strip() and not rest.lstrip().startswith((":", "：")):
+                # A bare label only counts as a whole cell (`<td>索引号</td><td>…</td>`), when
+                # the colon sits in the next tag (`<b>索 引 号</b>：…`) or when brackets close it
+                # (`【文　　号】 晋医保发〔2021〕14号`); inside prose it is a word.
+                stripped = rest.lstrip()
+                closer = _CLOSING.get(seg[m.start() - 1]) if m.start() else None
+                if closer and stripped.startswith(closer):
+                    rest = stripped[1:]
+                elif rest.strip() and not stripped.startswith((":", "：")):
                     continue
                 rest = rest.lstrip().lstrip(":：")
             value = _cut(rest)
@@ -363,16 +406,22 @@ def _title(html: str, meta: dict[str, str], labels: list[str]) -> str | None:
     return None
 
 
-def _source_publisher(segments: list[str]) -> list[str]:
+def _source_publisher(segments: list[str], html: str) -> list[str]:
     """A `来源：` line as the publisher, on pages that show no 表头 at all (no 索引号, 文号 or
     发布机构 label): there the 来源 line is the only place the page names its publishing body
     (Pingtan's TRS template prints 来源：平潭综合实验区党工委管委会 and nothing else). Only a
-    government body counts: news pages name an outlet there (来源：山西日报), others the site."""
-    if any(_TABLE_HEAD.search(seg) for seg in segments if len(seg) <= 200):
-        return []
-    return [
+    government body counts: news pages name an outlet there (来源：山西日报), others the site.
+    A 表头 the reader cannot see (`<div class="tb" style="display: none">` of empty cells on
+    the 山西税务 template) shows nothing, so it does not count."""
+    found = [
         v for v in _label_values(segments, "source") if _ORGAN.match(v) and not _NOT_ORGAN.search(v)
     ][:1]
+    if not found:
+        return []
+    visible = text_segments(strip_hidden(html)) if _HIDDEN_OPEN.search(html) else segments
+    if any(_TABLE_HEAD.search(seg) for seg in visible if len(seg) <= 200):
+        return []
+    return found
 
 
 def extract_detail(html: str, url: str, today: date) -> Detail:
@@ -399,7 +448,7 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
             meta_pub = parse_date(lowered.get(name, ""), today)
             if meta_pub is not None:
                 break
-    publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
+    publisher_values = _label_values(segments, "publisher") or _source_publisher(segments, html)
     return Detail(
         title=_title(html, meta, _label_values(segments, "title")),
         pub_date=visible_pub or meta_pub,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.meta import extract_detail, extract_meta, text_segments
+from crawler.extract.meta import extract_detail, extract_meta, strip_hidden, text_segments
 from crawler.extract.waf import classify_block
 
 TODAY = date(2026, 9, 10)
@@ -238,6 +238,19 @@ def _article(info: str) -> str:
         # A 表头 label on the page (even empty): 来源 stays a content source.
         ("<span>来源：某某县统计局</span><span>索引号：</span>", None),
         ("<span>来源：某某县统计局</span><span>发布机构：某某县人民政府</span>", "某某县人民政府"),
+        # A 表头 hidden by its own style shows the reader nothing: the 来源 line names the body.
+        (
+            '<div class="tb" style="display: none"><div><span>索引号</span><p></p></div>'
+            "<div><span>发文机关</span><p></p></div></div>"
+            "<span>来源：国家税务总局某某省税务局办公室</span>",
+            "国家税务总局某某省税务局办公室",
+        ),
+        # ... but a visible one still does, whatever else is hidden on the page.
+        (
+            '<div style="display:none"><p>菜单</p></div><span>索引号：</span>'
+            "<span>来源：某某县统计局</span>",
+            None,
+        ),
     ],
 )
 def test_source_line_is_the_publisher_only_on_pages_without_a_table_head(
@@ -286,6 +299,16 @@ def test_meta_pub_date_used_when_no_visible_date() -> None:
         ("<span>发布时间：2026年8月3日</span>", "pub_date", date(2026, 8, 3)),
         ("<span>发布日期: 2021/4/2</span>", "pub_date", date(2021, 4, 2)),
         ("<td>标　题：</td><td>关于某事项的通知</td>", "title", "关于某事项的通知"),
+        # Bracketed labels close with their pair, no colon (山西税务's 最新文件 article bar).
+        (
+            "<p>【文&ensp;&ensp;号】 晋医保发〔2021〕14号<br>【成文日期】 2021-07-28<br></p>",
+            "doc_no",
+            "晋医保发〔2021〕14号",
+        ),
+        ("<p>【成文日期】 2021-07-28<br></p>", "written_date", date(2021, 7, 28)),
+        ("<p>[文号] 某发〔2020〕1号</p>", "doc_no", "某发〔2020〕1号"),
+        # A closing bracket without its opener is no label end: prose stays prose.
+        ("<p>见文号】某发〔2020〕1号</p>", "doc_no", None),
         ("<p>产品名称：不是标题</p><h1>真正的标题在这里</h1>", "title", "真正的标题在这里"),
     ],
 )
@@ -413,3 +436,17 @@ def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
 def test_bare_date_label_is_a_fallback(bar: str, expected: date) -> None:
     html = f'<head><meta name="PubDate" content="2025-07-14 01:59"></head><body>{bar}</body>'
     assert extract_detail(html, URL, TODAY).pub_date == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<p>a</p><div style="display: none"><div>b</div>c</div><p>d</p>', "<p>a</p><p>d</p>"),
+        ("<p style='DISPLAY:NONE;'>x</p>y", "y"),
+        ('<img src="a.png" style="display: none" id="logo">z', "z"),
+        ('<div style="display: block">k</div>', '<div style="display: block">k</div>'),
+        ('a<div style="display:none">unclosed', "a"),
+    ],
+)
+def test_strip_hidden(html: str, expected: str) -> None:
+    assert strip_hidden(html) == expected
