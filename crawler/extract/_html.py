@@ -73,8 +73,17 @@ def _repair_quotes(pattern: re.Pattern[str], html: str) -> str:
         if start and (html[start - 1].isalnum() or html[start - 1] == "_"):
             pos = start + 1  # `xhref=`: another attribute; an href may still start inside it
             continue
+        end = m.end()
+        if end > m.end(4):
+            # Closed by the other quote. `href='./a.html" target=_blank>` is a mismatch, but in
+            # `href="javascript:gotoCurrentPage('2')">` that quote is the value's own: the
+            # opening quote still closes before the tag ends, so the attribute is sound.
+            gt = html.find(">", end)
+            if html.find(m[3], end, gt if gt >= 0 else len(html)) >= 0:
+                pos = end
+                continue
         out += (html[last:start], f'{m[1]}{m[2]}"{m[4]}"')
-        last = pos = m.end()
+        last = pos = end
     return "".join([*out, html[last:]]) if out else html
 
 

@@ -131,6 +131,24 @@ def test_is_detail_url_after_one_scan(url: str, expected: bool) -> None:
     assert is_detail_url(url) is expected
 
 
+def test_href_quote_repair_leaves_quotes_that_belong_to_the_value() -> None:
+    # The other quote inside a value whose own quote still closes before `>` is not a mismatch.
+    html = (
+        "<A href=\"javascript:gotoCurrentPage('2')\">下一页</A>"
+        "<a href='javascript:go(\"3\")'>3</a>"
+        "<a href='./mixed.html\" target=_blank>混</a>"
+    )
+    fixed = _fix_hrefs(html)
+    assert fixed.startswith(html[: -len("<a href='./mixed.html\" target=_blank>混</a>")])
+    root = parse_html(html)
+    assert root is not None
+    assert [a.get("href") for a in root.iter("a")] == [
+        "javascript:gotoCurrentPage('2')",
+        'javascript:go("3")',
+        "./mixed.html",
+    ]
+
+
 def test_href_quote_repair_keeps_other_attributes_and_handles_upper_case() -> None:
     assert _fix_hrefs('<a xhref="./keep.html target=_blank>x</a>') == (
         '<a xhref="./keep.html target=_blank>x</a>'  # not an href attribute: left alone

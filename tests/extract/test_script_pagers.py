@@ -173,3 +173,25 @@ def test_pager_links_that_go_by_onclick_location_and_a_records_slash_pages_total
     assert page.pagination.page_count == 66
     assert page.pagination.urls[0] == "http://www.x.gov.cn/lykb/index_2.jhtml"
     assert len(page.pagination.urls) == 64  # every page but this one (6) and the first
+
+
+def test_quoted_page_number_in_a_double_quoted_javascript_href() -> None:
+    # 江西省旅游发展委员会 (www.jxta.gov.cn): `href="javascript:gotoCurrentPage('2')"`; the single
+    # quotes belong to the value and must not be taken for a mismatched closing quote.
+    html = (
+        "<table><tr><td><a href='News.shtml?p5=1'>通知</a></td><td>2017-10-05</td></tr></table>"
+        "<form>共&nbsp;192页&nbsp;当前页:&nbsp;1&nbsp;首页&nbsp;上一页&nbsp;"
+        "<select name='pageNo' onChange='javascript:gotoCurrentPage(this.value)'>"
+        "<option value='1' selected='selected' >1/192</option><option value='2'>2/192</option>"
+        "</select>页&nbsp;<A href=\"javascript:gotoCurrentPage('2')\">下一页</A>&nbsp;"
+        "<A href=\"javascript:gotoCurrentPage('192')\">尾页</A>\n<script>\n"
+        "function gotoCurrentPage(pageNo) {\nif(pageNo=='1')\n"
+        'window.location="Column.shtml?p5=26";\nelse\n'
+        'window.location="Column.shtml?p5=26&p7="+pageNo;\n}\n</script></form>'
+    )
+    p = find_pagination(html, "http://www.jxta.gov.cn/Column.shtml?p5=26")
+    assert p.page_count == 192
+    assert p.urls[:2] == [
+        "http://www.jxta.gov.cn/Column.shtml?p5=26&p7=2",
+        "http://www.jxta.gov.cn/Column.shtml?p5=26&p7=3",
+    ]
