@@ -510,3 +510,42 @@ def test_year_hidden_in_a_comment_before_a_month_day_date():
         html, "http://www.sxtyxhl.gov.cn/xinghl/child/zwgk/index.jhtml", date(2018, 7, 7)
     )
     assert [i.date for i in page.items] == [date(2017, 7, 4), date(2015, 6, 19), date(2018, 6, 16)]
+
+
+def test_rows_wrapped_one_per_table_row_form_one_list():
+    # enorth style: each entry a dt+dd pair in its own <div> in its own <td>/<tr>; a side box
+    # of eight dated links must not win over the twelve entries written one wrapper each.
+    rows = "".join(
+        f'<tr> <td > <div class="newsmb"><dl><dt><a href="/system/2026/11/{d:02d}/0164{d:05d}.shtml"'
+        f' title="第{d}条要闻">第{d}条要闻</a></dt><dd><a class=amore'
+        f' href="/system/2026/11/{d:02d}/0164{d:05d}.shtml">查阅全文</a>发表于：2026/11/{d:02d}</dd>'
+        "</dl></div> </td> </tr>"
+        for d in range(12, 0, -1)
+    )
+    side = "".join(
+        f'<li><a href="/system/2026/10/{d:02d}/0163{d:05d}.shtml">2026年10月{d}日《新闻》</a></li>'
+        for d in range(8, 0, -1)
+    )
+    html = f"""<html><body><div class="conn_left"><div class="con_wz"><table width="100%">{rows}
+    </table></div></div><div class="wz_right"><div class="nav_name spp"><h4>视频新闻</h4>
+    <ul>{side}</ul></div></div></body></html>"""
+    page = extract_list(html, "http://www.example.gov.cn/hot/index.shtml", TODAY)
+    assert [(i.title, i.date) for i in page.items] == [
+        (f"第{d}条要闻", date(2026, 11, d)) for d in range(12, 0, -1)
+    ]
+
+
+def test_a_lone_entry_in_its_own_ul_stays_its_own_block():
+    # A ul holding one li is a list on its own (a pager box inside an li, the last block of a
+    # list split in fives): only plain wrappers (div, td, tr…) are looked through.
+    html = """<html><body><ul class="list">
+    <li><a href="./202611/t20261112_2.html">关于冬季供暖保障工作的通知</a><span>2026-11-12</span></li>
+    <li><a href="./202611/t20261105_1.html">关于道路施工交通管制的通告</a><span>2026-11-05</span></li>
+    <li><dl class="fenye">共25页 <a href="index_1.html">下一页</a>
+    <font>更多信息请用<a href="/was5/web/adv.jsp">检索</a>查询</font></dl></li>
+    </ul></body></html>"""
+    page = extract_list(html, BASE, TODAY)
+    assert [i.title for i in page.items] == [
+        "关于冬季供暖保障工作的通知",
+        "关于道路施工交通管制的通告",
+    ]
