@@ -2,7 +2,8 @@
 
 The units file names the real URL (http://www.pingtan.gov.cn/...); `http_proxy` sends every
 request to tests/real_sites/replay.py, which answers from the archive and 404s the rest. Truth is
-what the archived page shows (tests/real_sites/pingtan/truth.json, read by hand).
+what the archived pages show (tests/real_sites/pingtan/truth.json, read by hand): the six 规划信息
+columns, reached from the entry column through its 更多栏目 menu.
 """
 
 from __future__ import annotations
@@ -100,4 +101,15 @@ def test_every_archived_item_exact(crawl) -> None:
     for col in TRUTH["columns"]:
         have = stored_items(db).get(col["url"], {})
         want = {i["url"]: i["date"] for i in col["items"]}
-        assert have == want
+        assert have == want, col["url"]
+
+
+def test_inventory_is_exactly_what_the_archive_served(crawl) -> None:
+    """Items land only in the archived columns, and in all of them: 201 rows in six lists."""
+    _run, db, _cols, requests = crawl
+    got = {col: set(items) for col, items in stored_items(db).items() if items}
+    want = {c["url"]: {i["url"] for i in c["items"]} for c in TRUTH["columns"]}
+    assert got == want
+    assert sum(len(v) for v in want.values()) == 201
+    for col in TRUTH["columns"]:  # every sibling was fetched once the menu named it
+        assert ("GET", col["url"]) in requests, col["url"]
