@@ -160,6 +160,22 @@ def test_the_per_site_cap_is_recorded_when_it_bites(tmp_path: Path) -> None:
     assert rows == [("disclosure", 1, 0), ("portal", 3, 3)]
 
 
+def test_page_links_skips_template_bindings_ending_in_href() -> None:
+    # Fujian's intensive-platform list pages (www.pingtan.gov.cn) carry avalon templates:
+    # <a ms-attr-href="el.chnldocurl">, <a ms-attr-href="logoutUrl">. Read as links they were
+    # checked as .../el.chnldocurl and reported broken on every column (tests/real_sites).
+    page = (
+        '<a ms-attr-title="el.doctitle_cp" ms-attr-href="el.chnldocurl" Target="_blank"></a>'
+        '<a ms-attr-href="logoutUrl">注销</a><a :href="u">v</a><a v-bind:href="u2">v</a>'
+        '<a ng-href="{{x}}">n</a><a data-href="d.html">d</a>'
+        '<a class="x" href="ok.html">ok</a><a title="t"href="tight.html">t</a>'
+    )
+    assert page_links(page, "http://127.0.0.1:8/d/") == [
+        "http://127.0.0.1:8/d/ok.html",
+        "http://127.0.0.1:8/d/tight.html",
+    ]
+
+
 def test_page_links_reads_every_http_anchor_once() -> None:
     page = (
         '<a href="/a.html#top">a</a><a href="a.html">a again</a><a href="javascript:void(0)">x</a>'
