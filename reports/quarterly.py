@@ -8,7 +8,6 @@ the rules' fix texts and the rectification deadline.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -19,29 +18,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from checks.scoring import ScoringTable
 from reports.data import ReportError, _finding, _rows, _site, _unit
 from reports.env import render
 from reports.meta import rule_meta
+from reports.periods import parse_quarter
 from reports.summary import pass_rates
 from reports.tasks import deadlines
 
-QUARTER = re.compile(r"(\d{4})Q([1-4])")
 MAX_NAMED_UNITS = 5
 # Not the unit's fault: reported under 未评估 in 一、总体情况, not named as a problem.
 NOT_PROBLEMS = {"crawl-failed"}
-
-
-def parse_quarter(quarter: str) -> tuple[str, date, date]:
-    """'2026Q4' → ('2026Q4', first day, first day of the next quarter)."""
-    m = QUARTER.fullmatch(str(quarter).strip().upper())
-    if not m:
-        raise ReportError(
-            f"--quarter {quarter!r} is not a quarter: use YYYYQn with n from 1 to 4, e.g. 2026Q4"
-        )
-    year, q = int(m.group(1)), int(m.group(2))
-    start = date(year, 3 * q - 2, 1)
-    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return f"{year}Q{q}", start, end
 
 
 def quarter_data(db: Any, quarter: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -219,7 +206,13 @@ def _docx(path: Path, lines: list[tuple[str, str]]) -> None:
 
 
 def write_quarterly(
-    db: Any, quarter: str, out_dir: Path, config: dict[str, Any] | None = None
+    db: Any,
+    quarter: str,
+    out_dir: Path,
+    config: dict[str, Any] | None = None,
+    table: ScoringTable | None = None,
+    rescore: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Write DIR/bulletin-<quarter>.html and .docx; returns both paths."""
     data = quarter_data(db, quarter, config)
