@@ -54,6 +54,7 @@ rescore_option = click.option(
 )
 @config_option
 @rescore_option
+@now_option
 @wait_option
 def report(
     db_path: Path,

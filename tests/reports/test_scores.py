@@ -217,3 +217,45 @@ def test_cli_bad_table_names_file_and_key(db, tmp_path):
     assert (
         f"{config}: scoring: indicators: t: deductions: no-such-rule: unknown rule" in done.output
     )
+
+
+def test_quarterly_docx_reads_back_with_scores_ranks_and_changes(db, tmp_path):
+    import docx
+
+    from reports.quarterly import write_quarterly
+
+    notes: list[str] = []
+    html, docx_path = write_quarterly(db, "2026Q4", tmp_path / "out", notes=notes)
+    doc = docx.Document(str(docx_path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "二、测评得分与排名" in text and "三、存在的主要问题" in text and "四、工作要求" in text
+    assert "对6个单位进行测评，满分100分" in text
+    assert "平均得分94分，最高100分，最低82分；1个单位因单项否决为不合格" in text
+    assert (
+        "迎江区人民政府（96分→100分，提高4分）、大观区人民政府（90分→92分，提高2分）、"
+        "市教育局（80分→82分，提高2分），予以通报表扬" in text
+    )
+    # named for criticism: 不合格 first, then below the average (94)
+    assert f"宜秀区人民政府{XSS}（区县，96分，不合格（单项否决：首页不更新））、市教育局（部门，82分）、大观区人民政府（区县，92分），予以通报批评" in text  # fmt: skip
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    county, department, chart = tables
+    assert county == [
+        ["排名", "单位", "得分", "较上季度", "结论"],
+        ["1", "迎江区人民政府", "100", "+4", "合格"],
+        ["2", "大观区人民政府", "92", "+2", "合格"],
+        ["3", f"宜秀区人民政府{XSS}", "96", "-6", "不合格（单项否决：首页不更新）"],
+    ]
+    assert department[1:] == [
+        ["1", "市统计局", "97", "-5", "合格"],
+        ["1", "市卫生健康委员会", "97", "—", "合格"],
+        ["3", "市教育局", "82", "+2", "合格"],
+    ]
+    assert [row[:2] for row in chart[1:]] == [
+        ["60分以下", "0"], ["60–70分", "0"], ["70–80分", "0"],
+        ["80–90分", "1"], ["90–100分", "4"], ["100分及以上", "1"],
+    ]  # fmt: skip
+    page = html.read_text(encoding="utf-8")
+    assert XSS not in page and "宜秀区人民政府&lt;script&gt;" in page
+    assert page.count("<svg") == 1 and page.count("<rect") == 6
+    assert "<td>市统计局</td><td>97</td><td>-5</td>" in page
+    assert notes == []
