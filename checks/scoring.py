@@ -28,7 +28,7 @@ KEYS = ("version", "indicators", "vetoes", "bonuses")
 INDICATOR_KEYS = ("title", "points", "cap", "deductions")
 #: The 加分项 the scorer knows how to judge (reports/scores.py), by id.
 BONUSES = {
-    "no_findings": "本期未发现问题",  # no finding (deducting or veto) open in the period
+    "no_findings": "本期未发现问题",  # no finding of any rule open in the period
     "all_rectified": "本期问题已全部整改",  # findings in the period, none open at its end
 }
 INDICATOR_ID = re.compile(r"^[a-z0-9_-]{1,40}$")

@@ -23,7 +23,9 @@ def _num(x: float) -> str:
 
 
 def _change(u: dict[str, Any]) -> str:
-    return "—" if u["change"] is None else f"{u['change']:+g}"
+    if u["change"] is None:
+        return "—"
+    return f"{u['change']:+g}" if u["change"] else "0"
 
 
 def _conclusion(u: dict[str, Any]) -> str:

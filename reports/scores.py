@@ -121,17 +121,15 @@ def _finding_ref(f: dict[str, Any], points: float | None = None) -> dict[str, An
 
 def _unit_score(found: list[dict[str, Any]], table: ScoringTable, hi: str) -> dict[str, Any]:
     per_indicator: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    vetoes, counted = [], []
+    vetoes = []
     for f in found:
         if f["severity"] == "veto" and f["rule"] in table.vetoes:
             vetoes.append(_finding_ref(f))
-            counted.append(f)
             continue
         ind = table.indicator_of(f["rule"])
         if ind is None:  # not in the table (crawl-failed): not the unit's fault, no points
             continue
         per_indicator[ind.id].append(_finding_ref(f, ind.deductions[f["rule"]]))
-        counted.append(f)
     indicators = []
     for ind in table.indicators:
         items = per_indicator.get(ind.id, [])
@@ -147,11 +145,13 @@ def _unit_score(found: list[dict[str, Any]], table: ScoringTable, hi: str) -> di
                 "deductions": items,
             }
         )
-    # open at the period's end: not resolved before it (an ongoing period: open now)
-    open_at_end = [f for f in counted if f["resolved_at"] is None or f["resolved_at"][:10] >= hi]
+    # A bonus rewards what was seen to be clean, so every finding counts here, crawl-failed
+    # too: a unit whose columns could not be read earns none. Open at the period's end: not
+    # resolved before it (a period still running: open now).
+    open_at_end = [f for f in found if f["resolved_at"] is None or f["resolved_at"][:10] >= hi]
     earned = {
-        "no_findings": not counted,
-        "all_rectified": bool(counted) and not open_at_end,
+        "no_findings": not found,
+        "all_rectified": bool(found) and not open_at_end,
     }
     bonuses = [
         {"bonus": b.id, "title": b.title, "points": b.points}

@@ -42,7 +42,7 @@ def _findings() -> list[tuple]:
         ("homepage-stale", "yixiu", "veto", "open", Q4_RUN2, None, f"首页超过14天未更新{XSS}"),
         ("interpretation-missing", "yixiu", "deduct", "open", Q4_RUN1, None, "政策一缺少解读"),
         ("interpretation-missing", "yixiu", "deduct", "open", Q4_RUN2, None, "政策二缺少解读"),
-        ("crawl-failed", "yingjiang", "warn", "open", Q4_RUN2, None, "站点返回412防护页面"),
+        ("crawl-failed", "daguan", "warn", "open", Q4_RUN2, None, "站点返回412防护页面"),
         ("meta-missing", "wjw", "deduct", "open", Q4_RUN1, None, "页面缺少元数据"),
         ("meta-missing", "tjj", "deduct", "open", Q4_RUN2, None, "页面缺少元数据"),
     ]  # fmt: skip

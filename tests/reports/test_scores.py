@@ -7,9 +7,9 @@ bonuses no_findings 2 and all_rectified 2):
 2026Q3 (one run): yingjiang 100-2-2 = 96 (a stale column still open at the quarter's end);
 daguan 100-10 = 90; yixiu no findings 100+2 = 102; jyj eleven blank columns 22 → 20: 80 (the
 waived broken link counts for nothing); tjj 102; wjw 未评估 (no score).
-2026Q4: yingjiang 100-2+2 = 100 (its stale column fixed in November; crawl-failed is no
-problem of the unit's); daguan 100-10+2 = 92; yixiu 100-4 = 96 and 不合格 (a homepage-stale veto,
-which deducts nothing); jyj 100-20+2 = 82 (fixed in October, still in the quarter); wjw and tjj
+2026Q4: yingjiang 100-2+2 = 100 (its stale column fixed in November); daguan 100-10 = 90 (its
+missing section fixed, but an open crawl-failed finding, which deducts nothing, costs the bonus);
+yixiu 100-4 = 96 and 不合格 (a homepage-stale veto, which deducts nothing); jyj 100-20+2 = 82 (fixed in October, still in the quarter); wjw and tjj
 100-3 = 97, sharing rank 1.
 """
 
@@ -32,7 +32,7 @@ from zwgk.cli import main
 
 Q4_EXPECTED = [  # unit, score, verdict, rank, rank_of, previous score, change, bonuses
     ("yingjiang", 100.0, "合格", 1, 3, 96.0, 4.0, ["all_rectified"]),
-    ("daguan", 92.0, "合格", 2, 3, 90.0, 2.0, ["all_rectified"]),
+    ("daguan", 90.0, "合格", 2, 3, 90.0, 0.0, []),
     ("yixiu", 96.0, "不合格", 3, 3, 102.0, -6.0, []),
     ("tjj", 97.0, "合格", 1, 3, 102.0, -5.0, []),
     ("wjw", 97.0, "合格", 1, 3, None, None, []),
@@ -75,7 +75,7 @@ def test_quarter_scores_ranks_and_changes_are_pinned(db):
         "tjj": (102.0, 1),
         "wjw": (None, None),
     }
-    assert [u["unit"] for u in most_improved(result)] == ["yingjiang", "daguan", "jyj"]
+    assert [u["unit"] for u in most_improved(result)] == ["yingjiang", "jyj"]  # not daguan's 0
     assert [u["unit"] for u in worst(result, 3)] == ["yixiu", "jyj", "daguan"]
 
 
@@ -98,9 +98,9 @@ def test_deductions_name_their_findings_and_caps_bite(db):
     ]
     timeliness = next(i for i in yixiu["indicators"] if i["indicator"] == "timeliness")
     assert timeliness["deducted"] == 0  # the veto finding deducts nothing
-    # crawl-failed is in no indicator: yingjiang's only Q4 deduction is its stale column
-    deducted = [d["rule"] for i in units["yingjiang"]["indicators"] for d in i["deductions"]]
-    assert deducted == ["stale-column"]
+    # crawl-failed is in no indicator: daguan's only Q4 deduction is its missing section
+    deducted = [d["rule"] for i in units["daguan"]["indicators"] for d in i["deductions"]]
+    assert deducted == ["missing-request-section"]
 
 
 def test_a_date_range_compares_with_the_range_before_it(db):
@@ -144,7 +144,7 @@ def test_a_running_quarter_is_scored_afresh(db, monkeypatch):
     ]
     other = load_scoring_table({"bonuses": {}})
     result = scores(db, quarter_period("2026Q4"), other)
-    assert {u["unit"]: u["score"] for u in result.units}["yingjiang"] == 98.0
+    assert {u["unit"]: u["score"] for u in result.units}["yingjiang"] == 98.0  # no bonus
     assert result.table_version == other.version
     # only the quarter before, which has ended, kept its scores (and says so)
     assert [n.split()[0] for n in result.notes] == ["2026Q3"]
@@ -230,19 +230,19 @@ def test_quarterly_docx_reads_back_with_scores_ranks_and_changes(db, tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "二、测评得分与排名" in text and "三、存在的主要问题" in text and "四、工作要求" in text
     assert "对6个单位进行测评，满分100分" in text
-    assert "平均得分94分，最高100分，最低82分；1个单位因单项否决为不合格" in text
+    assert "平均得分93.67分，最高100分，最低82分；1个单位因单项否决为不合格" in text
     assert (
-        "迎江区人民政府（96分→100分，提高4分）、大观区人民政府（90分→92分，提高2分）、"
-        "市教育局（80分→82分，提高2分），予以通报表扬" in text
+        "迎江区人民政府（96分→100分，提高4分）、市教育局（80分→82分，提高2分），予以通报表扬"
+        in text
     )
-    # named for criticism: 不合格 first, then below the average (94)
-    assert f"宜秀区人民政府{XSS}（区县，96分，不合格（单项否决：首页不更新））、市教育局（部门，82分）、大观区人民政府（区县，92分），予以通报批评" in text  # fmt: skip
+    # named for criticism: 不合格 first, then below the average (93.67)
+    assert f"宜秀区人民政府{XSS}（区县，96分，不合格（单项否决：首页不更新））、市教育局（部门，82分）、大观区人民政府（区县，90分），予以通报批评" in text  # fmt: skip
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     county, department, chart = tables
     assert county == [
         ["排名", "单位", "得分", "较上季度", "结论"],
         ["1", "迎江区人民政府", "100", "+4", "合格"],
-        ["2", "大观区人民政府", "92", "+2", "合格"],
+        ["2", "大观区人民政府", "90", "0", "合格"],
         ["3", f"宜秀区人民政府{XSS}", "96", "-6", "不合格（单项否决：首页不更新）"],
     ]
     assert department[1:] == [
