@@ -70,28 +70,34 @@ def report(
     Exits 0 when written; 1 when one unit's file failed (the others are written); 2 for a bad
     option or configuration, or when a monitoring run holds the store (see --wait).
     """
+    from checks.scoring import ScoringTable, scoring_table
     from zwgk.config import load_config
 
     loaded = load_config(config_path)
     if rescore and quarter is None:
         raise click.UsageError("--rescore goes with --quarter (a run's reports have no scores)")
+    # A bad scoring table is one line naming its key, before the lock or any file.
+    table: ScoringTable | None = scoring_table(loaded) if quarter is not None else None
     # Never while a run rewrites the findings and verdicts a report is made of.
     with results_lock(existing(db_path), "zwgk report", wait):
-        _report(db_path, quarter, run_id, out_dir, loaded, rescore)
+        _report(db_path, quarter, run_id, out_dir, loaded.raw, table, rescore)
 
 
 def _report(
-    db_path: Path, quarter: str | None, run_id: int | None, out_dir: Path, loaded, rescore: bool
+    db_path: Path,
+    quarter: str | None,
+    run_id: int | None,
+    out_dir: Path,
+    config: dict,
+    table,
+    rescore: bool,
 ) -> None:
     from zwgk.store import open_db
 
-    config = loaded.raw
     db = open_db(db_path)
     if quarter is not None:
-        from checks.scoring import scoring_table
         from reports.quarterly import write_quarterly
 
-        table = scoring_table(loaded)  # before writing anything: a bad table names its key
         notes: list[str] = []
         for path in write_quarterly(db, quarter, out_dir, config, table, rescore, notes):
             click.echo(str(path))

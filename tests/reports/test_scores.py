@@ -259,3 +259,17 @@ def test_quarterly_docx_reads_back_with_scores_ranks_and_changes(db, tmp_path):
     assert page.count("<svg") == 1 and page.count("<rect") == 6
     assert "<td>市统计局</td><td>97</td><td>-5</td>" in page
     assert notes == []
+
+
+def test_report_with_a_bad_table_exits_2_before_writing(db, tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("scoring:\n  indicators:\n    t: {title: T, points: -1}\n", encoding="utf-8")
+    out = tmp_path / "q"
+    done = CliRunner().invoke(
+        main,
+        ["report", "--db", str(tmp_path / "zwgk.db"), "--quarter", "2026Q4", "--out", str(out),
+         "--config", str(config)],
+    )  # fmt: skip
+    assert done.exit_code == 2
+    assert f"{config}: scoring: indicators: t: points: must be a number above 0" in done.output
+    assert not out.exists()
