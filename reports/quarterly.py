@@ -202,9 +202,9 @@ def _cn(n: int) -> str:
 def _docx_table(doc: Any, rows: list[list[str]]) -> None:
     table = doc.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            cell = table.cell(r, c)
+    # row by row: table.cell(r, c) walks the whole table each call (500 units took a minute)
+    for r, (row, texts) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, text in zip(row.cells, texts, strict=True):
             cell.text = text
             if r == 0:
                 cell.paragraphs[0].runs[0].bold = True
