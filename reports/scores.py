@@ -79,16 +79,25 @@ def compute(db: Any, period: Period, table: ScoringTable) -> list[dict[str, Any]
         for r in _rows(db, "SELECT unit_id, name, kind FROM units")
         if r["unit_id"] in assessed
     }
-    findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in _rows(
+    # Open at some time in the period: a finding never reopened was open from its first
+    # detection to its resolution (or now), so its own columns say; one reopened has gaps, and
+    # its lifecycle events say when (a finding fixed in Q2 and back in Q4 was no problem in Q3).
+    candidates = _rows(
         db,
         "SELECT finding_id, rule, unit_id, severity, status, site_url, column_name, column_url,"
-        " summary, first_detected_at, resolved_at FROM findings WHERE status != 'waived'"
-        " AND substr(first_detected_at, 1, 10) < ?"
-        " AND (resolved_at IS NULL OR substr(resolved_at, 1, 10) >= ?) ORDER BY finding_id",
+        " summary, first_detected_at, resolved_at, reopened_count FROM findings"
+        " WHERE status != 'waived' AND substr(first_detected_at, 1, 10) < ?"
+        " AND (resolved_at IS NULL OR substr(resolved_at, 1, 10) >= ?"
+        "      OR reopened_count > 0) ORDER BY finding_id",
         [hi, lo],
-    ):
-        findings[f["unit_id"]].append(f)
+    )
+    spans = _open_spans(db, [f["finding_id"] for f in candidates if f["reopened_count"]])
+    findings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in candidates:
+        own = [(iso_date(f["first_detected_at"]), iso_date(f["resolved_at"]) or None)]
+        f["spans"] = spans.get(f["finding_id"], own)
+        if any(start < hi and (end is None or end >= lo) for start, end in f["spans"]):
+            findings[f["unit_id"]].append(f)
     out = []
     for code, unit in units.items():
         row = {"unit": code, "unit_name": unit["name"], "kind": unit["kind"]}
@@ -100,6 +109,33 @@ def compute(db: Any, period: Period, table: ScoringTable) -> list[dict[str, Any]
             continue
         out.append({**row, **_unit_score(findings[code], table, hi)})
     return out
+
+
+#: Lifecycle events that open a finding and that close it (checks/runner.py, lifecycle.py).
+OPENS, CLOSES = ("opened", "reopened", "unwaived"), ("resolved", "waived")
+
+
+def _open_spans(db: Any, ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """Each finding's open spans as (first day, day it closed or None), from its events."""
+    spans: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    opened: dict[int, str] = {}
+    for chunk in range(0, len(ids), 500):  # SQLite's bound-parameter limit
+        part = ids[chunk : chunk + 500]
+        marks = ",".join("?" * len(part))
+        for e in _rows(
+            db,
+            f"SELECT finding_id, event, at FROM finding_events WHERE finding_id IN ({marks})"
+            " ORDER BY finding_id, at, event_id",
+            part,
+        ):
+            fid, day = e["finding_id"], iso_date(e["at"])
+            if e["event"] in OPENS and fid not in opened:
+                opened[fid] = day
+            elif e["event"] in CLOSES and fid in opened:
+                spans[fid].append((opened.pop(fid), day))
+    for fid, day in opened.items():
+        spans[fid].append((day, None))
+    return dict(spans)
 
 
 def _finding_ref(f: dict[str, Any], points: float | None = None) -> dict[str, Any]:
@@ -148,7 +184,9 @@ def _unit_score(found: list[dict[str, Any]], table: ScoringTable, hi: str) -> di
     # A bonus rewards what was seen to be clean, so every finding counts here, crawl-failed
     # too: a unit whose columns could not be read earns none. Open at the period's end: not
     # resolved before it (a period still running: open now).
-    open_at_end = [f for f in found if f["resolved_at"] is None or f["resolved_at"][:10] >= hi]
+    open_at_end = [
+        f for f in found if any(s < hi and (e is None or e >= hi) for s, e in f["spans"])
+    ]
     earned = {
         "no_findings": not found,
         "all_rectified": bool(found) and not open_at_end,

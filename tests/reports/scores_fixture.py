@@ -12,7 +12,9 @@ from zwgk.store import open_db
 Q3_RUN = "2026-08-15T08:00:00+08:00"
 Q4_RUN1 = "2026-11-20T08:00:00+08:00"
 Q4_RUN2 = "2026-12-20T08:00:00+08:00"
-AFTER_Q4 = "2027-01-10T08:00:00+08:00"  # both quarters have ended: their scores are final
+AFTER_Q4 = "2027-01-10T08:00:00+08:00"
+FIXED_AT = "2026-08-20T08:00:00+08:00"
+REOPENED_AT = "2027-01-05T08:00:00+08:00"  # both quarters have ended: their scores are final
 XSS = "<script>alert('x')</script>"
 
 UNITS = [  # code, name, kind
@@ -98,4 +100,19 @@ def build_scores_store(path: Path):
                  f"http://{unit}.example.gov.cn/xxgk/", severity, status, first,
                  resolved or Q4_RUN2, resolved, summary],
             )  # fmt: skip
+        # fixed in August, back in January: a problem in Q3 only, not in Q4 (its events say so;
+        # its own columns, first detected in August and not resolved now, would not)
+        fid = len(FINDINGS) + 1
+        db.execute(
+            "INSERT INTO findings (finding_id, key, rule, unit_id, site_id, site_url, severity,"
+            " status, first_detected_at, last_detected_at, summary, evidence, reopened_count)"
+            " VALUES (?, 'reopened', 'blank-column', 'tjj', ?, '', 'deduct', 'open', ?, ?,"
+            " '栏目反复为空白栏目', '{}', 1)",
+            [fid, SITE["tjj"], Q3_RUN, REOPENED_AT],
+        )
+        for event, at in (("opened", Q3_RUN), ("resolved", FIXED_AT), ("reopened", REOPENED_AT)):
+            db.execute(
+                "INSERT INTO finding_events (finding_id, event, at) VALUES (?, ?, ?)",
+                [fid, event, at],
+            )
     return db

@@ -6,11 +6,12 @@ bonuses no_findings 2 and all_rectified 2):
 
 2026Q3 (one run): yingjiang 100-2-2 = 96 (a stale column still open at the quarter's end);
 daguan 100-10 = 90; yixiu no findings 100+2 = 102; jyj eleven blank columns 22 → 20: 80 (the
-waived broken link counts for nothing); tjj 102; wjw 未评估 (no score).
+waived broken link counts for nothing); tjj a blank column fixed in August 100-2+2 = 100; wjw
+未评估 (no score).
 2026Q4: yingjiang 100-2+2 = 100 (its stale column fixed in November); daguan 100-10 = 90 (its
 missing section fixed, but an open crawl-failed finding, which deducts nothing, costs the bonus);
 yixiu 100-4 = 96 and 不合格 (a homepage-stale veto, which deducts nothing); jyj 100-20+2 = 82 (fixed in October, still in the quarter); wjw and tjj
-100-3 = 97, sharing rank 1.
+100-3 = 97, sharing rank 1 (tjj's blank column, back only in January, is no Q4 problem).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ Q4_EXPECTED = [  # unit, score, verdict, rank, rank_of, previous score, change, 
     ("yingjiang", 100.0, "合格", 1, 3, 96.0, 4.0, ["all_rectified"]),
     ("daguan", 90.0, "合格", 2, 3, 90.0, 0.0, []),
     ("yixiu", 96.0, "不合格", 3, 3, 102.0, -6.0, []),
-    ("tjj", 97.0, "合格", 1, 3, 102.0, -5.0, []),
+    ("tjj", 97.0, "合格", 1, 3, 100.0, -3.0, []),
     ("wjw", 97.0, "合格", 1, 3, None, None, []),
     ("jyj", 82.0, "合格", 3, 3, 80.0, 2.0, ["all_rectified"]),
 ]
@@ -72,7 +73,7 @@ def test_quarter_scores_ranks_and_changes_are_pinned(db):
         "daguan": (90.0, 3),
         "yixiu": (102.0, 1),
         "jyj": (80.0, 2),
-        "tjj": (102.0, 1),
+        "tjj": (100.0, 1),
         "wjw": (None, None),
     }
     assert [u["unit"] for u in most_improved(result)] == ["yingjiang", "jyj"]  # not daguan's 0
@@ -181,6 +182,7 @@ def test_cli_json_and_csv_shapes(db, tmp_path):
     got = {r[3]: dict(zip(head, r, strict=True)) for r in table[1:]}
     assert got["jyj"]["score"] == "82" and got["jyj"]["deducted_columns"] == "20"
     assert got["yixiu"]["veto_rules"] == "homepage-stale" and got["yixiu"]["change"] == "-6"
+    assert got["tjj"]["change"] == "-3"
     assert got["wjw"]["change"] == "" and got["tjj"]["rank"] == got["wjw"]["rank"] == "1"
 
     lines = _cli("scores", "--db", path, "--format", "table", "--quarter", "2026Q4").splitlines()
@@ -246,7 +248,7 @@ def test_quarterly_docx_reads_back_with_scores_ranks_and_changes(db, tmp_path):
         ["3", f"宜秀区人民政府{XSS}", "96", "-6", "不合格（单项否决：首页不更新）"],
     ]
     assert department[1:] == [
-        ["1", "市统计局", "97", "-5", "合格"],
+        ["1", "市统计局", "97", "-3", "合格"],
         ["1", "市卫生健康委员会", "97", "—", "合格"],
         ["3", "市教育局", "82", "+2", "合格"],
     ]
@@ -257,7 +259,7 @@ def test_quarterly_docx_reads_back_with_scores_ranks_and_changes(db, tmp_path):
     page = html.read_text(encoding="utf-8")
     assert XSS not in page and "宜秀区人民政府&lt;script&gt;" in page
     assert page.count("<svg") == 1 and page.count("<rect") == 6
-    assert "<td>市统计局</td><td>97</td><td>-5</td>" in page
+    assert "<td>市统计局</td><td>97</td><td>-3</td>" in page
     assert notes == []
 
 
