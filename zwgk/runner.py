@@ -246,6 +246,10 @@ def check_other_sections(config, out_dir: Path | None) -> None:
         deadlines(config.raw, config.path)
     if config.raw.get("schedule") is not None:
         parse_schedule(config.raw["schedule"], str(config.path))
+    if config.raw.get("scoring") is not None:  # the quarterly report and `zwgk scores` use it
+        from checks.scoring import scoring_table
+
+        scoring_table(config)
 
 
 def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:
