@@ -177,7 +177,7 @@ def scores(
     from checks.scoring import scoring_table
     from reports import periods
     from reports.scores import scores as period_scores
-    from reports.scores_export import score_csv, score_json, score_line
+    from reports.scores_export import score_csv, score_json, score_table
     from zwgk import clock
     from zwgk.config import load_config
     from zwgk.store import open_db
@@ -205,5 +205,4 @@ def scores(
     elif fmt == "csv":
         click.echo(score_csv(result), nl=False)
     else:
-        for row in score_json(result):
-            click.echo(score_line(row))
+        click.echo("\n".join(score_table(result)))

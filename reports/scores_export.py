@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from typing import Any
 
 from reports.meta import KIND_ZH
@@ -95,8 +96,25 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+TABLE_HEADER = f"{'kind':11} {'rank':>6} {'score':>6} {'change':>6} {'verdict':7} unit"
+
+
 def score_line(row: dict[str, Any]) -> str:
     rank = f"{row['rank']}/{row['rank_of']}" if row["rank"] else "-"
     score = "-" if row["score"] is None else f"{row['score']:g}"
     change = "" if row["change"] is None else f"{row['change']:+g}"
-    return f"{row['kind']:11} {rank:>6} {score:>6} {change:>6} {row['verdict']:3} {row['unit']}"
+    # 合格/不合格 take two terminal columns a glyph: pad by display width so `unit` lines up.
+    verdict = row["verdict"] + " " * max(0, 7 - display_width(row["verdict"]))
+    return f"{row['kind']:11} {rank:>6} {score:>6} {change:>6} {verdict} {row['unit']} {row['unit_name']}"
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def score_table(result: PeriodScores) -> list[str]:
+    """`zwgk scores --format table`: the period and table version, a header, one line a unit."""
+    rows = score_json(result)
+    p = result.period
+    head = f"{p.label} ({p.start} – {p.last_day}), table {result.table_version}"
+    return [head, TABLE_HEADER, *(score_line(r) for r in rows)]

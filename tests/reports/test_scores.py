@@ -28,6 +28,7 @@ from scores_fixture import AFTER_Q4, XSS, build_scores_store
 from checks.scoring import load_scoring_table
 from reports.periods import date_range, quarter_period
 from reports.scores import most_improved, scores, worst
+from reports.scores_export import display_width
 from zwgk import clock
 from zwgk.cli import main
 
@@ -186,7 +187,13 @@ def test_cli_json_and_csv_shapes(db, tmp_path):
     assert got["wjw"]["change"] == "" and got["tjj"]["rank"] == got["wjw"]["rank"] == "1"
 
     lines = _cli("scores", "--db", path, "--format", "table", "--quarter", "2026Q4").splitlines()
-    assert lines[0].split() == ["county", "1/3", "100", "+4", "合格", "yingjiang"]
+    assert lines[0].startswith("2026Q4 (2026-10-01 – 2026-12-31), table ")
+    assert lines[1].split() == ["kind", "rank", "score", "change", "verdict", "unit"]
+    assert lines[2].split()[:6] == ["county", "1/3", "100", "+4", "合格", "yingjiang"]
+    # The unit column starts under its header whether the verdict is 合格 or 不合格.
+    col = lines[1].index("unit")
+    for line, (unit, *_) in zip(lines[2:], Q4_EXPECTED, strict=True):
+        assert display_width(line[: line.index(f" {unit} ") + 1]) == col, line
 
 
 @pytest.mark.parametrize(
