@@ -182,6 +182,10 @@ def _run(
     checks = run_checks(db, run_id, units, rules_config, errors)
     if checks is not None:
         stats.update(checks)
+        # Retention, once the rules have read this run: observations no rule reads again.
+        pruned = store.prune_observations(db, run_id)
+        if any(pruned.values()):
+            stats["pruned"] = pruned
     if out_dir is not None:
         write_reports(db, run_id, out_dir, config, errors)
     stats["total_seconds"] = round(time.monotonic() - t0, 1)

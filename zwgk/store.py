@@ -148,3 +148,44 @@ def previous_run_id(db: sqlite_utils.Database, run_id: int) -> int | None:
 
 def loads(value: str | None) -> Any:
     return json.loads(value) if value else None
+
+
+# Retention: observations only the latest of which any rule reads are pruned after each run's
+# checks (zwgk/runner.py), so they stay bounded however many days a deployment runs.
+# meta-missing reads each (site, page kind)'s latest reading: every run of the last day that
+# kind was read (checks/rules/meta_missing.py READINGS_SQL). Rows of earlier days are never
+# read again: a later run can only add a newer day.
+PRUNE_PAGE_META_SQL = """
+    WITH read AS (
+      SELECT p.site_id, p.kind, p.run_id, substr(r.clock_at, 1, 10) AS day
+      FROM page_meta p JOIN runs r ON r.run_id = p.run_id
+      WHERE p.tag = '' AND p.state = 'checked' AND p.run_id <= :run
+    ),
+    latest AS (SELECT site_id, kind, max(day) AS day FROM read GROUP BY site_id, kind),
+    old AS (
+      SELECT DISTINCT r.site_id, r.kind, r.run_id FROM read r
+      JOIN latest l ON l.site_id = r.site_id AND l.kind = r.kind
+      WHERE r.day < l.day
+    )
+    DELETE FROM {table} WHERE (site_id, kind, run_id) IN (SELECT site_id, kind, run_id FROM old)
+"""
+
+
+def prune_observations(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
+    """Delete what no rule will read again after run `run_id`: page_meta and page_site_codes
+    rows of a (site, page kind) older than that kind's latest reading day. Returns the rows
+    deleted per table. Runs after the run's checks, in one transaction."""
+    deleted: dict[str, int] = {}
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        # page_site_codes first: its old rows are found through page_meta's 'checked' rows.
+        for table in ("page_site_codes", "page_meta"):
+            # (rowcount is not set for a statement opening with WITH: count the changes)
+            before = db.conn.total_changes
+            db.conn.execute(PRUNE_PAGE_META_SQL.format(table=table), {"run": run_id})
+            deleted[table] = db.conn.total_changes - before
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+    return deleted

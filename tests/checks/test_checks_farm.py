@@ -143,3 +143,25 @@ def test_broken_link_controls_were_really_checked(crawled, demo_farm):
     conn = sqlite3.connect(crawled.db)
     statuses = {r[0] for r in conn.execute("SELECT status FROM broken_links")}
     assert statuses <= {404}, statuses  # no 503 (retried) nor WAF answer counted as broken
+
+
+def test_page_meta_keeps_only_each_kinds_latest_reading(crawled):
+    """Retention after day 2's run (zwgk/store.py prune_observations): home and list pages
+    were read again, so day 1's tallies of them are gone; nothing older than a (site, kind)'s
+    latest reading day is left, and the run says what it pruned."""
+    conn = sqlite3.connect(crawled.db)
+    rows = conn.execute(
+        """SELECT p.site_id, p.kind, substr(r.clock_at, 1, 10) AS day
+           FROM page_meta p JOIN runs r USING (run_id) WHERE p.tag = '' GROUP BY 1, 2, 3"""
+    ).fetchall()
+    by_kind: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for site, kind, day in rows:
+        by_kind[(site, kind)].add(day)
+    assert by_kind and all(len(days) == 1 for days in by_kind.values()), by_kind
+    run_ids = [r[0] for r in conn.execute("SELECT run_id FROM runs WHERE kind = 'run'")]
+    homes = conn.execute("SELECT DISTINCT run_id FROM page_meta WHERE kind = 'home'").fetchall()
+    assert homes == [(max(run_ids),)]
+    stats = json.loads(
+        conn.execute("SELECT stats FROM runs WHERE run_id = ?", [max(run_ids)]).fetchone()[0]
+    )
+    assert stats["pruned"]["page_meta"] > 0 and stats["pruned"]["page_site_codes"] > 0
