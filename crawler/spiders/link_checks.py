@@ -1,5 +1,6 @@
-"""broken-link's link checks: the links on a site's home page and on the first list page of each
-column, each asked once a run whether it still answers.
+"""broken-link's link checks: the links on a site's home page (the portal's home page, the
+disclosure platform's root page) and on the first list page of each column, each asked once a
+run whether it still answers.
 
 Politeness: a link check is an ordinary Scrapy request of this spider, so the per-host
 concurrency, delay, autothrottle and retries of the crawl apply to it. It asks HEAD first and
@@ -109,6 +110,14 @@ class LinkChecks:
         skip += m.get("parent_links", ())
         skip.append(m["col"]["url"] if "col" in m else url)
         yield from self.link_checks(m, html, base, url, skip)
+
+    def root_link_checks(
+        self, m: dict, html: str, base: str, url: str, catalog: Iterable[str]
+    ) -> Iterator[Any]:
+        """The disclosure platform's root page (the units file's `disclosure` URL: the
+        platform's home page): its links but the catalog entries the crawl walks or, on a
+        reused catalog, the known columns it lists again."""
+        yield from self.link_checks(m, html, base, url, catalog)
 
     def link_request(self, m: dict, url: str, source: str, method: str) -> scrapy.Request:
         meta = {k: m[k] for k in ("unit", "role", "allowed_hosts") if k in m}
