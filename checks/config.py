@@ -65,6 +65,11 @@ def check_range(code: str, key: str, value: Any, default: Any) -> None:
         # a tolerance may be none at all; a window or a gap of 0 days would flag everything
         low = 0 if key.startswith("tolerance") else 1
         fields.number(value, minimum=low, maximum=MAX_DAYS, whole=True)
+    elif key.endswith("_seconds"):
+        # a delay of 0 (or .inf) must not reach a real crawl: above 0, at most an hour
+        fields.number(value, minimum=0, maximum=3600, above_minimum=True)
+    elif key.endswith("_per_site"):
+        fields.number(value, minimum=1, maximum=MAX_COUNT, whole=True)
     elif key == "probes_per_day":
         fields.number(value, minimum=1, maximum=1440, whole=True)
     elif key.endswith(("_columns", "_items")) or key.startswith(("min_", "max_")):

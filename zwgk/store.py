@@ -171,18 +171,40 @@ PRUNE_PAGE_META_SQL = """
 """
 
 
+# broken-link's off-site links: a site's refs of its latest link-checked run are all the rule
+# and the next run's 304 carry (crawler/pipelines.py link_carry) read; a day's answers are
+# needed while a kept ref points at them, and today's so that a URL is asked once a day.
+PRUNE_OFFSITE_REFS_SQL = """
+    DELETE FROM offsite_refs WHERE run_id < (
+      SELECT max(c.run_id) FROM link_counts c
+      WHERE c.site_id = offsite_refs.site_id AND c.run_id <= :run)
+"""
+PRUNE_OFFSITE_CHECKS_SQL = """
+    DELETE FROM offsite_checks WHERE day < :today AND NOT EXISTS (
+      SELECT 1 FROM offsite_refs r WHERE r.day = offsite_checks.day AND r.url = offsite_checks.url)
+"""
+
+
 def prune_observations(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
     """Delete what no rule will read again after run `run_id`: page_meta and page_site_codes
-    rows of a (site, page kind) older than that kind's latest reading day. Returns the rows
+    rows of a (site, page kind) older than that kind's latest reading day; off-site link refs
+    of a site's earlier runs and the answers no kept ref reads (today's stay). Returns the rows
     deleted per table. Runs after the run's checks, in one transaction."""
     deleted: dict[str, int] = {}
+    params = {"run": run_id, "today": clock.today().isoformat()}
+    statements = [
+        # page_site_codes first: its old rows are found through page_meta's 'checked' rows.
+        ("page_site_codes", PRUNE_PAGE_META_SQL.format(table="page_site_codes")),
+        ("page_meta", PRUNE_PAGE_META_SQL.format(table="page_meta")),
+        ("offsite_refs", PRUNE_OFFSITE_REFS_SQL),
+        ("offsite_checks", PRUNE_OFFSITE_CHECKS_SQL),
+    ]
     db.conn.execute("BEGIN IMMEDIATE")
     try:
-        # page_site_codes first: its old rows are found through page_meta's 'checked' rows.
-        for table in ("page_site_codes", "page_meta"):
+        for table, sql in statements:
             # (rowcount is not set for a statement opening with WITH: count the changes)
             before = db.conn.total_changes
-            db.conn.execute(PRUNE_PAGE_META_SQL.format(table=table), {"run": run_id})
+            db.conn.execute(sql, params)
             deleted[table] = db.conn.total_changes - before
     except BaseException:
         db.conn.execute("ROLLBACK")
