@@ -71,7 +71,8 @@ def crawled(demo_farm, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     config = work / "config.yaml"
     config.write_text(
         "crawl: {delay_seconds: 0.001, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
-        " timeout_seconds: 10, retries: 2}\n",
+        " timeout_seconds: 10, retries: 2}\n"
+        + demo_farm.config_path.read_text(encoding="utf-8"),  # the off-site grant
         encoding="utf-8",
     )
     db = work / "zwgk.db"

@@ -116,7 +116,9 @@ class BrokenLink(Rule):
                     unit_id=site["unit_id"],
                     site_id=site["site_id"],
                     summary=self.render(
-                        count=len(links), checked=site["checked"], examples=examples
+                        count=len(links),
+                        checked=site["checked"] + off_checked,
+                        examples=examples,
                     ),
                     evidence=evidence,
                 )

@@ -268,6 +268,7 @@ class CatalogWalk:
                 if m["role"] == "disclosure" and not any(
                     discovery.normalise_url(u) == discovery.normalise_url(response.url)
                     for u in known_urls
+                    if "#" not in u  # a JSON-API column (gkmlpt's index#id) is no list page
                 ):
                     # broken-link: the platform's home page (a root that is itself a known
                     # column is checked as that column's first list page).

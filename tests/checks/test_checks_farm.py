@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -165,3 +165,27 @@ def test_page_meta_keeps_only_each_kinds_latest_reading(crawled):
         conn.execute("SELECT stats FROM runs WHERE run_id = ?", [max(run_ids)]).fetchone()[0]
     )
     assert stats["pruned"]["page_meta"] > 0 and stats["pruned"]["page_site_codes"] > 0
+
+
+def test_offsite_plants_asked_once_a_day_and_marked(crawled, demo_farm):
+    """The farm's grant (FARM_CONFIG): the off-site control, linked by two units, and the dead
+    off-site link are each asked with one HEAD a day (two days: two), never a GET; the city
+    platform's finding lists both dead off-site links marked off-site, the control nowhere."""
+    from zwgk.farm.render_links import OFFSITE_GONE, OFFSITE_IP, OFFSITE_OK, offsite_urls
+
+    log = [line.split("\t") for line in (demo_farm.dir / "access.log").read_text().splitlines()]
+    off = Counter((m, p, s) for _, ip, m, p, s in log if ip == OFFSITE_IP)
+    assert off == {("HEAD", OFFSITE_OK, "200"): 2, ("HEAD", OFFSITE_GONE, "404"): 2}, off
+    urls = offsite_urls(demo_farm.port)
+    conn = sqlite3.connect(crawled.db)
+    listed = {}
+    for unit, role, evidence in conn.execute(
+        "SELECT f.unit_id, s.role, f.evidence FROM findings f JOIN sites s USING (site_id)"
+        " WHERE f.rule = 'broken-link' AND f.status = 'open'"
+    ):
+        for b in json.loads(evidence)["broken_links"]:
+            listed[b["url"]] = (unit, role, b.get("offsite", False), b["problem"])
+    assert listed[urls["gone"]] == ("city", "disclosure", True, "HTTP 404")
+    assert listed[urls["closed"]][:3] == ("city", "disclosure", True)
+    assert "refused" in listed[urls["closed"]][3].lower()
+    assert urls["ok"] not in listed
