@@ -160,8 +160,8 @@ class LinkChecks:
             return []  # recorded already, for the page that showed it first
         taken: dict[str, int] = self.__dict__.setdefault("_offsite_taken", {})
         key = f"{m['unit']}|{m['role']}"
-        if taken.get(key, 0) >= int(grant["per_site"]):
-            return None
+        if taken.get(key, 0) >= int(grant["per_site"]) or "@" in netloc(url):
+            return None  # over the cap; or a user:password@ URL, never sent anywhere
         taken[key] = taken.get(key, 0) + 1
         unit_seen.add(url)
         day = self.today.isoformat()

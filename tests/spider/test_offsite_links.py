@@ -54,6 +54,7 @@ class Unit(BaseHTTPRequestHandler):
                 else (
                     f'<a href="{CLOSED}">关闭</a><a href="{LINK_LOCAL}">元数据</a>'
                     f'<a href="{PRIVATE}">内网</a>'
+                    f'<a href="http://user:secret@{o.removeprefix("http://")}/ok.html">带口令</a>'
                 )
             )
             body = page(
@@ -230,7 +231,8 @@ def test_findings_list_off_site_links_marked_with_their_page(granted) -> None:
     assert listed == {("/gone.html", "HTTP 404", True), (CLOSED, listed_error(ev), True)}
     assert all(b["found_on"].startswith(site) for b in ev["broken_links"])
     assert ev["offsite_links_checked"] == 5  # ok, gone, nohead, refresh, closed
-    assert ev["offsite_links_not_checked"] == 4  # hop1, busy, link-local, private
+    # hop1, busy, link-local, private; and the user:password@ link, never asked
+    assert ev["offsite_links_not_checked"] == 5
     # u2: its cap of 1 took gone.html (asked for u already): listed, ok.html left unchecked
     ev2 = by_unit[("u2", "portal")]
     assert [(b["url"].removeprefix(other), b["offsite"]) for b in ev2["broken_links"]] == [
