@@ -21,7 +21,7 @@ from crawler.offsite import address_class, reachable
 from tests.conftest import DAY1, crawl_units, loopback_site, zwgk
 
 ASKED: Counter[tuple[str, str]] = Counter()  # (method, path) on the off-site server
-TIMES: list[float] = []
+TIMES: list[tuple[str, float]] = []  # (host asked by name, time) on the off-site server
 LOCK = threading.Lock()
 CLOSED = "http://127.0.0.1:1/closed.html"  # nothing listens on port 1: connection refused
 LINK_LOCAL = "http://169.254.169.254/latest/meta-data/"
@@ -55,6 +55,8 @@ class Unit(BaseHTTPRequestHandler):
                     f'<a href="{CLOSED}">关闭</a><a href="{LINK_LOCAL}">元数据</a>'
                     f'<a href="{PRIVATE}">内网</a>'
                     f'<a href="http://user:secret@{o.removeprefix("http://")}/ok.html">带口令</a>'
+                    # a name, looked up through the crawl's resolver: localhost is loopback too
+                    f'<a href="{o.replace("127.0.0.1", "localhost")}/named.html">名称</a>'
                 )
             )
             body = page(
@@ -95,7 +97,7 @@ class Other(BaseHTTPRequestHandler):
         p = self.path
         with LOCK:
             ASKED[(method, p)] += 1
-            TIMES.append(time.monotonic())
+            TIMES.append((self.headers.get("Host", "").split(":")[0], time.monotonic()))
         status, body, headers = 200, page("<p>外站页面</p>"), []
         if p == "/gone.html":
             status = 404
@@ -182,12 +184,15 @@ def test_one_head_per_url_get_only_when_head_refused_nothing_followed(granted) -
         ("HEAD", "/busy.html"): 1,  # 503: no retry
         ("HEAD", "/refresh.html"): 1,
         ("GET", "/refresh.html"): 1,  # 501: one GET, whose meta refresh is never followed
+        ("HEAD", "/named.html"): 1,
     }
 
 
 def test_off_site_requests_to_one_host_are_spaced_by_the_grants_delay() -> None:
-    gaps = [b - a for a, b in zip(TIMES, TIMES[1:], strict=False)]
-    assert len(TIMES) == 10 and min(gaps) >= 0.25, gaps  # the 10 requests above
+    # the requests above to 127.0.0.1 (the one by name is another host, with a slot of its own)
+    times = [t for host, t in TIMES if host == "127.0.0.1"]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(TIMES) == 11 and len(times) == 10 and min(gaps) >= 0.25, gaps
 
 
 def test_answers_per_day_and_the_gate_refuses_private_and_link_local(granted) -> None:
@@ -203,6 +208,7 @@ def test_answers_per_day_and_the_gate_refuses_private_and_link_local(granted) ->
         "/hop1.html": (None, None),  # more than 2 redirects: no verdict
         "/busy.html": (503, None),  # busy: no verdict (asked once)
         "/refresh.html": (200, 1),
+        other.replace("127.0.0.1", "localhost") + "/named.html": (200, 1),  # a name: resolved
         CLOSED: (None, 0),  # connection refused: broken
         LINK_LOCAL: (None, None),  # the unit lives on loopback, not on link-local: refused
         PRIVATE: (None, None),  # nor on a private network
@@ -230,7 +236,7 @@ def test_findings_list_off_site_links_marked_with_their_page(granted) -> None:
     }
     assert listed == {("/gone.html", "HTTP 404", True), (CLOSED, listed_error(ev), True)}
     assert all(b["found_on"].startswith(site) for b in ev["broken_links"])
-    assert ev["offsite_links_checked"] == 5  # ok, gone, nohead, refresh, closed
+    assert ev["offsite_links_checked"] == 6  # ok, gone, nohead, refresh, closed, named
     # hop1, busy, link-local, private; and the user:password@ link, never asked
     assert ev["offsite_links_not_checked"] == 5
     # u2: its cap of 1 took gone.html (asked for u already): listed, ok.html left unchecked
