@@ -310,6 +310,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "m013_offsite_links",
+        """
+        -- broken-link's off-site checks (an operator's grant, broken-link offsite_enabled).
+        -- offsite_refs: the off-site links a run's pages showed, per site (first page wins),
+        -- with the day they were seen; offsite_checks: each off-site URL's answer per day,
+        -- asked once a day across all units, runs and workers (ok NULL: no verdict, such as an
+        -- address the grant does not reach). The rule joins the two on (day, url). Pruned
+        -- after each run (zwgk/store.py prune_observations).
+        CREATE TABLE offsite_refs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            url TEXT NOT NULL,
+            source_url TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (site_id, run_id, url)
+        ) WITHOUT ROWID;
+        CREATE TABLE offsite_checks (
+            day TEXT NOT NULL,
+            url TEXT NOT NULL,
+            status INTEGER,
+            error TEXT,
+            ok INTEGER CHECK (ok IN (0, 1)),
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (day, url)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 
