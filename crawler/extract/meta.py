@@ -372,6 +372,29 @@ def _source_publisher(segments: list[str]) -> list[str]:
     ][:1]
 
 
+#: A publication time printed without a label in the line under the heading
+#: (`<h1>…</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span> <span>来源：…</span>`): a numeric
+#: date, with or without the time, alone between tags.
+_BARE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+#: What else stands in that line (来源：…, 作者：…, 浏览次数…): the date is read only beside one.
+_INFO_LABEL = re.compile(r"^(?:来\s*源|作\s*者|浏\s*览|点\s*击|阅\s*读|字\s*号|编\s*辑)")
+
+
+def _bare_date_under_title(segments: list[str], title: str | None, today: date) -> date | None:
+    """The unlabelled date of the info line: within the four text runs after the heading and
+    right beside another info-line entry (来源, 作者, 浏览…). Only asked when the page shows no
+    labelled date and no date meta; a date in the body (a signature's) is not the publication."""
+    if not title:
+        return None
+    for i, seg in enumerate(segments):
+        if seg == title:
+            for k in range(i + 1, min(i + 5, len(segments))):
+                near = segments[max(i + 1, k - 1) : k + 2]
+                if _BARE_DATE.match(segments[k]) and any(_INFO_LABEL.match(x) for x in near):
+                    return parse_date(segments[k], today)
+    return None
+
+
 def extract_detail(html: str, url: str, today: date) -> Detail:
     """Facts of an article page: title, visible and meta publication dates, 索引号, 文号,
     publishing body, written date, plus the meta block.
@@ -395,8 +418,11 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
             if meta_pub is not None:
                 break
     publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
+    title = _title(html, meta, _label_values(segments, "title"))
+    if visible_pub is None and meta_pub is None:
+        visible_pub = _bare_date_under_title(segments, title, today)
     return Detail(
-        title=_title(html, meta, _label_values(segments, "title")),
+        title=title,
         pub_date=visible_pub or meta_pub,
         meta_pub_date=meta_pub,
         index_no=_index_no(_label_values(segments, "index_no")),

@@ -393,3 +393,20 @@ def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
 
     # Read by hand: ArticleTitle and PubDate filled in, `<meta name="ContentSource" content="">`.
     assert meta_gaps(extract_meta(portal_html), "detail") == ((), ("ContentSource",))
+
+
+def test_unlabelled_date_under_the_heading_is_the_fallback_pub_date() -> None:
+    # 内乡县人民政府: `<h1>title</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span>
+    # <span>来源：…</span>` with no date label and no PubDate meta.
+    page = (
+        '<html><head><title>开漂公告-内乡县人民政府</title></head><body><h1 class="title">开漂公告</h1>'
+        '<p class="detailTxt"><a href="/">内乡政府门户网站 www.neixiangxian.gov.cn</a>'
+        "&nbsp;&nbsp;<span>2018-04-19 17:32:17</span>&nbsp;&nbsp;<span>来源：内乡县政府网站</span></p>"
+        "<div><p>正文……</p><p><span>2018-04-20</span></p></div></body></html>"
+    )
+    assert extract_detail(page, URL, TODAY).pub_date == date(2018, 4, 19)
+    # A labelled date or a meta wins; a lone date far below the heading (the body) is not read.
+    labelled = page.replace("<span>2018-04-19 17:32:17</span>", "<span>发布时间：2018-04-18</span>")
+    assert extract_detail(labelled, URL, TODAY).pub_date == date(2018, 4, 18)
+    body_only = page.replace("<span>2018-04-19 17:32:17</span>", "")
+    assert extract_detail(body_only, URL, TODAY).pub_date is None
