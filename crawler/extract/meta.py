@@ -210,19 +210,22 @@ _OTHER_LABELS = (
 _ALL_LABELS = tuple(w for ws in LABELS.values() for w in ws) + _OTHER_LABELS
 
 _BOUNDARY = r"(?:^|(?<=[\s|｜丨/，,;；【\[(（]))"
+#: What ends a label: a colon, or the closing bracket of a bracketed label (`【文　号】 …`,
+#: `[发布机构]`), which some templates print instead of one.
+_COLON = r"(?P<colon>[:：]|[】\]]\s*[:：]?)?"
 _LABEL_RE = {
-    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*(?P<colon>[:：])?")
+    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*" + _COLON)
     for field, words in LABELS.items()
 }
 # `来源：` alone (not 信息来源 or 资料来源: the boundary before the label keeps those out).
-_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*(?P<colon>[:：])?")
+_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*" + _COLON)
 #: The 公开目录表头 labels: a page showing any of them has said who publishes it (or that
 #: nobody is named), so its 来源 line is left to mean a content source.
 _TABLE_HEAD = re.compile(
     _BOUNDARY
     + r"(?:"
     + _label(*LABELS["index_no"], *LABELS["doc_no"], *LABELS["publisher"])
-    + r")\s*(?:[:：]|$)"
+    + r")\s*(?:[:：]|[】\]]|$)"
 )
 #: A 来源 value that names a government body (…局, …委员会, …管委会, …人民政府), not a
 #: newspaper, site or outlet (山西日报, 本站, 中国政府网, 县融媒体中心).

@@ -410,3 +410,20 @@ def test_unlabelled_date_under_the_heading_is_the_fallback_pub_date() -> None:
     assert extract_detail(labelled, URL, TODAY).pub_date == date(2018, 4, 18)
     body_only = page.replace("<span>2018-04-19 17:32:17</span>", "")
     assert extract_detail(body_only, URL, TODAY).pub_date is None
+
+
+def test_bracketed_labels_read_like_colon_labels() -> None:
+    # 国家税务总局山西省税务局: `【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>` under the title.
+    page = (
+        "<html><body><h1>关于做好2021年城乡居民基本医疗保障工作的通知</h1>"
+        "<p><span>发布时间：2021-08-13</span><span>来源：某某局办公室</span></p>"
+        "<p class='text-des'>【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>"
+        "【成文日期】 2021-07-28<br>【是否有效】 全文有效<br></p>"
+        "<div><p>正文。</p></div></body></html>"
+    )
+    d = extract_detail(page, URL, TODAY)
+    assert d.doc_no == "晋医保发〔2021〕14号"
+    assert d.written_date == date(2021, 7, 28)
+    assert d.pub_date == date(2021, 8, 13)
+    # A 文号 label is on the page: the 来源 line stays a content source.
+    assert d.publisher is None
