@@ -57,10 +57,12 @@ ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
 
 
 #: `href="./a.html target=_blank>` (closing quote lost) or `href='./a.html"` (mismatched):
-#: left alone, the parser swallows the rest of the row into the attribute. The possessive run
-#: and the literal start (no `\b`, no re.I) keep this scan cheaper than the parse itself: the
-#: word boundary is checked by hand, and other spellings (HREF, hRef) get a second pass.
-_HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["']|(?=[\s>]))"""
+#: left alone, the parser swallows the rest of the row into the attribute. The other quote only
+#: closes the value when the tag goes on after it: `href="javascript:goPage('2')"` is a quoted
+#: argument, not a mismatch. The possessive run and the literal start (no `\b`, no re.I) keep
+#: this scan cheaper than the parse itself: the word boundary is checked by hand, and other
+#: spellings (HREF, hRef) get a second pass.
+_HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["'](?=[\s>/]|$)|(?=[\s>]))"""
 _HREF_QUOTES = re.compile("(href)" + _HREF_QUOTE_BODY)
 _HREF_QUOTES_ANY_CASE = re.compile("(href)" + _HREF_QUOTE_BODY, re.I)
 

@@ -140,22 +140,22 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
             scores[cont] = score * _chrome_weight(cont)
     if not scores:
         return []
-    best = max(scores, key=lambda c: scores[c])
-    chosen = [best]
-    parent = best.getparent()
-    if parent is not None:
-        for sib in parent:
-            if (
-                sib is not best
-                and sib in scores
-                and sib.tag == best.tag
-                and sib.get("class") == best.get("class")
-            ):
-                chosen.append(sib)
-        order = {e: i for i, e in enumerate(parent)}
-        chosen.sort(key=lambda e: order.get(e, 0))
-        if len(chosen) == 1:
-            chosen = _split_blocks(best, scores) or chosen
+    # A list written one wrapper per entry (`<tr><td><div class=x><dl>` per row) is many
+    # one-row containers: such a container competes with its whole family's score.
+    families: dict[HtmlElement, list[HtmlElement]] = {}
+    effective: dict[HtmlElement, float] = {}
+    for cont, score in scores.items():
+        if len(containers[cont]) != 1:
+            effective[cont] = score
+            continue
+        fam = families.get(cont)
+        if fam is None:
+            fam = _kin(cont, scores)
+            for member in fam:
+                families.setdefault(member, fam)
+        effective[cont] = sum(scores[m] for m in fam if len(containers[m]) == 1)
+    best = max(scores, key=lambda c: effective[c])
+    chosen = families.get(best) or _kin(best, scores)
 
     items: list[ListItem] = []
     seen: set[str] = set()
@@ -179,6 +179,27 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
             seen.add(item.url)
             items.append(item)
     return items
+
+
+def _kin(best: HtmlElement, scores: dict[HtmlElement, float]) -> list[HtmlElement]:
+    """`best` with the scored containers that continue its list, in page order: same-tag,
+    same-class siblings, else the cousins `_split_blocks` finds."""
+    chosen = [best]
+    parent = best.getparent()
+    if parent is not None:
+        for sib in parent:
+            if (
+                sib is not best
+                and sib in scores
+                and sib.tag == best.tag
+                and sib.get("class") == best.get("class")
+            ):
+                chosen.append(sib)
+        order = {e: i for i, e in enumerate(parent)}
+        chosen.sort(key=lambda e: order.get(e, 0))
+        if len(chosen) == 1:
+            chosen = _split_blocks(best, scores) or chosen
+    return chosen
 
 
 def _split_blocks(best: HtmlElement, scores: dict[HtmlElement, float]) -> list[HtmlElement]:

@@ -210,12 +210,15 @@ _OTHER_LABELS = (
 _ALL_LABELS = tuple(w for ws in LABELS.values() for w in ws) + _OTHER_LABELS
 
 _BOUNDARY = r"(?:^|(?<=[\s|｜丨/，,;；【\[(（]))"
+#: What ends a label: a colon, or the closing bracket of a bracketed label (`【文　号】 …`,
+#: `[发布机构]`), which some templates print instead of one.
+_COLON = r"(?P<colon>[:：]|[】\]]\s*[:：]?)?"
 _LABEL_RE = {
-    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*(?P<colon>[:：])?")
+    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*" + _COLON)
     for field, words in LABELS.items()
 }
 # `来源：` alone (not 信息来源 or 资料来源: the boundary before the label keeps those out).
-_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*(?P<colon>[:：])?")
+_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*" + _COLON)
 # `日期：` alone (not 成文日期 or 生成日期, same boundary), the article bar of pages that write no
 # 发布日期 (`日期：2021/09/06  来源：…`). Only as a fallback, and only with its colon.
 _LABEL_RE["pub_date_bare"] = re.compile(_BOUNDARY + _label("日期") + r"\s*(?P<colon>[:：])")
@@ -225,7 +228,7 @@ _TABLE_HEAD = re.compile(
     _BOUNDARY
     + r"(?:"
     + _label(*LABELS["index_no"], *LABELS["doc_no"], *LABELS["publisher"])
-    + r")\s*(?:[:：]|$)"
+    + r")\s*(?:[:：]|[】\]]|$)"
 )
 #: A 来源 value that names a government body (…局, …委员会, …管委会, …人民政府), not a
 #: newspaper, site or outlet (山西日报, 本站, 中国政府网, 县融媒体中心).
@@ -375,6 +378,29 @@ def _source_publisher(segments: list[str]) -> list[str]:
     ][:1]
 
 
+#: A publication time printed without a label in the line under the heading
+#: (`<h1>…</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span> <span>来源：…</span>`): a numeric
+#: date, with or without the time, alone between tags.
+_BARE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+#: What else stands in that line (来源：…, 作者：…, 浏览次数…): the date is read only beside one.
+_INFO_LABEL = re.compile(r"^(?:来\s*源|作\s*者|浏\s*览|点\s*击|阅\s*读|字\s*号|编\s*辑)")
+
+
+def _bare_date_under_title(segments: list[str], title: str | None, today: date) -> date | None:
+    """The unlabelled date of the info line: within the four text runs after the heading and
+    right beside another info-line entry (来源, 作者, 浏览…). Only asked when the page shows no
+    labelled date and no date meta; a date in the body (a signature's) is not the publication."""
+    if not title:
+        return None
+    for i, seg in enumerate(segments):
+        if seg == title:
+            for k in range(i + 1, min(i + 5, len(segments))):
+                near = segments[max(i + 1, k - 1) : k + 2]
+                if _BARE_DATE.match(segments[k]) and any(_INFO_LABEL.match(x) for x in near):
+                    return parse_date(segments[k], today)
+    return None
+
+
 def extract_detail(html: str, url: str, today: date) -> Detail:
     """Facts of an article page: title, visible and meta publication dates, 索引号, 文号,
     publishing body, written date, plus the meta block.
@@ -400,8 +426,11 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
             if meta_pub is not None:
                 break
     publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
+    title = _title(html, meta, _label_values(segments, "title"))
+    if visible_pub is None and meta_pub is None:
+        visible_pub = _bare_date_under_title(segments, title, today)
     return Detail(
-        title=_title(html, meta, _label_values(segments, "title")),
+        title=title,
         pub_date=visible_pub or meta_pub,
         meta_pub_date=meta_pub,
         index_no=_index_no(_label_values(segments, "index_no")),

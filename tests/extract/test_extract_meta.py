@@ -413,3 +413,37 @@ def test_meta_gaps_on_the_real_ucap_article(portal_html: str) -> None:
 def test_bare_date_label_is_a_fallback(bar: str, expected: date) -> None:
     html = f'<head><meta name="PubDate" content="2025-07-14 01:59"></head><body>{bar}</body>'
     assert extract_detail(html, URL, TODAY).pub_date == expected
+
+
+def test_unlabelled_date_under_the_heading_is_the_fallback_pub_date() -> None:
+    # 内乡县人民政府: `<h1>title</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span>
+    # <span>来源：…</span>` with no date label and no PubDate meta.
+    page = (
+        '<html><head><title>开漂公告-内乡县人民政府</title></head><body><h1 class="title">开漂公告</h1>'
+        '<p class="detailTxt"><a href="/">内乡政府门户网站 www.neixiangxian.gov.cn</a>'
+        "&nbsp;&nbsp;<span>2018-04-19 17:32:17</span>&nbsp;&nbsp;<span>来源：内乡县政府网站</span></p>"
+        "<div><p>正文……</p><p><span>2018-04-20</span></p></div></body></html>"
+    )
+    assert extract_detail(page, URL, TODAY).pub_date == date(2018, 4, 19)
+    # A labelled date or a meta wins; a lone date far below the heading (the body) is not read.
+    labelled = page.replace("<span>2018-04-19 17:32:17</span>", "<span>发布时间：2018-04-18</span>")
+    assert extract_detail(labelled, URL, TODAY).pub_date == date(2018, 4, 18)
+    body_only = page.replace("<span>2018-04-19 17:32:17</span>", "")
+    assert extract_detail(body_only, URL, TODAY).pub_date is None
+
+
+def test_bracketed_labels_read_like_colon_labels() -> None:
+    # 国家税务总局山西省税务局: `【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>` under the title.
+    page = (
+        "<html><body><h1>关于做好2021年城乡居民基本医疗保障工作的通知</h1>"
+        "<p><span>发布时间：2021-08-13</span><span>来源：某某局办公室</span></p>"
+        "<p class='text-des'>【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>"
+        "【成文日期】 2021-07-28<br>【是否有效】 全文有效<br></p>"
+        "<div><p>正文。</p></div></body></html>"
+    )
+    d = extract_detail(page, URL, TODAY)
+    assert d.doc_no == "晋医保发〔2021〕14号"
+    assert d.written_date == date(2021, 7, 28)
+    assert d.pub_date == date(2021, 8, 13)
+    # A 文号 label is on the page: the 来源 line stays a content source.
+    assert d.publisher is None
