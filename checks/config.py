@@ -59,12 +59,19 @@ def check_range(code: str, key: str, value: Any, default: Any) -> None:
         _check_windows(value)
     elif key in ("required_columns", "synonyms"):
         _check_names_map(key, value)
+    elif key.endswith("_cues"):
+        _check_cues(code, key, value)
     elif key.endswith(("_ratio", "_similarity")):
         fields.number(value, minimum=0, maximum=1)
     elif key.endswith("_days"):
         # a tolerance may be none at all; a window or a gap of 0 days would flag everything
         low = 0 if key.startswith("tolerance") else 1
         fields.number(value, minimum=low, maximum=MAX_DAYS, whole=True)
+    elif key.endswith("_seconds"):
+        # a delay of 0 (or .inf) must not reach a real crawl: above 0, at most an hour
+        fields.number(value, minimum=0, maximum=3600, above_minimum=True)
+    elif key.endswith("_per_site"):
+        fields.number(value, minimum=1, maximum=MAX_COUNT, whole=True)
     elif key == "probes_per_day":
         fields.number(value, minimum=1, maximum=1440, whole=True)
     elif key.endswith(("_columns", "_items")) or key.startswith(("min_", "max_")):
@@ -124,6 +131,32 @@ def _check_names_map(key: str, value: Mapping[Any, Any]) -> None:
         for n in names:
             if not isinstance(n, str) or not n.strip() or len(n) > MAX_NAME or "\n" in n:
                 raise fields.Invalid(f"{k}: names are 1-{MAX_NAME} characters, got {echo(n)}")
+
+
+MAX_CUE = 40
+
+
+def _check_words(where: str, words: Any) -> None:
+    if not isinstance(words, list) or len(words) > MAX_ENTRIES:
+        raise fields.Invalid(
+            f"{where}must be a list of at most {MAX_ENTRIES} words, got {echo(words)}"
+        )
+    for w in words:
+        if not isinstance(w, str) or not w.strip() or len(w) > MAX_CUE or "\n" in w:
+            raise fields.Invalid(f"{where}words are 1-{MAX_CUE} characters, got {echo(w)}")
+
+
+def _check_cues(code: str, key: str, value: Any) -> None:
+    """news-padding's title cues: a list of words, or (document_title_cues) a mapping of the
+    shipped classes to lists of words."""
+    default = _shipped()[code][key]
+    if isinstance(default, list):
+        _check_words("", value)
+        return
+    for cls, words in value.items():
+        if cls not in default:
+            raise fields.Invalid(f"unknown class {echo(cls)} (valid: {', '.join(default)})")
+        _check_words(f"{cls}: ", words)
 
 
 def _choices(names: Iterable[str], limit: int = 8) -> str:

@@ -31,61 +31,14 @@ from checks.text import normalise_title
 if TYPE_CHECKING:
     from checks.context import Context
 
-#: Classes of information, in the order title cues are tried (the first match wins). `news`
-#: is what 以动态信息充数 is about; the others are the substance the rules ask units to publish.
-CLASS_CUES: list[tuple[str, tuple[str, ...]]] = [
-    (
-        "enforcement",
-        ("处罚", "执法", "许可", "双随机", "抽查", "检查结果", "监督检查", "信用", "行政强制"),
-    ),
-    ("result", ("结果", "名单", "公示", "中标", "成交", "录用", "验收", "办理情况", "答复")),
-    ("data", ("数据", "统计", "月报", "季报", "公报", "预算", "决算", "收支", "指标")),
-    ("plan", ("规划", "计划", "方案", "要点", "总结", "报告")),
-    (
-        "document",
-        (
-            "文件",
-            "通知",
-            "公告",
-            "通告",
-            "办法",
-            "意见",
-            "决定",
-            "规定",
-            "细则",
-            "批复",
-            "条例",
-            "解读",
-            "政策",
-        ),
-    ),
-]
-#: Title cues of news: events, meetings, visits (工作动态 in substance).
-NEWS_TITLE_CUES = (
-    "召开",
-    "会议",
-    "座谈",
-    "调研",
-    "视察",
-    "考察",
-    "走访",
-    "慰问",
-    "开展",
-    "举办",
-    "部署",
-    "培训",
-    "活动",
-    "推进会",
-    "启动",
-    "督导",
-    "动员",
-    "图片新闻",
-    "简讯",
-    "取得新进展",
-)
+#: Classes of information. `news` is what 以动态信息充数 is about; the others are the substance
+#: the rules ask units to publish, their title cues tried in this order (the first match wins).
+#: The cue words themselves are news-padding's options (checks/defaults.yaml:
+#: `news_title_cues`, `document_title_cues`), overridable per unit: see `Cues`.
+SUBSTANCE = ("enforcement", "result", "data", "plan", "document")
 #: Column names that hold news (工作动态, 图片新闻, 领导活动, 部门动态, 乡镇动态 ...).
 NEWS_COLUMN_CUES = ("动态", "要闻", "新闻", "图片", "领导活动", "工作进展", "简报", "快讯")
-CLASSES = ("news", *(c for c, _ in CLASS_CUES), "other")
+CLASSES = ("news", *SUBSTANCE, "other")
 CLASS_ZH = {
     "news": "动态信息",
     "enforcement": "执法监管",
@@ -97,30 +50,62 @@ CLASS_ZH = {
 }
 
 
-def _cue_re(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words))
+def _cue_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation per class: a search in C instead of a Python loop over the words (the
+    checks classify every recent item of a province, hundreds of thousands of titles). None
+    for no words (an empty alternation would match every title)."""
+    words = tuple(w for w in words if w)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
-# One alternation per class: a search in C instead of a Python loop over the words (the
-# checks classify every recent item of a province, hundreds of thousands of titles).
-_CLASS_RES = [(cls, _cue_re(words)) for cls, words in CLASS_CUES]
-_NEWS_TITLE_RE = _cue_re(NEWS_TITLE_CUES)
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Title cues: the words that make a title news, and each substance class's words in the
+    order they are tried. Built from news-padding's options (`Cues.of`); hashable, so
+    compiled patterns and column classes are cached per cue set."""
+
+    news: tuple[str, ...]
+    classes: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, options: dict) -> Cues:
+        by_class = options.get("document_title_cues") or {}
+        return cls(
+            news=tuple(options.get("news_title_cues") or ()),
+            classes=tuple((c, tuple(by_class.get(c) or ())) for c in SUBSTANCE),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_cues() -> Cues:
+    """The shipped cues (checks/defaults.yaml)."""
+    from checks.config import shipped_defaults
+
+    return Cues.of(shipped_defaults()["news-padding"])
+
+
+@lru_cache(maxsize=64)
+def _compiled(cues: Cues) -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str] | None]:
+    classes = [(c, rx) for c, words in cues.classes if (rx := _cue_re(words)) is not None]
+    return classes, _cue_re(cues.news)
+
+
 _NEWS_COLUMN_RE = _cue_re(NEWS_COLUMN_CUES)
 
 
-def _first(text: str) -> str | None:
-    for cls, cue in _CLASS_RES:
+def _first(text: str, cues: Cues) -> str | None:
+    for cls, cue in _compiled(cues)[0]:
         if cue.search(text):
             return cls
     return None
 
 
 @lru_cache(maxsize=4096)
-def _by_column(column_name: str, category: str | None) -> str:
+def _by_column(column_name: str, category: str | None, cues: Cues) -> str:
     """The class a column gives an item whose title has no cue (columns repeat: cached)."""
     if category == "news" or _NEWS_COLUMN_RE.search(column_name):
         return "news"
-    by_name = _first(column_name)
+    by_name = _first(column_name, cues)
     if by_name:
         return by_name
     return "document" if category == "notice" else "other"
@@ -131,21 +116,26 @@ def _by_column(column_name: str, category: str | None) -> str:
 DOCUMENT_FORM = re.compile(r"关于.{1,80}的[^的]{0,6}$|《[^》]+》|〔\d{4}〕|\[\d{4}\]")
 
 
-def classify(title: str | None, column_name: str | None, category: str | None) -> str:
+def classify(
+    title: str | None, column_name: str | None, category: str | None, cues: Cues | None = None
+) -> str:
     """One item's class. A title in a document's form (关于…的通知, 《…》, 〔2026〕) goes by its
     substantive cue; otherwise a news cue (召开, 调研, 开展 ...) makes it news, so a unit's own
     name (市统计局召开…) cannot pass a meeting off as data; then a substantive cue; then the
     column: a news column (by name or category) is news, a column name's cue gives its class,
-    a notice column gives `document`, anything else `other`."""
+    a notice column gives `document`, anything else `other`. `cues`: the unit's title cues
+    (news-padding's options), the shipped ones by default."""
+    cues = cues or default_cues()
     t = title or ""
-    by_title = _first(t)
+    by_title = _first(t, cues)
     if by_title and DOCUMENT_FORM.search(t):
         return by_title
-    if _NEWS_TITLE_RE.search(t):
+    news = _compiled(cues)[1]
+    if news is not None and news.search(t):
         return "news"
     if by_title:
         return by_title
-    return _by_column(column_name or "", category)
+    return _by_column(column_name or "", category, cues)
 
 
 @dataclass(slots=True)

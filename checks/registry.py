@@ -96,6 +96,13 @@ class Rule:
     regulation: ClassVar[str]
     fix: ClassVar[str]
     message: ClassVar[str]
+    #: The rule may give a veto finding although its own severity is not veto: a site
+    #: roll-up (stale-column, blank-column). The scoring table's `vetoes` accept such rules.
+    site_rollup_veto: ClassVar[bool] = False
+
+    @classmethod
+    def can_veto(cls) -> bool:
+        return cls.severity == "veto" or cls.site_rollup_veto
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:

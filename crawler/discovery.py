@@ -103,7 +103,10 @@ def path_from_breadcrumb(crumbs: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)""", re.I)
+#: An <a>'s own href attribute: `href` right after whitespace or a quote, so template bindings
+#: that merely end in "href" (avalon ms-attr-href="el.url", Vue :href / v-bind:href, Angular
+#: ng-href, data-href) are not read as links to a page called "el.url".
+HREF = re.compile(r"""<a\b[^>]*?(?<=[\s"'])href\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def raw_hrefs(html: str, base_url: str) -> set[str]:

@@ -149,6 +149,31 @@ class LinkResult:
 
 
 @dataclass(slots=True)
+class OffsiteRef:
+    """An off-site link a page showed, under the unit's grant (crawler/offsite.py): the site
+    whose page showed it, the page, and the day; its answer is the day's OffsiteCheck."""
+
+    unit: str
+    role: str
+    url: str
+    source: str
+    day: str
+
+
+@dataclass(slots=True)
+class OffsiteCheck:
+    """An off-site URL's answer for the day: asked once a day across all units and runs.
+    `ok` None: no verdict (the grant's gate refused the address, the server was busy, too
+    many redirects)."""
+
+    url: str
+    day: str
+    status: int | None
+    error: str | None
+    ok: bool | None
+
+
+@dataclass(slots=True)
 class LinkCarry:
     """A first list page that answered 304 Not Modified: its links are as the last run that
     checked the site's links found them (their broken ones are carried into this run)."""
@@ -160,8 +185,8 @@ class LinkCarry:
 
 @dataclass(slots=True)
 class LinkTally:
-    """Links on a page left unchecked: `offsite` (not on the unit's hosts: never fetched) and
-    `capped` (over the site's ZWGK_MAX_LINKS_PER_SITE)."""
+    """Links on a page left unchecked: `offsite` (not on the unit's hosts and not asked: no
+    grant, or over the grant's per-site cap) and `capped` (over ZWGK_MAX_LINKS_PER_SITE)."""
 
     unit: str
     role: str

@@ -13,6 +13,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 
+from crawler import offsite
 from crawler.items import Records
 from zwgk.units import host_allowed
 
@@ -34,6 +35,13 @@ class UnitHostsMiddleware:
 
     def process_request(self, request: Request, spider=None):
         allowed = request.meta.get("allowed_hosts")
+        if request.meta.get(offsite.META) is not None:
+            # An off-site link check (the operator's grant): only as crawler.offsite's gate
+            # cleared it, for this very host (each redirect hop is cleared again).
+            if request.meta.get(offsite.CLEARED) != urlsplit(request.url).netloc:
+                self.stats.inc_value("zwgk/offsite_dropped")
+                raise offsite.OffsiteRefused(f"off-site check not cleared: {request.url}")
+            return None
         if allowed is None:
             return None
         try:
@@ -78,6 +86,8 @@ class QuickMetaRefreshMiddleware(MetaRefreshMiddleware):
     the bytes cannot spell it, still get the full check."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get(offsite.META) is not None:
+            return response  # an off-site check's body is never read, nor a refresh followed
         if isinstance(response, HtmlResponse):
             head = response.body[:_REFRESH_SCAN]
             if b"\x00" not in head and b"refresh" not in head.lower():
@@ -162,10 +172,16 @@ class GuardedRedirectMiddleware(RedirectMiddleware):
                 )
         try:
             result = super().process_response(request, response)
-        except IgnoreRequest:  # more than REDIRECT_MAX_TIMES hops
+        except IgnoreRequest:  # more than REDIRECT_MAX_TIMES hops (an off-site check: fewer)
             chain = [*request.meta.get("redirect_urls", []), request.url]
+            limit = self.max_redirect_times
+            if request.meta.get(offsite.META) is not None:
+                raise offsite.OffsiteRefused(
+                    f"off-site check: more than {offsite.OFFSITE_REDIRECTS} redirects,"
+                    f" not followed: {' -> '.join(chain)}"[:300]
+                ) from None
             raise UnusableResponse(
-                f"more than {self.max_redirect_times} redirects: {' -> '.join(chain)}"[:300],
+                f"more than {limit} redirects: {' -> '.join(chain)}"[:300],
                 response.status,
             ) from None
         if isinstance(result, Request):

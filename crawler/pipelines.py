@@ -26,6 +26,8 @@ from crawler.items import (
     LinkResult,
     LinkTally,
     ListRecord,
+    OffsiteCheck,
+    OffsiteRef,
     PageMeta,
     PageRecord,
     Records,
@@ -125,6 +127,8 @@ class StorePipeline:
             LinkResult: self.link_result,
             LinkTally: self.link_skipped,
             LinkCarry: self.link_carry,
+            OffsiteRef: self.offsite_ref,
+            OffsiteCheck: self.offsite_check,
         }
 
     @classmethod
@@ -485,6 +489,30 @@ class StorePipeline:
             [self.run_id, site_id, r.page_url, site_id, self.run_id],
         )
         self.link_counts(r)[1] += max(cur.rowcount, 0)
+        # ... and its off-site links, with the day they were last asked about.
+        self.conn.execute(
+            "INSERT OR IGNORE INTO offsite_refs (run_id, site_id, url, source_url, day)"
+            " SELECT ?, site_id, url, source_url, day FROM offsite_refs"
+            " WHERE site_id = ? AND source_url = ? AND run_id = (SELECT max(run_id)"
+            "   FROM link_counts WHERE site_id = ? AND run_id < ?)",
+            [self.run_id, site_id, r.page_url, site_id, self.run_id],
+        )
+
+    def offsite_ref(self, r: OffsiteRef) -> None:
+        self.link_counts(r)  # the site's links were looked at this run, off-site ones too
+        self.conn.execute(
+            "INSERT OR IGNORE INTO offsite_refs (run_id, site_id, url, source_url, day)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [self.run_id, self.site_id(r.unit, r.role), r.url, r.source, r.day],
+        )
+
+    def offsite_check(self, r: OffsiteCheck) -> None:
+        """The day's answer for an off-site URL (the first one stays: asked once a day)."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO offsite_checks (day, url, status, error, ok, checked_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [r.day, r.url, r.status, r.error, None if r.ok is None else int(r.ok), clock.iso()],
+        )
 
     def link_skipped(self, r: LinkTally) -> None:
         counts = self.link_counts(r)

@@ -65,6 +65,8 @@ REQUEST_FINGERPRINTER_CLASS = "crawler.fingerprint.SiteAwareFingerprinter"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 DOWNLOADER_MIDDLEWARES = {
+    # The gate of off-site link checks (an operator's grant), ahead of the unit-hosts rule.
+    "crawler.offsite.OffsiteLinkMiddleware": 49,
     "crawler.middlewares.UnitHostsMiddleware": 50,
     "crawler.middlewares.RetryBackoffMiddleware": 60,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
@@ -101,5 +103,8 @@ ZWGK_MAX_ITEMS_PER_PAGE = 1000
 # broken-link's link checks (crawler/spiders/link_checks.py): on-host links only, at most this
 # many per site a run; 0 turns them off.
 ZWGK_MAX_LINKS_PER_SITE = 200
+# Off-site link checks, per unit whose broken-link grant is on (offsite_enabled; zwgk/runner.py
+# writes it): {unit: {"per_site": n, "delay_seconds": s}}. Empty: off-site links never fetched.
+ZWGK_OFFSITE_LINKS = {}
 # Cycle-collector thresholds during a crawl (crawler/gctune.py); empty keeps CPython's.
 ZWGK_GC_THRESHOLDS = [50_000, 20, 100]

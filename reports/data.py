@@ -93,7 +93,9 @@ EVIDENCE_LABELS = {
     "problem": "问题",
     "found_on": "所在页面",
     "links_not_checked_cap": "超出检查上限未检查的链接数",
-    "offsite_links_not_checked": "外站链接数（不检查）",
+    "offsite_links_not_checked": "未检查的外站链接数",
+    "offsite_links_checked": "已检查的外站链接数",
+    "offsite": "外站链接",
 }
 MAX_EVIDENCE = 12
 MAX_TEXT = 300
@@ -163,6 +165,8 @@ def evidence_parts(evidence: Any) -> list[dict[str, Any]]:
                 add(label, sub)
             return
         text = "" if value is None else str(value)
+        if isinstance(value, bool):
+            text = "是" if value else "否"
         base = label.rsplit(".", 1)[-1]
         out.append(
             {

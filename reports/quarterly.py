@@ -1,14 +1,15 @@
 """The quarterly 通报 draft (HTML and .docx): `zwgk report --quarter 2026Q4`.
 
 一、总体情况: units and sites checked, 合格率 per level, runs in the quarter (each site counted by
-its latest assessed verdict in the quarter). 二、存在的主要问题: findings open at any time in the
-quarter (waived ones left out), by type with counts, units named with an example. 三、工作要求:
-the rules' fix texts and the rectification deadline.
+its latest assessed verdict in the quarter). 二、测评得分与排名: the 季度测评 scores by kind, the most
+improved and the worst units, the score distribution (reports/quarterly_scores.py).
+三、存在的主要问题: findings open at any time in the quarter (waived ones left out), by type with
+counts, units named with an example. 四、工作要求: the rules' fix texts and the rectification
+deadline.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -19,32 +20,29 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from checks.scoring import ScoringTable, scoring_table
 from reports.data import ReportError, _finding, _rows, _site, _unit
 from reports.env import render
 from reports.meta import rule_meta
+from reports.periods import Period, parse_quarter
+from reports.quarterly_scores import score_lines, score_section
+from reports.scores import scores
 from reports.summary import pass_rates
 from reports.tasks import deadlines
 
-QUARTER = re.compile(r"(\d{4})Q([1-4])")
 MAX_NAMED_UNITS = 5
 # Not the unit's fault: reported under 未评估 in 一、总体情况, not named as a problem.
 NOT_PROBLEMS = {"crawl-failed"}
 
 
-def parse_quarter(quarter: str) -> tuple[str, date, date]:
-    """'2026Q4' → ('2026Q4', first day, first day of the next quarter)."""
-    m = QUARTER.fullmatch(str(quarter).strip().upper())
-    if not m:
-        raise ReportError(
-            f"--quarter {quarter!r} is not a quarter: use YYYYQn with n from 1 to 4, e.g. 2026Q4"
-        )
-    year, q = int(m.group(1)), int(m.group(2))
-    start = date(year, 3 * q - 2, 1)
-    end = date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)
-    return f"{year}Q{q}", start, end
-
-
-def quarter_data(db: Any, quarter: str, config: dict[str, Any] | None = None) -> dict[str, Any]:
+def quarter_data(
+    db: Any,
+    quarter: str,
+    config: dict[str, Any] | None = None,
+    table: ScoringTable | None = None,
+    rescore: bool = False,
+    notes: list[str] | None = None,
+) -> dict[str, Any]:
     label, start, end = parse_quarter(quarter)
     lo, hi = start.isoformat(), end.isoformat()
     runs = _rows(
@@ -117,6 +115,9 @@ def quarter_data(db: Any, quarter: str, config: dict[str, Any] | None = None) ->
             }
         )
     days, veto_days = deadlines(config)
+    result = scores(db, Period(label, start, end), table or scoring_table(config), rescore)
+    if notes is not None:
+        notes.extend(result.notes)
     return {
         "quarter": label,
         "year": start.year,
@@ -135,13 +136,15 @@ def quarter_data(db: Any, quarter: str, config: dict[str, Any] | None = None) ->
         "open_total": sum(p["open"] for p in problems),
         "deadline_days": days,
         "veto_deadline_days": veto_days,
+        "scores": score_section(result),
     }
 
 
-def _paragraphs(d: dict[str, Any]) -> list[tuple[str, str]]:
-    """The 通报 as (style, text) lines, shared by the .docx writer and the tests."""
+def _paragraphs(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The 通报 as (style, payload) lines, shared by the .docx writer, the HTML and the tests:
+    text for title/h1/h2/p, rows for "table", the distribution for "chart"."""
     r = d["rates"]
-    lines: list[tuple[str, str]] = [
+    lines: list[tuple[str, Any]] = [
         ("title", f"关于{d['year']}年第{d['q']}季度政府网站与政务公开监测情况的通报（征求意见稿）"),
         ("h1", "一、总体情况"),
         (
@@ -160,7 +163,8 @@ def _paragraphs(d: dict[str, Any]) -> list[tuple[str, str]]:
         )  # fmt: skip
     if d["failed_units"]:
         lines.append(("p", "不合格单位：" + "、".join(d["failed_units"]) + "。"))
-    lines.append(("h1", "二、存在的主要问题"))
+    lines += score_lines(d["scores"])
+    lines.append(("h1", "三、存在的主要问题"))
     lines.append(
         ("p", f"本季度共发现问题{d['findings_total']}个，截至目前仍有{d['open_total']}个未整改。")
     )
@@ -170,7 +174,7 @@ def _paragraphs(d: dict[str, Any]) -> list[tuple[str, str]]:
         )
         for u in p["named"]:
             lines.append(("p", f"{u['unit_name']}（{u['count']}个）：如{u['example']}"))
-    lines.append(("h1", "三、工作要求"))
+    lines.append(("h1", "四、工作要求"))
     lines.append(
         (
             "p",
@@ -195,13 +199,34 @@ def _cn(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
-def _docx(path: Path, lines: list[tuple[str, str]]) -> None:
+def _docx_table(doc: Any, rows: list[list[str]]) -> None:
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    # row by row: table.cell(r, c) walks the whole table each call (500 units took a minute)
+    for r, (row, texts) in enumerate(zip(table.rows, rows, strict=True)):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+            if r == 0:
+                cell.paragraphs[0].runs[0].bold = True
+
+
+def _chart_rows(chart: dict[str, Any]) -> list[list[str]]:
+    """The distribution as a table: band, count and a bar of ■ (Word shows it as it is)."""
+    return [["分数段", "单位数", "分布"]] + [
+        [b["label"], str(b["count"]), "■" * b["count"]] for b in chart["bars"]
+    ]
+
+
+def _docx(path: Path, lines: list[tuple[str, Any]]) -> None:
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "仿宋"
     normal.font.size = Pt(14)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
     for style, text in lines:
+        if style in ("table", "chart"):
+            _docx_table(doc, text if style == "table" else _chart_rows(text))
+            continue
         para = doc.add_paragraph()
         run = para.add_run(text)
         if style == "title":
@@ -219,10 +244,16 @@ def _docx(path: Path, lines: list[tuple[str, str]]) -> None:
 
 
 def write_quarterly(
-    db: Any, quarter: str, out_dir: Path, config: dict[str, Any] | None = None
+    db: Any,
+    quarter: str,
+    out_dir: Path,
+    config: dict[str, Any] | None = None,
+    table: ScoringTable | None = None,
+    rescore: bool = False,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Write DIR/bulletin-<quarter>.html and .docx; returns both paths."""
-    data = quarter_data(db, quarter, config)
+    data = quarter_data(db, quarter, config, table, rescore, notes)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = _paragraphs(data)

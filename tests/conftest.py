@@ -71,7 +71,8 @@ def crawled(demo_farm, tmp_path_factory: pytest.TempPathFactory) -> Crawl:
     config = work / "config.yaml"
     config.write_text(
         "crawl: {delay_seconds: 0.001, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
-        " timeout_seconds: 10, retries: 2}\n",
+        " timeout_seconds: 10, retries: 2}\n"
+        + demo_farm.config_path.read_text(encoding="utf-8"),  # the off-site grant
         encoding="utf-8",
     )
     db = work / "zwgk.db"
@@ -134,13 +135,15 @@ def crawl_units(
     tmp_path: Path,
     units_yaml: str,
     crawl: str = "{delay_seconds: 0.001, autothrottle: false, detail_pages: none}",
+    extra: str = "",
 ) -> tuple[Path, list[dict]]:
-    """Run `zwgk run` on a small units file (fast crawl settings, no detail pages by default)
-    and return the store and `zwgk columns` as parsed JSON."""
+    """Run `zwgk run` on a small units file (fast crawl settings, no detail pages by default;
+    `extra`: more configuration sections) and return the store and `zwgk columns` as parsed
+    JSON."""
     units = tmp_path / "units.yaml"
     units.write_text(units_yaml, encoding="utf-8")
     config = tmp_path / "config.yaml"
-    config.write_text(f"crawl: {crawl}\n")
+    config.write_text(f"crawl: {crawl}\n{extra}")
     db = tmp_path / "z.db"
     run = zwgk("run", "--units", str(units), "--db", str(db), "--config", str(config),
                "--no-progress", now=DAY1)  # fmt: skip

@@ -15,7 +15,7 @@ from zwgk import fields
 from zwgk.errors import ConfigError, echo
 from zwgk.yamlfile import read_yaml_mapping
 
-SECTIONS = ("crawl", "rules", "units", "reports", "schedule")
+SECTIONS = ("crawl", "rules", "units", "reports", "schedule", "scoring")
 
 CRAWL_DEFAULTS: dict[str, Any] = {
     # Small government servers: one request at a time per host, a second apart, AutoThrottle on.
@@ -37,7 +37,8 @@ CRAWL_DEFAULTS: dict[str, Any] = {
     "max_details_per_site": 20000,
     "max_items_per_page": 1000,
     # broken-link: HEAD checks of the on-host links on home and first list pages, per site at
-    # most this many a run (0 turns link checks off). Off-site links are never fetched.
+    # most this many a run (0 turns link checks off). Off-site links are never fetched unless
+    # the operator grants it (rules: broken-link: offsite_enabled, checks/defaults.yaml).
     "max_links_per_site": 200,
     "contact": "",
     "crawl_timeout_seconds": 3600,

@@ -5,6 +5,7 @@ Progress is read from the store while the crawl runs, so the child needs no side
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -58,6 +59,8 @@ def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
         "ZWGK_MAX_DETAILS_PER_SITE": str(crawl.get("max_details_per_site", 20000)),
         "ZWGK_MAX_ITEMS_PER_PAGE": str(crawl.get("max_items_per_page", 1000)),
         "ZWGK_MAX_LINKS_PER_SITE": str(crawl.get("max_links_per_site", 200)),
+        # {unit: {per_site, delay_seconds}}: the units granted off-site link checks
+        "ZWGK_OFFSITE_LINKS": json.dumps(crawl.get("offsite_links") or {}, sort_keys=True),
         "ZWGK_CATALOG_REFRESH_DAYS": str(crawl.get("catalog_refresh_days", 7)),
         "USER_AGENT": ua,
         "LOG_LEVEL": crawl.get("log_level", "INFO"),

@@ -75,6 +75,8 @@ def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
         with FarmProcess(farm_dir, seed=seed, now=day1) as farm:
             units = out_dir / "units.yaml"
             shutil.copy(farm.units_path, units)
+            config = out_dir / "config.yaml"  # the farm's: off-site link checks granted
+            shutil.copy(farm.config_path, config)
             click.echo(f"demo farm: {units} (port {farm.port})", err=True)
             for day in range(1, days + 1):
                 if day == 2:
@@ -82,7 +84,7 @@ def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
                 clock.set_now(day1 + timedelta(days=day - 1))
                 click.echo(f"--- day {day}: {clock.iso()}", err=True)
                 result = run_once(
-                    units, db_path, None, out_dir, progress=None, crawl_overrides=DEMO_CRAWL
+                    units, db_path, config, out_dir, progress=None, crawl_overrides=DEMO_CRAWL
                 )
                 exit_code = max(exit_code, result.exit_code)
     finally:

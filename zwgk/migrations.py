@@ -283,6 +283,61 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE items ADD COLUMN related_links INTEGER;
         """,
     ),
+    (
+        "m012_scores",
+        """
+        -- 季度测评 scores (reports/scores.py): one row per period (2026Q4, or a date range
+        -- 2026-10-01..2026-12-31) and unit, computed from the findings with the scoring table
+        -- whose version they record. A period that has ended (final = 1) keeps its rows until
+        -- re-scored on request, so a published 通报 keeps its figures; rank and change are
+        -- derived from these rows when read. `detail` JSON: indicators with their deductions
+        -- and the findings behind each, vetoes, bonuses.
+        CREATE TABLE scores (
+            period TEXT NOT NULL,
+            unit_id TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            end_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            unit_name TEXT NOT NULL,
+            score REAL,
+            full_marks REAL NOT NULL,
+            verdict TEXT NOT NULL CHECK (verdict IN ('合格', '不合格', '未评估')),
+            detail TEXT NOT NULL DEFAULT '{}',
+            table_version TEXT NOT NULL,
+            final INTEGER NOT NULL CHECK (final IN (0, 1)),
+            computed_at TEXT NOT NULL,
+            PRIMARY KEY (period, unit_id)
+        );
+        """,
+    ),
+    (
+        "m013_offsite_links",
+        """
+        -- broken-link's off-site checks (an operator's grant, broken-link offsite_enabled).
+        -- offsite_refs: the off-site links a run's pages showed, per site (first page wins),
+        -- with the day they were seen; offsite_checks: each off-site URL's answer per day,
+        -- asked once a day across all units, runs and workers (ok NULL: no verdict, such as an
+        -- address the grant does not reach). The rule joins the two on (day, url). Pruned
+        -- after each run (zwgk/store.py prune_observations).
+        CREATE TABLE offsite_refs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            site_id INTEGER NOT NULL REFERENCES sites(site_id),
+            url TEXT NOT NULL,
+            source_url TEXT NOT NULL,
+            day TEXT NOT NULL,
+            PRIMARY KEY (site_id, run_id, url)
+        ) WITHOUT ROWID;
+        CREATE TABLE offsite_checks (
+            day TEXT NOT NULL,
+            url TEXT NOT NULL,
+            status INTEGER,
+            error TEXT,
+            ok INTEGER CHECK (ok IN (0, 1)),
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (day, url)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

@@ -127,6 +127,7 @@ def _run(
     logs = (out_dir or db_path.parent) / "logs"
     # SIGTERM (systemd, the scheduler) and SIGHUP (a closed terminal) stop the crawl as Ctrl-C
     # does: run_crawl stops its child before the run is recorded as killed.
+    crawl = {**config.crawl, "offsite_links": offsite_grants(rules_config, units)}
     previous = {sig: signal.signal(sig, terminate) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if workers:
@@ -136,7 +137,7 @@ def _run(
                 units_path,
                 db_path,
                 run_id,
-                config.crawl,
+                crawl,
                 logs / f"crawl-{run_id}.log",
                 workers,
                 redis_url,
@@ -147,7 +148,7 @@ def _run(
                 units_path,
                 db_path,
                 run_id,
-                config.crawl,
+                crawl,
                 logs / f"crawl-{run_id}.log",
                 on_tick=meter.tick,
             )
@@ -182,6 +183,10 @@ def _run(
     checks = run_checks(db, run_id, units, rules_config, errors)
     if checks is not None:
         stats.update(checks)
+        # Retention, once the rules have read this run: observations no rule reads again.
+        pruned = store.prune_observations(db, run_id)
+        if any(pruned.values()):
+            stats["pruned"] = pruned
     if out_dir is not None:
         write_reports(db, run_id, out_dir, config, errors)
     stats["total_seconds"] = round(time.monotonic() - t0, 1)
@@ -246,6 +251,29 @@ def check_other_sections(config, out_dir: Path | None) -> None:
         deadlines(config.raw, config.path)
     if config.raw.get("schedule") is not None:
         parse_schedule(config.raw["schedule"], str(config.path))
+    if config.raw.get("scoring") is not None:  # the quarterly report and `zwgk scores` use it
+        from checks.scoring import scoring_table
+
+        scoring_table(config)
+
+
+def offsite_grants(rules_config, units) -> dict[str, dict[str, float]]:
+    """The units whose operator granted off-site link checks (broken-link `offsite_enabled`,
+    globally or per unit, with the rule itself enabled), with their cap and delay: the crawl's
+    ZWGK_OFFSITE_LINKS. Empty: off-site links are never fetched."""
+    if rules_config is None:
+        from checks.config import RuleConfig
+
+        rules_config = RuleConfig()
+    out = {}
+    for u in units:
+        o = rules_config.options("broken-link", u.code)
+        if o.get("enabled", True) and o.get("offsite_enabled"):
+            out[u.code] = {
+                "per_site": int(o["offsite_per_site"]),
+                "delay_seconds": float(o["offsite_delay_seconds"]),
+            }
+    return out
 
 
 def run_checks(db, run_id: int, units, rules_config, errors: list[str]) -> dict | None:

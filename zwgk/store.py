@@ -148,3 +148,66 @@ def previous_run_id(db: sqlite_utils.Database, run_id: int) -> int | None:
 
 def loads(value: str | None) -> Any:
     return json.loads(value) if value else None
+
+
+# Retention: observations only the latest of which any rule reads are pruned after each run's
+# checks (zwgk/runner.py), so they stay bounded however many days a deployment runs.
+# meta-missing reads each (site, page kind)'s latest reading: every run of the last day that
+# kind was read (checks/rules/meta_missing.py READINGS_SQL). Rows of earlier days are never
+# read again: a later run can only add a newer day.
+PRUNE_PAGE_META_SQL = """
+    WITH read AS (
+      SELECT p.site_id, p.kind, p.run_id, substr(r.clock_at, 1, 10) AS day
+      FROM page_meta p JOIN runs r ON r.run_id = p.run_id
+      WHERE p.tag = '' AND p.state = 'checked' AND p.run_id <= :run
+    ),
+    latest AS (SELECT site_id, kind, max(day) AS day FROM read GROUP BY site_id, kind),
+    old AS (
+      SELECT DISTINCT r.site_id, r.kind, r.run_id FROM read r
+      JOIN latest l ON l.site_id = r.site_id AND l.kind = r.kind
+      WHERE r.day < l.day
+    )
+    DELETE FROM {table} WHERE (site_id, kind, run_id) IN (SELECT site_id, kind, run_id FROM old)
+"""
+
+
+# broken-link's off-site links: a site's refs of its latest link-checked run are all the rule
+# and the next run's 304 carry (crawler/pipelines.py link_carry) read; a day's answers are
+# needed while a kept ref points at them, and today's so that a URL is asked once a day.
+PRUNE_OFFSITE_REFS_SQL = """
+    DELETE FROM offsite_refs WHERE run_id < (
+      SELECT max(c.run_id) FROM link_counts c
+      WHERE c.site_id = offsite_refs.site_id AND c.run_id <= :run)
+"""
+PRUNE_OFFSITE_CHECKS_SQL = """
+    DELETE FROM offsite_checks WHERE day < :today AND NOT EXISTS (
+      SELECT 1 FROM offsite_refs r WHERE r.day = offsite_checks.day AND r.url = offsite_checks.url)
+"""
+
+
+def prune_observations(db: sqlite_utils.Database, run_id: int) -> dict[str, int]:
+    """Delete what no rule will read again after run `run_id`: page_meta and page_site_codes
+    rows of a (site, page kind) older than that kind's latest reading day; off-site link refs
+    of a site's earlier runs and the answers no kept ref reads (today's stay). Returns the rows
+    deleted per table. Runs after the run's checks, in one transaction."""
+    deleted: dict[str, int] = {}
+    params = {"run": run_id, "today": clock.today().isoformat()}
+    statements = [
+        # page_site_codes first: its old rows are found through page_meta's 'checked' rows.
+        ("page_site_codes", PRUNE_PAGE_META_SQL.format(table="page_site_codes")),
+        ("page_meta", PRUNE_PAGE_META_SQL.format(table="page_meta")),
+        ("offsite_refs", PRUNE_OFFSITE_REFS_SQL),
+        ("offsite_checks", PRUNE_OFFSITE_CHECKS_SQL),
+    ]
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table, sql in statements:
+            # (rowcount is not set for a statement opening with WITH: count the changes)
+            before = db.conn.total_changes
+            db.conn.execute(sql, params)
+            deleted[table] = db.conn.total_changes - before
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+    return deleted

@@ -40,6 +40,7 @@ class BlankColumn(Rule):
     regulation = "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》"
     fix = "为空白栏目补充应公开的信息；无内容可发布的栏目应予撤并，不得“开天窗”。"
     message = "{label}为空白栏目（{state}），从未发布过信息"
+    site_rollup_veto = True
     rollup_message = "站点空白栏目{count}个（达到{threshold}个即单项否决）"
 
     def evaluate(self, ctx: Context) -> list[Hit]:

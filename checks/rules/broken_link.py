@@ -1,13 +1,19 @@
 """broken-link 错链断链.
 
 What:
-    Links on a site's home page and on the first list page of each of its columns that answer
+    Links on a site's home page (the portal's home page, the disclosure platform's root page)
+    and on the first list page of each of its columns that answer
     HTTP >= 400, time out or fail to resolve, as this run's crawl checked them (HEAD, then GET
     when HEAD answers >= 400: 405/501 or a server mishandling HEAD; retries as for any page). One
     finding per site with at least `min_broken_links` broken links, listing up to
     `max_listed_links` of them (the link, its status or error, the page it was found on) with
-    the count and how many links were checked. Only links on the unit's own hosts are checked
-    (off-site links are counted, never fetched); pages the crawl itself fetches (catalog nodes,
+    the count and how many links were checked. Links on the unit's own hosts are checked;
+    off-site links are counted and never fetched unless the operator grants it
+    (`offsite_enabled`): then each off-site URL is asked once a day across all units (one HEAD,
+    a GET only when HEAD is refused, nothing read or followed, at most `offsite_per_site` a
+    site a run, `offsite_delay_seconds` apart per host, never a private, link-local or reserved
+    address unless the unit's own hosts are on one) and a failing one is listed marked
+    off-site (外站链接). Pages the crawl itself fetches (catalog nodes,
     list pages and pagers, detail pages) are not checked again here, their failures being
     crawl-failed's and the statutory sections'. Each link is checked once a run for the unit,
     whichever page showed it first; a site checks at most `crawl: max_links_per_site` links a
@@ -22,6 +28,10 @@ How to fix:
 Options:
     max_listed_links: broken links listed in the finding (10); the count covers them all.
     min_broken_links: broken links a site must have before it is reported (1).
+    offsite_enabled: the operator's grant to check off-site links (false): off by default, as
+        spiders stay on the hosts a unit names; read by the crawl (zwgk/runner.py).
+    offsite_per_site: off-site links checked per site a run when granted (20).
+    offsite_delay_seconds: seconds between off-site requests to one host, one at a time (10).
 """
 
 from __future__ import annotations
@@ -57,35 +67,58 @@ class BrokenLink(Rule):
         )
         hits = []
         for site in sites:
+            sp = {**params, "site": site["site_id"]}
             links = ctx.query(
-                """SELECT url, source_url, status, error FROM broken_links
+                """SELECT url, source_url, status, error, 0 AS offsite FROM broken_links
                    WHERE site_id = :site AND run_id = :run ORDER BY source_url, url""",
-                {**params, "site": site["site_id"]},
+                sp,
             )
+            # Off-site links (the operator's grant): each as the day's one answer for its URL,
+            # whichever unit's page or run asked it (ok NULL or no answer: not checked).
+            off = ctx.query(
+                """SELECT r.url, r.source_url, c.status, c.error, c.ok
+                   FROM offsite_refs r LEFT JOIN offsite_checks c
+                        ON c.day = r.day AND c.url = r.url
+                   WHERE r.site_id = :site AND r.run_id = :run""",
+                sp,
+            )
+            off_checked = sum(r["ok"] is not None for r in off)
+            off_unchecked = len(off) - off_checked
+            links += [{**r, "offsite": 1} for r in off if r["ok"] == 0]
+            links.sort(key=lambda r: (r["source_url"], r["url"]))
             if not links or len(links) < site["min_broken_links"]:
                 continue
             listed = links[: site["max_listed_links"]]
-            # Each link as (link, problem, page): three short evidence lines in a report.
+            # Each link as (link, problem, page): three short evidence lines in a report; an
+            # off-site one says so.
             evidence: dict[str, Any] = {
                 "broken_count": len(links),
-                "links_checked": site["checked"],
+                "links_checked": site["checked"] + off_checked,
                 "broken_links": [
                     {"url": r["url"], "problem": describe(r), "found_on": r["source_url"]}
+                    | ({"offsite": True} if r["offsite"] else {})
                     for r in listed
                 ],
                 "site_url": site["site_url"],
             }
+            if off_checked:
+                evidence["offsite_links_checked"] = off_checked
             if site["capped"]:
                 evidence["links_not_checked_cap"] = site["capped"]
-            if site["offsite"]:
-                evidence["offsite_links_not_checked"] = site["offsite"]
-            examples = "、".join(f"{r['url']}（{describe(r)}）" for r in listed[:3])
+            if site["offsite"] + off_unchecked:
+                evidence["offsite_links_not_checked"] = site["offsite"] + off_unchecked
+            examples = "、".join(
+                f"{r['url']}（{'外站链接，' if r['offsite'] else ''}{describe(r)}）"
+                for r in listed[:3]
+            )
             hits.append(
                 Hit(
                     unit_id=site["unit_id"],
                     site_id=site["site_id"],
                     summary=self.render(
-                        count=len(links), checked=site["checked"], examples=examples
+                        count=len(links),
+                        checked=site["checked"] + off_checked,
+                        examples=examples,
                     ),
                     evidence=evidence,
                 )

@@ -28,6 +28,10 @@ Options:
     news_share_ratio: fires when news items are more than this share of the recent items (0.7).
     min_items: recent items a unit needs before its mix is judged (20).
     sample_items: news and non-news items each listed in the evidence (5).
+    news_title_cues: words that make a title news (召开, 会议, 调研, 开展, 图片新闻 ...).
+    document_title_cues: each substance class's title words, tried in the order enforcement,
+        result, data, plan, document (处罚, 结果, 统计, 规划, 通知 ...). A configured list (also
+        per unit) replaces the shipped one; a class left out has no title cues.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from __future__ import annotations
 from collections import Counter
 
 from checks.context import Context
-from checks.recent import CLASS_ZH, CLASSES, recent_items, since
+from checks.recent import CLASS_ZH, CLASSES, Cues, classify, default_cues, recent_items, since
 from checks.registry import Hit, Rule, register
 
 
@@ -68,16 +72,22 @@ class NewsPadding(Rule):
             if me is None or len(me.items) < o["min_items"]:
                 continue
             judged.append(u.code)
-            counts = Counter(i.cls for i in me.items)
+            cues = Cues.of(o)
+            if cues != default_cues():  # the unit's own cue words: classify its items again
+                cls = [classify(i.title, i.column_name, i.category, cues) for i in me.items]
+            else:
+                cls = [i.cls for i in me.items]
+            items = list(zip(me.items, cls, strict=True))
+            counts = Counter(cls)
             total, news = len(me.items), counts["news"]
             share = news / total
             if share <= o["news_share_ratio"]:
                 continue
             n = int(o["sample_items"])
-            by_col = Counter(i.column_name for i in me.items if i.cls == "news")
+            by_col = Counter(i.column_name for i, c in items if c == "news")
             top = by_col.most_common(1)
             top_url = next(
-                (i.column_url for i in me.items if top and i.column_name == top[0][0]), None
+                (i.column_url for i, _ in items if top and i.column_name == top[0][0]), None
             )
             listed = [f"{CLASS_ZH[c]} {counts[c]}" for c in CLASSES if counts[c]]
             others = "、".join(
@@ -109,13 +119,13 @@ class NewsPadding(Rule):
                         ],
                         "news_sample": [
                             f"{i.pub_date} {i.title}（{i.column_name}）"
-                            for i in me.items
-                            if i.cls == "news"
+                            for i, c in items
+                            if c == "news"
                         ][:n],
                         "other_sample": [
-                            f"【{CLASS_ZH[i.cls]}】{i.pub_date} {i.title}（{i.column_name}）"
-                            for i in me.items
-                            if i.cls != "news"
+                            f"【{CLASS_ZH[c]}】{i.pub_date} {i.title}（{i.column_name}）"
+                            for i, c in items
+                            if c != "news"
                         ][:n],
                     },
                 )

@@ -119,6 +119,7 @@ class StaleColumn(Rule):
     regulation = "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》；国办发〔2015〕15号"
     fix = "及时更新栏目内容；确已停止更新的栏目应归档为历史栏目或从目录中撤除。"
     message = "{label}更新至{newest}，已{days}天未更新（要求{window}）"
+    site_rollup_veto = True
     rollup_message = "{kind}栏目超过时限未更新{count}个（达到{threshold}个即单项否决）"
 
     def evaluate(self, ctx: Context) -> list[Hit]:

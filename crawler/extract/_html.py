@@ -57,10 +57,12 @@ ROW_TAGS = frozenset({"li", "tr", "dl", "p"})
 
 
 #: `href="./a.html target=_blank>` (closing quote lost) or `href='./a.html"` (mismatched):
-#: left alone, the parser swallows the rest of the row into the attribute. The possessive run
-#: and the literal start (no `\b`, no re.I) keep this scan cheaper than the parse itself: the
-#: word boundary is checked by hand, and other spellings (HREF, hRef) get a second pass.
-_HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["']|(?=[\s>]))"""
+#: left alone, the parser swallows the rest of the row into the attribute. The other quote only
+#: closes the value when the tag goes on after it: `href="javascript:goPage('2')"` is a quoted
+#: argument, not a mismatch. The possessive run and the literal start (no `\b`, no re.I) keep
+#: this scan cheaper than the parse itself: the word boundary is checked by hand, and other
+#: spellings (HREF, hRef) get a second pass.
+_HREF_QUOTE_BODY = r"""(\s*=\s*)(["'])([^"'\s<>]*+)(?:(?!\3)["'](?=[\s>/]|$)|(?=[\s>]))"""
 _HREF_QUOTES = re.compile("(href)" + _HREF_QUOTE_BODY)
 _HREF_QUOTES_ANY_CASE = re.compile("(href)" + _HREF_QUOTE_BODY, re.I)
 
@@ -73,17 +75,8 @@ def _repair_quotes(pattern: re.Pattern[str], html: str) -> str:
         if start and (html[start - 1].isalnum() or html[start - 1] == "_"):
             pos = start + 1  # `xhref=`: another attribute; an href may still start inside it
             continue
-        end = m.end()
-        if end > m.end(4):
-            # Closed by the other quote. `href='./a.html" target=_blank>` is a mismatch, but in
-            # `href="javascript:gotoCurrentPage('2')">` that quote is the value's own: the
-            # opening quote still closes before the tag ends, so the attribute is sound.
-            gt = html.find(">", end)
-            if html.find(m[3], end, gt if gt >= 0 else len(html)) >= 0:
-                pos = end
-                continue
         out += (html[last:start], f'{m[1]}{m[2]}"{m[4]}"')
-        last = pos = end
+        last = pos = m.end()
     return "".join([*out, html[last:]]) if out else html
 
 

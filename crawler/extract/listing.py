@@ -2,8 +2,7 @@
 
 How the main list is found: every link is assigned to its *row* (nearest li / tr / p, a dl for
 dt+dd pairs, or the largest single-link ancestor for div rows) and rows are grouped by their
-parent (the *container*; a row wrapped alone in div/td/tr wrappers is grouped under the first
-ancestor holding several elements). A container scores one point per row whose link looks like a detail
+parent (the *container*). A container scores one point per row whose link looks like a detail
 page (classify.is_detail_url) or whose text carries a date, five when that link also lies under
 the list page's own directory (so a short last page beats a long "latest news" side box);
 containers inside header / footer / nav / side / friend-link boxes count a quarter. The best container wins, together with same-tag,
@@ -61,7 +60,6 @@ _CHROME = re.compile(
 _CHROME_TAGS = {"nav", "header", "footer"}
 _DATASTORE = re.compile(r"<datastore\b.*?</datastore>", re.I | re.S)
 _DIGIT = re.compile(r"\d")
-_WRAPPERS = frozenset({"div", "td", "tr", "section", "article", "span"})
 #: Hanweb writes the tag in lower case, some templates DataStore: looked for as written, since
 #: html.lower() on a whole CJK page costs more than the rest of the check.
 _DATASTORE_SPELLINGS = ("datastore", "DATASTORE", "DataStore", "dataStore", "Datastore")
@@ -95,25 +93,6 @@ def _row_text(row: HtmlElement, a: HtmlElement) -> str:
     return row.text_content()
 
 
-def _group_of(row: HtmlElement) -> HtmlElement | None:
-    """The container a row is grouped under: its parent, or, when the row is wrapped alone
-    (one `<dl>` per `<div>` per `<td>` per `<tr>`), the first ancestor holding several elements,
-    so that rows written one wrapper each still form one list."""
-    parent = row.getparent()
-    for _ in range(4):
-        # Only plain wrappers are looked through: a ul / ol / li / dl / table holding a single
-        # entry is itself a list (the last block of a list split in fives, a pager's own box).
-        if parent is None or parent.tag not in _WRAPPERS:
-            break
-        if sum(1 for c in parent if isinstance(c.tag, str)) != 1:
-            break
-        up = parent.getparent()
-        if up is None or up.tag in ("body", "html"):
-            break
-        parent = up
-    return parent
-
-
 def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
     """Items of the page's main list container (see module doc); [] when there is none."""
     page_dir = urljoin(base_url, ".")
@@ -129,7 +108,7 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
         got = rows.get(row)
         if got is None:
             rows[row] = [a]
-            parent = _group_of(row)
+            parent = row.getparent()
             if parent is not None:
                 containers.setdefault(parent, []).append(row)
         else:
@@ -161,22 +140,22 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
             scores[cont] = score * _chrome_weight(cont)
     if not scores:
         return []
-    best = max(scores, key=lambda c: scores[c])
-    chosen = [best]
-    parent = best.getparent()
-    if parent is not None:
-        for sib in parent:
-            if (
-                sib is not best
-                and sib in scores
-                and sib.tag == best.tag
-                and sib.get("class") == best.get("class")
-            ):
-                chosen.append(sib)
-        order = {e: i for i, e in enumerate(parent)}
-        chosen.sort(key=lambda e: order.get(e, 0))
-        if len(chosen) == 1:
-            chosen = _split_blocks(best, scores) or chosen
+    # A list written one wrapper per entry (`<tr><td><div class=x><dl>` per row) is many
+    # one-row containers: such a container competes with its whole family's score.
+    families: dict[HtmlElement, list[HtmlElement]] = {}
+    effective: dict[HtmlElement, float] = {}
+    for cont, score in scores.items():
+        if len(containers[cont]) != 1:
+            effective[cont] = score
+            continue
+        fam = families.get(cont)
+        if fam is None:
+            fam = _kin(cont, scores)
+            for member in fam:
+                families.setdefault(member, fam)
+        effective[cont] = sum(scores[m] for m in fam if len(containers[m]) == 1)
+    best = max(scores, key=lambda c: effective[c])
+    chosen = families.get(best) or _kin(best, scores)
 
     items: list[ListItem] = []
     seen: set[str] = set()
@@ -200,6 +179,27 @@ def main_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
             seen.add(item.url)
             items.append(item)
     return items
+
+
+def _kin(best: HtmlElement, scores: dict[HtmlElement, float]) -> list[HtmlElement]:
+    """`best` with the scored containers that continue its list, in page order: same-tag,
+    same-class siblings, else the cousins `_split_blocks` finds."""
+    chosen = [best]
+    parent = best.getparent()
+    if parent is not None:
+        for sib in parent:
+            if (
+                sib is not best
+                and sib in scores
+                and sib.tag == best.tag
+                and sib.get("class") == best.get("class")
+            ):
+                chosen.append(sib)
+        order = {e: i for i, e in enumerate(parent)}
+        chosen.sort(key=lambda e: order.get(e, 0))
+        if len(chosen) == 1:
+            chosen = _split_blocks(best, scores) or chosen
+    return chosen
 
 
 def _split_blocks(best: HtmlElement, scores: dict[HtmlElement, float]) -> list[HtmlElement]:

@@ -22,7 +22,6 @@ __all__ = [
     "extract_detail",
     "extract_meta",
     "meta_gaps",
-    "strip_hidden",
     "strip_invisible",
     "text_segments",
 ]
@@ -155,41 +154,6 @@ def strip_invisible(html: str) -> str:
     return "".join(out)
 
 
-#: An element hidden by its own style attribute (`style="display: none"`).
-_HIDDEN_OPEN = re.compile(
-    r"""<([a-z][\w-]*)\b[^<>]*?\bstyle\s*=\s*["'][^"'<>]*?display\s*:\s*none[^<>]*>""", re.I
-)
-_VOID = frozenset(
-    ("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr")
-)
-
-
-def strip_hidden(html: str) -> str:
-    """Remove the elements a browser does not render because their own style says
-    `display: none`, children included (nesting of the same tag is counted; an unclosed one
-    hides the rest of the page, as in a browser)."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        m = _HIDDEN_OPEN.search(html, pos)
-        if m is None:
-            out.append(html[pos:])
-            return "".join(out)
-        out.append(html[pos : m.start()])
-        name = m.group(1).lower()
-        if name in _VOID or m.group(0).endswith("/>"):
-            pos = m.end()
-            continue
-        tag = re.compile(rf"<(/?){re.escape(name)}\b[^<>]*>", re.I)
-        depth, pos = 1, m.end()
-        while depth:
-            t = tag.search(html, pos)
-            if t is None:
-                return "".join(out)
-            depth += -1 if t.group(1) else 1
-            pos = t.end()
-
-
 def text_segments(html: str) -> list[str]:
     """The non-empty text runs between tags, entities decoded, NBSP/U+3000 folded to spaces.
 
@@ -246,12 +210,15 @@ _OTHER_LABELS = (
 _ALL_LABELS = tuple(w for ws in LABELS.values() for w in ws) + _OTHER_LABELS
 
 _BOUNDARY = r"(?:^|(?<=[\s|｜丨/，,;；【\[(（]))"
+#: What ends a label: a colon, or the closing bracket of a bracketed label (`【文　号】 …`,
+#: `[发布机构]`), which some templates print instead of one.
+_COLON = r"(?P<colon>[:：]|[】\]]\s*[:：]?)?"
 _LABEL_RE = {
-    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*(?P<colon>[:：])?")
+    field: re.compile(_BOUNDARY + r"(?:" + _label(*words) + r")\s*" + _COLON)
     for field, words in LABELS.items()
 }
 # `来源：` alone (not 信息来源 or 资料来源: the boundary before the label keeps those out).
-_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*(?P<colon>[:：])?")
+_LABEL_RE["source"] = re.compile(_BOUNDARY + _label("来源") + r"\s*" + _COLON)
 # `日期：` alone (not 成文日期 or 生成日期, same boundary), the article bar of pages that write no
 # 发布日期 (`日期：2021/09/06  来源：…`). Only as a fallback, and only with its colon.
 _LABEL_RE["pub_date_bare"] = re.compile(_BOUNDARY + _label("日期") + r"\s*(?P<colon>[:：])")
@@ -261,7 +228,7 @@ _TABLE_HEAD = re.compile(
     _BOUNDARY
     + r"(?:"
     + _label(*LABELS["index_no"], *LABELS["doc_no"], *LABELS["publisher"])
-    + r")\s*(?:[:：]|$)"
+    + r")\s*(?:[:：]|[】\]]|$)"
 )
 #: A 来源 value that names a government body (…局, …委员会, …管委会, …人民政府), not a
 #: newspaper, site or outlet (山西日报, 本站, 中国政府网, 县融媒体中心).
@@ -275,8 +242,6 @@ _IS_LABEL_ONLY = re.compile(r"^(?:" + _label(*_ALL_LABELS) + r")\s*[:：]?\s*$")
 _GENERIC_LABEL_START = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
 _GENERIC_NEXT_LABEL = re.compile(r"\s+[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){0,6}\s*[:：]")
 _PLACEHOLDERS = {"", "无", "暂无", "/", "-", "—", "--", "——", "空", "null", "none", "n/a"}
-#: A label opened by a bracket is closed by its pair (`【成文日期】 2021-07-28`, `[文号] …`).
-_CLOSING = {"【": "】", "[": "]"}
 
 
 def _cut(value: str) -> str:
@@ -300,14 +265,9 @@ def _label_values(segments: list[str], field: str) -> list[str]:
         for m in pattern.finditer(seg):
             rest = seg[m.end() :]
             if not m.group("colon"):
-                # A bare label only counts as a whole cell (`<td>索引号</td><td>…</td>`), when
-                # the colon sits in the next tag (`<b>索 引 号</b>：…`) or when brackets close it
-                # (`【文　　号】 晋医保发〔2021〕14号`); inside prose it is a word.
-                stripped = rest.lstrip()
-                closer = _CLOSING.get(seg[m.start() - 1]) if m.start() else None
-                if closer and stripped.startswith(closer):
-                    rest = stripped[1:]
-                elif rest.strip() and not stripped.startswith((":", "：")):
+                # A bare label only counts as a whole cell (`<td>索引号</td><td>…</td>`) or when
+                # the colon sits in the next tag (`<b>索 引 号</b>：…`); inside prose it is a word.
+                if rest.strip() and not rest.lstrip().startswith((":", "：")):
                     continue
                 rest = rest.lstrip().lstrip(":：")
             value = _cut(rest)
@@ -406,22 +366,39 @@ def _title(html: str, meta: dict[str, str], labels: list[str]) -> str | None:
     return None
 
 
-def _source_publisher(segments: list[str], html: str) -> list[str]:
+def _source_publisher(segments: list[str]) -> list[str]:
     """A `来源：` line as the publisher, on pages that show no 表头 at all (no 索引号, 文号 or
     发布机构 label): there the 来源 line is the only place the page names its publishing body
     (Pingtan's TRS template prints 来源：平潭综合实验区党工委管委会 and nothing else). Only a
-    government body counts: news pages name an outlet there (来源：山西日报), others the site.
-    A 表头 the reader cannot see (`<div class="tb" style="display: none">` of empty cells on
-    the 山西税务 template) shows nothing, so it does not count."""
-    found = [
+    government body counts: news pages name an outlet there (来源：山西日报), others the site."""
+    if any(_TABLE_HEAD.search(seg) for seg in segments if len(seg) <= 200):
+        return []
+    return [
         v for v in _label_values(segments, "source") if _ORGAN.match(v) and not _NOT_ORGAN.search(v)
     ][:1]
-    if not found:
-        return []
-    visible = text_segments(strip_hidden(html)) if _HIDDEN_OPEN.search(html) else segments
-    if any(_TABLE_HEAD.search(seg) for seg in visible if len(seg) <= 200):
-        return []
-    return found
+
+
+#: A publication time printed without a label in the line under the heading
+#: (`<h1>…</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span> <span>来源：…</span>`): a numeric
+#: date, with or without the time, alone between tags.
+_BARE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+#: What else stands in that line (来源：…, 作者：…, 浏览次数…): the date is read only beside one.
+_INFO_LABEL = re.compile(r"^(?:来\s*源|作\s*者|浏\s*览|点\s*击|阅\s*读|字\s*号|编\s*辑)")
+
+
+def _bare_date_under_title(segments: list[str], title: str | None, today: date) -> date | None:
+    """The unlabelled date of the info line: within the four text runs after the heading and
+    right beside another info-line entry (来源, 作者, 浏览…). Only asked when the page shows no
+    labelled date and no date meta; a date in the body (a signature's) is not the publication."""
+    if not title:
+        return None
+    for i, seg in enumerate(segments):
+        if seg == title:
+            for k in range(i + 1, min(i + 5, len(segments))):
+                near = segments[max(i + 1, k - 1) : k + 2]
+                if _BARE_DATE.match(segments[k]) and any(_INFO_LABEL.match(x) for x in near):
+                    return parse_date(segments[k], today)
+    return None
 
 
 def extract_detail(html: str, url: str, today: date) -> Detail:
@@ -448,9 +425,12 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
             meta_pub = parse_date(lowered.get(name, ""), today)
             if meta_pub is not None:
                 break
-    publisher_values = _label_values(segments, "publisher") or _source_publisher(segments, html)
+    publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
+    title = _title(html, meta, _label_values(segments, "title"))
+    if visible_pub is None and meta_pub is None:
+        visible_pub = _bare_date_under_title(segments, title, today)
     return Detail(
-        title=_title(html, meta, _label_values(segments, "title")),
+        title=title,
         pub_date=visible_pub or meta_pub,
         meta_pub_date=meta_pub,
         index_no=_index_no(_label_values(segments, "index_no")),

@@ -264,6 +264,17 @@ class CatalogWalk:
                 info.reused = True
                 yield info
                 yield from self.crawl_known(m, known, html, response.url)
+                known_urls = [k[0] for k in known]
+                if m["role"] == "disclosure" and not any(
+                    discovery.normalise_url(u) == discovery.normalise_url(response.url)
+                    for u in known_urls
+                    if "#" not in u  # a JSON-API column (gkmlpt's index#id) is no list page
+                ):
+                    # broken-link: the platform's home page (a root that is itself a known
+                    # column is checked as that column's first list page).
+                    yield from self.root_link_checks(
+                        m, html, base, response.url, [link.url for link in links] + known_urls
+                    )
                 return
             yield info
         for link in mirrored if depth == 0 else ():
@@ -277,6 +288,7 @@ class CatalogWalk:
                 m["unit"], m["role"], section, name, link_url, response.status, True
             )
         here = {discovery.normalise_url(link.url) for link in links}
+        list_checked = False  # this page's links checked as a column's first list page
         # A catalog node may be a column; so may a root that is itself a list (a units file
         # whose `disclosure` names one column) or a configured column override.
         root_list = (
@@ -314,6 +326,12 @@ class CatalogWalk:
                 yield from self.column_records(m, col, html, response.url)
                 yield from self.column_page(m, col, response, page, first=True)
                 yield from self.list_link_checks(m, html, base, response.url, page, here)
+                list_checked = True
+        if depth == 0 and m["role"] == "disclosure" and not list_checked:
+            # broken-link: the platform's root is its home page; its links but the catalog's.
+            yield from self.root_link_checks(
+                m, html, base, response.url, [link.url for link in links]
+            )
         if depth < self.setting("ZWGK_MAX_CATALOG_DEPTH", 4):
             # Every link the parent showed was requested by the parent (or earlier): left navs
             # repeat the whole tree on every page, and re-requesting it all only feeds the

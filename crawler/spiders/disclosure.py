@@ -81,6 +81,7 @@ class DisclosureSpider(
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.crawl_overrides, signal=signals.spider_idle)
         crawler.signals.connect(spider.link_bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(spider.offsite_headers_received, signal=signals.headers_received)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

@@ -1,5 +1,6 @@
-"""broken-link's link checks: the links on a site's home page and on the first list page of each
-column, each asked once a run whether it still answers.
+"""broken-link's link checks: the links on a site's home page (the portal's home page, the
+disclosure platform's root page) and on the first list page of each column, each asked once a
+run whether it still answers.
 
 Politeness: a link check is an ordinary Scrapy request of this spider, so the per-host
 concurrency, delay, autothrottle and retries of the crawl apply to it. It asks HEAD first and
@@ -11,7 +12,14 @@ pages (kind "link" is not a page kind in UnreadableBodyMiddleware) and are not `
 the fetch budget of incremental runs counts content pages, link checks have their own cap.
 
 Security: only links on the unit's allowed hosts are checked (UnitHostsMiddleware drops the
-rest anyway, redirects included); off-site links are counted, never fetched.
+rest anyway, redirects included); off-site links are counted, never fetched, unless the
+operator granted off-site checks for the unit (broken-link `offsite_enabled`). Then each
+off-site URL is recorded for the site (OffsiteRef) and asked once a day across all units and
+runs (OffsiteCheck, the store's offsite_checks): one HEAD, a GET only when HEAD is refused
+(405/501), nothing read or followed, within the grant's per-site cap, through the gate of
+crawler/offsite.py (its own slow slot per host, no private/link-local/reserved address unless
+the unit lives on one). The rule joins the two, so a URL checked for one unit, by another
+worker or by an earlier run the same day answers for every site that showed it.
 
 What the crawl itself fetches (catalog nodes, list pages, pagers, detail pages) is left out:
 those pages' failures are the crawl's own records (crawl-failed, dead statutory sections,
@@ -21,6 +29,7 @@ failed details), and asking them again would double the load on the server.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -29,8 +38,10 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 
 from crawler import discovery
+from crawler import offsite as gate
+from crawler.extract import waf
 from crawler.extract.types import ListPage
-from crawler.items import LinkResult, LinkTally
+from crawler.items import LinkResult, LinkTally, OffsiteCheck, OffsiteRef
 from crawler.middlewares import UnusableResponse
 from zwgk.units import host_allowed, netloc
 
@@ -44,6 +55,10 @@ _HIDDEN = re.compile(
 HEAD_UNSURE = 400
 #: Below the catalog and list pages: the crawl's own work goes first.
 LINK_PRIORITY = -10
+#: An off-site server refusing HEAD: then (only then) one GET.
+OFFSITE_HEAD_REFUSED = (405, 501)
+#: Answers of a busy server: an off-site link is asked once, so these give no verdict.
+OFFSITE_BUSY = (429, 503)
 
 
 def page_links(html: str, base: str) -> list[str]:
@@ -78,6 +93,7 @@ class LinkChecks:
         skipped.update(discovery.normalise_url(u) for u in (unit.portal, unit.disclosure) if u)
         counts: dict[str, int] = self.__dict__.setdefault("_link_counts", {})
         key = f"{m['unit']}|{m['role']}"
+        grant = self.offsite_grants.get(m["unit"])
         offsite = capped = 0
         for url in page_links(html, base):
             try:
@@ -85,7 +101,14 @@ class LinkChecks:
             except ValueError:  # a scraped URL that does not parse is never followed
                 continue
             if not on_host:
-                offsite += 1  # never fetched: spiders stay on the hosts the unit names
+                if grant is None:
+                    offsite += 1  # never fetched: spiders stay on the hosts the unit names
+                    continue
+                out = self.offsite_link(m, url, page_url, grant)
+                if out is None:
+                    offsite += 1  # over the grant's per-site cap: not asked
+                    continue
+                yield from out
                 continue
             if discovery.normalise_url(url) in skipped:
                 continue
@@ -110,6 +133,121 @@ class LinkChecks:
         skip.append(m["col"]["url"] if "col" in m else url)
         yield from self.link_checks(m, html, base, url, skip)
 
+    def root_link_checks(
+        self, m: dict, html: str, base: str, url: str, catalog: Iterable[str]
+    ) -> Iterator[Any]:
+        """The disclosure platform's root page (the units file's `disclosure` URL: the
+        platform's home page): its links but the catalog entries the crawl walks or, on a
+        reused catalog, the known columns it lists again."""
+        yield from self.link_checks(m, html, base, url, catalog)
+
+    # -- off-site links, under the operator's grant ------------------------------------------
+    @property
+    def offsite_grants(self) -> dict[str, dict[str, float]]:
+        grants = self.__dict__.get("_offsite_grants")
+        if grants is None:
+            grants = gate.grants(self.settings.get("ZWGK_OFFSITE_LINKS"))
+            self.__dict__["_offsite_grants"] = grants
+        return grants
+
+    def offsite_link(self, m: dict, url: str, source: str, grant: dict) -> list[Any] | None:
+        """An off-site link on a page of a granted unit: recorded for the site (once a run
+        for the unit, first page wins), and asked unless it was asked today already. None
+        when the site's off-site cap is reached (the caller counts it as not checked)."""
+        seen: dict[str, set[str]] = self.__dict__.setdefault("_offsite_seen", {})
+        unit_seen = seen.setdefault(m["unit"], set())
+        if url in unit_seen:
+            return []  # recorded already, for the page that showed it first
+        taken: dict[str, int] = self.__dict__.setdefault("_offsite_taken", {})
+        key = f"{m['unit']}|{m['role']}"
+        if taken.get(key, 0) >= int(grant["per_site"]) or "@" in netloc(url):
+            return None  # over the cap; or a user:password@ URL, never sent anywhere
+        taken[key] = taken.get(key, 0) + 1
+        unit_seen.add(url)
+        day = self.today.isoformat()
+        out: list[Any] = [OffsiteRef(m["unit"], m["role"], url, source, day)]
+        asked: set[str] = self.__dict__.setdefault("_offsite_asked", set())
+        if url in asked or self.offsite_asked_today(url, day):
+            return out  # once a day across units (and runs): the rule reads the day's answer
+        asked.add(url)
+        out.append(self.offsite_request(m, url, "HEAD"))
+        return out
+
+    def offsite_asked_today(self, url: str, day: str) -> bool:
+        try:
+            row = self.ro.execute(
+                "SELECT 1 FROM offsite_checks WHERE day = ? AND url = ?", [day, url]
+            ).fetchone()
+        except sqlite3.Error:  # a store without m013 (a bare spider in a test)
+            return False
+        return row is not None
+
+    def offsite_request(self, m: dict, url: str, method: str) -> scrapy.Request:
+        meta = {
+            "unit": m["unit"],
+            "role": m["role"],
+            "kind": "link",
+            "offsite_url": url,
+            # the unit's hosts (the gate's address rule), from a page or from the HEAD
+            gate.META: list(m[gate.META] if gate.META in m else m["allowed_hosts"]),
+            "redirect_ttl": gate.OFFSITE_REDIRECTS,
+            "download_maxsize": gate.OFFSITE_MAXSIZE,
+            "dont_retry": True,
+            "dont_merge_cookies": True,
+            "autothrottle_dont_adjust_delay": True,
+        }
+        return scrapy.Request(
+            url,
+            method=method,
+            callback=self.parse_offsite,
+            errback=self.on_offsite_error,
+            meta=meta,
+            priority=LINK_PRIORITY - 1,
+            dont_filter=True,  # asked once a day by offsite_link's own bookkeeping
+        )
+
+    def parse_offsite(self, response: Response) -> Iterator[Any]:
+        """An off-site link's answer: its status only (the body is never parsed)."""
+        m = response.meta
+        url = m["offsite_url"]
+        day = self.today.isoformat()
+        status = response.status
+        if response.request.method == "HEAD" and status in OFFSITE_HEAD_REFUSED:
+            yield self.offsite_request(m, url, "GET")
+            return
+        if status in OFFSITE_BUSY:
+            # asked once, never retried: a busy server is no dead link
+            yield OffsiteCheck(url, day, status, f"HTTP {status}", None)
+            return
+        if status >= 400:
+            headers = {
+                k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+                for k, v in response.headers.items()
+            }
+            block = waf.classify_block(status, headers, b"", response.url)
+            if block:  # a WAF's refusal says nothing about the link
+                yield OffsiteCheck(url, day, status, block, None)
+                return
+        ok = status < 400
+        yield OffsiteCheck(url, day, status, None if ok else f"HTTP {status}", ok)
+
+    def on_offsite_error(self, failure) -> Iterator[Any]:
+        m = failure.request.meta
+        url = m["offsite_url"]
+        day = self.today.isoformat()
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:200]
+        if failure.check(gate.OffsiteRefused) or (
+            failure.check(IgnoreRequest) and not failure.check(UnusableResponse)
+        ):
+            # Not sent (an address the grant does not reach), or too many redirects: no
+            # verdict, and not asked again today.
+            yield OffsiteCheck(url, day, None, failure.getErrorMessage()[:200], None)
+            return
+        status = getattr(failure.value, "status", None)
+        if isinstance(failure.value, UnusableResponse):
+            message = str(failure.value)[:200]
+        yield OffsiteCheck(url, day, status, message, False)
+
     def link_request(self, m: dict, url: str, source: str, method: str) -> scrapy.Request:
         meta = {k: m[k] for k in ("unit", "role", "allowed_hosts") if k in m}
         meta.update(kind="link", source=source)
@@ -129,6 +267,14 @@ class LinkChecks:
         """Signal handler: a link-check GET reads its first chunk of body only (enough to tell
         a WAF challenge from a dead link), never a whole page or file."""
         if request.meta.get("kind") == "link":
+            raise StopDownload(fail=False)
+
+    def offsite_headers_received(
+        self, headers: Any, body_length: Any, request: Any, spider: Any
+    ) -> None:
+        """Signal handler: an off-site check stops at the status line and headers; its body
+        is never downloaded, let alone parsed (OFFSITE_MAXSIZE stands behind this)."""
+        if request.meta.get(gate.META) is not None:
             raise StopDownload(fail=False)
 
     def parse_link(self, response: Response) -> Iterator[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -143,3 +143,49 @@ def test_broken_link_controls_were_really_checked(crawled, demo_farm):
     conn = sqlite3.connect(crawled.db)
     statuses = {r[0] for r in conn.execute("SELECT status FROM broken_links")}
     assert statuses <= {404}, statuses  # no 503 (retried) nor WAF answer counted as broken
+
+
+def test_page_meta_keeps_only_each_kinds_latest_reading(crawled):
+    """Retention after day 2's run (zwgk/store.py prune_observations): home and list pages
+    were read again, so day 1's tallies of them are gone; nothing older than a (site, kind)'s
+    latest reading day is left, and the run says what it pruned."""
+    conn = sqlite3.connect(crawled.db)
+    rows = conn.execute(
+        """SELECT p.site_id, p.kind, substr(r.clock_at, 1, 10) AS day
+           FROM page_meta p JOIN runs r USING (run_id) WHERE p.tag = '' GROUP BY 1, 2, 3"""
+    ).fetchall()
+    by_kind: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for site, kind, day in rows:
+        by_kind[(site, kind)].add(day)
+    assert by_kind and all(len(days) == 1 for days in by_kind.values()), by_kind
+    run_ids = [r[0] for r in conn.execute("SELECT run_id FROM runs WHERE kind = 'run'")]
+    homes = conn.execute("SELECT DISTINCT run_id FROM page_meta WHERE kind = 'home'").fetchall()
+    assert homes == [(max(run_ids),)]
+    stats = json.loads(
+        conn.execute("SELECT stats FROM runs WHERE run_id = ?", [max(run_ids)]).fetchone()[0]
+    )
+    assert stats["pruned"]["page_meta"] > 0 and stats["pruned"]["page_site_codes"] > 0
+
+
+def test_offsite_plants_asked_once_a_day_and_marked(crawled, demo_farm):
+    """The farm's grant (FARM_CONFIG): the off-site control, linked by two units, and the dead
+    off-site link are each asked with one HEAD a day (two days: two), never a GET; the city
+    platform's finding lists both dead off-site links marked off-site, the control nowhere."""
+    from zwgk.farm.render_links import OFFSITE_GONE, OFFSITE_IP, OFFSITE_OK, offsite_urls
+
+    log = [line.split("\t") for line in (demo_farm.dir / "access.log").read_text().splitlines()]
+    off = Counter((m, p, s) for _, ip, m, p, s in log if ip == OFFSITE_IP)
+    assert off == {("HEAD", OFFSITE_OK, "200"): 2, ("HEAD", OFFSITE_GONE, "404"): 2}, off
+    urls = offsite_urls(demo_farm.port)
+    conn = sqlite3.connect(crawled.db)
+    listed = {}
+    for unit, role, evidence in conn.execute(
+        "SELECT f.unit_id, s.role, f.evidence FROM findings f JOIN sites s USING (site_id)"
+        " WHERE f.rule = 'broken-link' AND f.status = 'open'"
+    ):
+        for b in json.loads(evidence)["broken_links"]:
+            listed[b["url"]] = (unit, role, b.get("offsite", False), b["problem"])
+    assert listed[urls["gone"]] == ("city", "disclosure", True, "HTTP 404")
+    assert listed[urls["closed"]][:3] == ("city", "disclosure", True)
+    assert "refused" in listed[urls["closed"]][3].lower()
+    assert urls["ok"] not in listed

@@ -112,3 +112,109 @@ def test_evidence_in_reports_escapes_scraped_links(b):
     link = next(p for p in parts if p["text"] == bad)
     assert link["label"] == "链接" and link["href"] is None
     assert next(p for p in parts if p["label"] == "所在页面")["href"] == LIST
+
+
+OFF = "http://other.test/"
+
+
+def offsite(b, run: int, site: int, day: str, refs: list[tuple[str, int | None, bool | None]]):
+    """Off-site links a run's pages showed (offsite_refs) and their answers of `day`
+    (offsite_checks: status, ok; ok None = no verdict; a missing answer: ok given as ...)."""
+    for path, status, ok in refs:
+        b.db.execute(
+            "INSERT INTO offsite_refs VALUES (?, ?, ?, ?, ?)", [run, site, OFF + path, HOME, day]
+        )
+        if ok is not ...:
+            b.db.execute(
+                "INSERT OR IGNORE INTO offsite_checks VALUES (?, ?, ?, ?, ?, ?)",
+                [day, OFF + path, status, None if ok else f"HTTP {status}", ok, day],
+            )
+
+
+def test_off_site_broken_links_are_listed_marked_and_counted(b):
+    b.unit(portal=True)
+    portal = b.site(role="portal")
+    run = b.run()
+    b.links(run, portal, 10, [dead(1)], offsite=2)
+    offsite(
+        b,
+        run,
+        portal,
+        "2026-11-29",
+        [("gone", 404, False), ("ok", 200, True), ("busy", 503, None), ("lost", None, ...)],
+    )
+    b.check(run)
+    (f,) = b.findings("broken-link")
+    ev = json.loads(f["evidence"])
+    assert ev["broken_links"] == [
+        {"url": "http://other.test/gone", "problem": "HTTP 404", "found_on": HOME, "offsite": True},
+        {"url": "http://u1.test/dead1.html", "problem": "HTTP 404", "found_on": HOME},
+    ]
+    assert ev["broken_count"] == 2 and ev["links_checked"] == 12  # 10 on-site + gone, ok
+    assert ev["offsite_links_checked"] == 2
+    assert ev["offsite_links_not_checked"] == 4  # 2 without grant or over cap, busy, lost
+    assert "外站链接，HTTP 404" in f["summary"]
+
+
+def test_an_answer_of_another_day_or_a_working_off_site_link_is_quiet(b):
+    b.unit(portal=True)
+    portal = b.site(role="portal")
+    run = b.run()
+    b.links(run, portal, 5)
+    offsite(b, run, portal, "2026-11-29", [("ok", 200, True)])
+    # yesterday's answer for a link seen today is not today's: not checked, not broken
+    b.db.execute(
+        "INSERT INTO offsite_checks VALUES ('2026-11-28', ?, 404, 'HTTP 404', 0, 'x')",
+        [OFF + "old"],
+    )
+    b.db.execute(
+        "INSERT INTO offsite_refs VALUES (?, ?, ?, ?, '2026-11-29')",
+        [run, portal, OFF + "old", HOME],
+    )
+    b.check(run)
+    assert b.findings("broken-link") == []
+
+
+def test_one_off_site_link_is_the_boundary_of_min_broken_links(b):
+    b.unit(portal=True)
+    portal = b.site(role="portal")
+    run = b.run()
+    b.links(run, portal, 5)
+    offsite(b, run, portal, "2026-11-29", [("gone", 404, False)])
+    b.check(run, config={"rules": {"broken-link": {"min_broken_links": 2}}})
+    assert b.findings("broken-link") == []
+    run2 = b.run()
+    b.links(run2, portal, 5)
+    offsite(b, run2, portal, "2026-11-29", [("gone", 404, False), ("gone2", 410, False)])
+    b.check(run2, config={"rules": {"broken-link": {"min_broken_links": 2}}})
+    (f,) = b.findings("broken-link")
+    assert json.loads(f["evidence"])["broken_count"] == 2
+
+
+def test_retention_keeps_each_sites_latest_off_site_refs_and_their_answers(b):
+    from zwgk import store
+
+    b.unit(portal=True)
+    portal = b.site(role="portal")
+    run1 = b.run()
+    b.links(run1, portal, 1)
+    offsite(b, run1, portal, "2026-11-29", [("a", 404, False), ("b", 200, True)])
+    b.check(run1)
+    store.prune_observations(b.db, run1)
+    assert b.db.execute("SELECT count(*) FROM offsite_refs").fetchone()[0] == 2
+    run2 = b.run("2026-11-30T08:00:00+08:00")
+    b.links(run2, portal, 1)
+    offsite(b, run2, portal, "2026-11-30", [("a", 404, False)])
+    # a 304 list page's carried ref keeps the day its link was asked about
+    b.db.execute(
+        "INSERT INTO offsite_refs VALUES (?, ?, ?, ?, '2026-11-29')",
+        [run2, portal, OFF + "b", LIST],
+    )
+    b.check(run2)
+    pruned = store.prune_observations(b.db, run2)
+    assert pruned["offsite_refs"] == 2 and pruned["offsite_checks"] == 1  # 11-29's "a"
+    assert sorted(b.db.execute("SELECT day, url FROM offsite_checks").fetchall()) == [
+        ("2026-11-29", OFF + "b"),
+        ("2026-11-30", OFF + "a"),
+    ]
+    assert {r[0] for r in b.db.execute("SELECT run_id FROM offsite_refs")} == {run2}

@@ -240,3 +240,74 @@ def test_a_run_killed_and_run_again_the_same_day_reads_as_one(b):
     b.check(rerun)
     (f,) = b.findings("meta-missing")
     assert f["summary"] == "页面元数据不全：文章页 PubDate（内容为空）"
+
+
+def _meta_rows(b, table: str) -> list[tuple[int, str]]:
+    return sorted(
+        (r[0], r[1]) for r in b.db.execute(f"SELECT DISTINCT run_id, kind FROM {table}").fetchall()
+    )
+
+
+def test_retention_keeps_each_kinds_latest_day_and_nothing_older(b):
+    """page_meta and page_site_codes stay bounded: after a run, each (site, kind) keeps the
+    runs of its latest reading day (a same-day rerun included) and loses every older day; a
+    kind not read since (articles on an incremental day) keeps its last reading. The findings
+    are the same with the pruned store as with the full one."""
+    from zwgk import store
+
+    b.unit(site_code=CODE)
+    site = b.site()
+    run1 = b.run()  # day 1 reads every kind, articles lacking ContentSource
+    b.page_meta(run1, site, "home", 1, codes={CODE: 1})
+    b.page_meta(run1, site, "list", 3, codes={CODE: 3})
+    b.page_meta(run1, site, "detail", 9, {"ContentSource": ("absent", 9)}, {CODE: 9})
+    b.check(run1)
+    assert not any(store.prune_observations(b.db, run1).values())
+    run2 = b.run("2026-11-30T08:00:00+08:00")  # day 2: home and lists, no new article
+    b.page_meta(run2, site, "home", 1, codes={CODE: 1})
+    b.page_meta(run2, site, "list", 3, codes={CODE: 3})
+    b.check(run2)
+    before = [(f["summary"], f["evidence"]) for f in b.findings("meta-missing")]
+    pruned = store.prune_observations(b.db, run2)
+    assert (pruned["page_site_codes"], pruned["page_meta"]) == (2, 2)
+    want = [(run1, "detail"), (run2, "home"), (run2, "list")]
+    assert _meta_rows(b, "page_meta") == want
+    assert _meta_rows(b, "page_site_codes") == want
+    # a same-day rerun (the boundary: same day, later run) keeps both of the day's runs
+    run3 = b.run("2026-11-30T20:00:00+08:00")
+    b.page_meta(run3, site, "home", 1, codes={CODE: 1})
+    b.check(run3)
+    after = [(f["summary"], f["evidence"]) for f in b.findings("meta-missing")]
+    assert after == before and "2026-11-29读取" in after[0][0]
+    assert not any(store.prune_observations(b.db, run3).values())
+    assert _meta_rows(b, "page_meta") == [*want, (run3, "home")]
+    # day 3 reads articles again: day 1's detail rows go, the finding resolves
+    run4 = b.run("2026-12-01T08:00:00+08:00")
+    b.page_meta(run4, site, "home", 1, codes={CODE: 1})
+    b.page_meta(run4, site, "detail", 2, codes={CODE: 2})
+    b.check(run4)
+    store.prune_observations(b.db, run4)
+    assert _meta_rows(b, "page_meta") == [(run2, "list"), (run4, "detail"), (run4, "home")]
+    assert _meta_rows(b, "page_site_codes") == _meta_rows(b, "page_meta")
+    assert b.findings("meta-missing") == []
+    # many days later the rows are still one reading per kind, not one per day
+    for day in range(2, 12):
+        run = b.run(f"2026-12-{day:02d}T08:00:00+08:00")
+        b.page_meta(run, site, "home", 1, codes={CODE: 1})
+        b.check(run)
+        store.prune_observations(b.db, run)
+    assert len(_meta_rows(b, "page_meta")) == 3
+
+
+def test_retention_ignores_runs_after_the_one_pruned_for(b):
+    """Pruning for an earlier run never drops what a later run read (nor judges by it)."""
+    from zwgk import store
+
+    b.unit()
+    site = b.site()
+    run1 = b.run()
+    b.page_meta(run1, site, "home", 1)
+    run2 = b.run("2026-11-30T08:00:00+08:00")
+    b.page_meta(run2, site, "home", 1)
+    assert store.prune_observations(b.db, run1)["page_meta"] == 0
+    assert _meta_rows(b, "page_meta") == [(run1, "home"), (run2, "home")]

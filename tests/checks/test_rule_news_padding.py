@@ -137,3 +137,100 @@ def test_per_unit_threshold_and_disable(b):
 )
 def test_classification(title, column, category, cls):
     assert classify(title, column, category) == cls
+
+
+# -- title cues from the configuration (news_title_cues, document_title_cues) -----------------
+EVENT = "{k}号：本局举行主题党日"  # "举行" is no shipped news cue; "主题党日" no substance cue
+
+
+def event_unit(b, code: str, events: int, docs: int, run: int | None = None):
+    """A unit publishing `events` 举行 items and `docs` notices in a column named 信息发布 (a name
+    that gives no class), all in the last 90 days (in `run`, else a new run)."""
+    b.unit(code)
+    run = run or b.run()
+    site = b.site(code)
+    col = b.column(site, "信息发布", "notice")
+    b.crawl(
+        run,
+        col,
+        [days_before(b.now, k % 80) for k in range(events + docs)],
+        titles=[EVENT.format(k=k) for k in range(events)] + [DOC.format(k=k) for k in range(docs)],
+    )
+    return run
+
+
+def test_shipped_cues_are_the_configured_defaults():
+    from checks.config import shipped_defaults
+    from checks.recent import Cues, default_cues
+
+    o = shipped_defaults()["news-padding"]
+    assert "召开" in o["news_title_cues"] and "通知" in o["document_title_cues"]["document"]
+    assert Cues.of(o) == default_cues()
+    assert list(o["document_title_cues"]) == ["enforcement", "result", "data", "plan", "document"]
+
+
+def test_news_title_cues_from_the_configuration_classify_and_fire(b):
+    """Shipped cues: 举行 items in a notice column are documents (quiet). A configured news cue
+    makes them news (fires); for one unit only when set under its code."""
+    run = event_unit(b, "u1", 40, 10)
+    b.check(run)
+    assert b.findings("news-padding") == []
+    news = [*shipped_news_cues(), "举行"]
+    b.check(run, config={"rules": {"news-padding": {"news_title_cues": news}}})
+    (f,) = b.findings("news-padding")
+    assert json.loads(f["evidence"])["class_counts"] == ["动态信息 40", "文件通知 10"]
+
+
+def test_a_units_own_cues_replace_the_shipped_ones_for_it_alone(b):
+    b.unit("u1")
+    b.unit("u2")
+    run = b.run()
+    event_unit(b, "u1", 40, 10, run)
+    event_unit(b, "u2", 40, 10, run)
+    config = {"units": {"u2": {"rules": {"news-padding": {"news_title_cues": ["举行"]}}}}}
+    b.check(run, config=config)
+    assert [f["unit_id"] for f in b.findings("news-padding")] == ["u2"]
+
+
+@pytest.mark.parametrize(("events", "fires"), [(35, False), (36, True)])
+def test_configured_cues_keep_the_share_boundary(b, events, fires):
+    run = event_unit(b, "u1", events, 50 - events)
+    b.check(run, config={"rules": {"news-padding": {"news_title_cues": ["举行"]}}})
+    assert bool(b.findings("news-padding")) is fires
+
+
+def test_document_title_cues_decide_a_class_and_a_class_left_out_has_none(b):
+    """document_title_cues replaces the shipped mapping: with `document` cues that lack 通知,
+    the notices fall back to their column (a notice column: still documents); with a `data`
+    cue 兑现, they read as data, visible in the evidence."""
+    run = padding_unit(b, 40, 10)
+    b.check(run, config={"rules": {"news-padding": {"document_title_cues": {"data": ["兑现"]}}}})
+    (f,) = b.findings("news-padding")
+    assert json.loads(f["evidence"])["class_counts"] == ["动态信息 40", "数据统计 10"]
+
+
+@pytest.mark.parametrize(
+    ("opts", "words"),
+    [
+        ({"news_title_cues": "召开"}, ["news_title_cues", "list"]),
+        ({"news_title_cues": ["召开", ""]}, ["1-40 characters"]),
+        ({"news_title_cues": ["x" * 41]}, ["1-40 characters"]),
+        ({"document_title_cues": {"news": ["召开"]}}, ["unknown class 'news'", "enforcement"]),
+        ({"document_title_cues": {"data": "统计"}}, ["data: must be a list"]),
+        ({"document_title_cues": ["统计"]}, ["should be a dict"]),
+    ],
+)
+def test_bad_cue_options_are_errors_naming_the_option(opts, words):
+    from checks.config import load_rule_config
+    from zwgk.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_rule_config({"rules": {"news-padding": opts}}, "conf.yaml")
+    for w in words:
+        assert w in str(err.value)
+
+
+def shipped_news_cues() -> list[str]:
+    from checks.config import shipped_defaults
+
+    return list(shipped_defaults()["news-padding"]["news_title_cues"])

@@ -27,6 +27,7 @@ def test_every_command_is_registered() -> None:
         "waive",
         "unwaive",
         "report",
+        "scores",
         "schedule",
         "status",
         "demo",

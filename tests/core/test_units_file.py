@@ -129,6 +129,7 @@ CONFIG_MISTAKES = [
     ("unknown crawl option", "crawl: {speed: 3}\n", "unknown option 'speed'"),
     ("unknown section", "crawler: {}\n", "unknown section 'crawler'"),
     ("bad deadline", "reports: {deadline_working_days: 0}\n", "deadline_working_days"),
+    ("bad scoring table", "scoring: {vetoes: [broken-link]}\n", "scoring: vetoes: broken-link"),
     ("not utf-8", None, "cannot read configuration file"),
 ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.extract.meta import extract_detail, extract_meta, strip_hidden, text_segments
+from crawler.extract.meta import extract_detail, extract_meta, text_segments
 from crawler.extract.waf import classify_block
 
 TODAY = date(2026, 9, 10)
@@ -238,19 +238,6 @@ def _article(info: str) -> str:
         # A 表头 label on the page (even empty): 来源 stays a content source.
         ("<span>来源：某某县统计局</span><span>索引号：</span>", None),
         ("<span>来源：某某县统计局</span><span>发布机构：某某县人民政府</span>", "某某县人民政府"),
-        # A 表头 hidden by its own style shows the reader nothing: the 来源 line names the body.
-        (
-            '<div class="tb" style="display: none"><div><span>索引号</span><p></p></div>'
-            "<div><span>发文机关</span><p></p></div></div>"
-            "<span>来源：国家税务总局某某省税务局办公室</span>",
-            "国家税务总局某某省税务局办公室",
-        ),
-        # ... but a visible one still does, whatever else is hidden on the page.
-        (
-            '<div style="display:none"><p>菜单</p></div><span>索引号：</span>'
-            "<span>来源：某某县统计局</span>",
-            None,
-        ),
     ],
 )
 def test_source_line_is_the_publisher_only_on_pages_without_a_table_head(
@@ -299,16 +286,6 @@ def test_meta_pub_date_used_when_no_visible_date() -> None:
         ("<span>发布时间：2026年8月3日</span>", "pub_date", date(2026, 8, 3)),
         ("<span>发布日期: 2021/4/2</span>", "pub_date", date(2021, 4, 2)),
         ("<td>标　题：</td><td>关于某事项的通知</td>", "title", "关于某事项的通知"),
-        # Bracketed labels close with their pair, no colon (山西税务's 最新文件 article bar).
-        (
-            "<p>【文&ensp;&ensp;号】 晋医保发〔2021〕14号<br>【成文日期】 2021-07-28<br></p>",
-            "doc_no",
-            "晋医保发〔2021〕14号",
-        ),
-        ("<p>【成文日期】 2021-07-28<br></p>", "written_date", date(2021, 7, 28)),
-        ("<p>[文号] 某发〔2020〕1号</p>", "doc_no", "某发〔2020〕1号"),
-        # A closing bracket without its opener is no label end: prose stays prose.
-        ("<p>见文号】某发〔2020〕1号</p>", "doc_no", None),
         ("<p>产品名称：不是标题</p><h1>真正的标题在这里</h1>", "title", "真正的标题在这里"),
     ],
 )
@@ -438,15 +415,35 @@ def test_bare_date_label_is_a_fallback(bar: str, expected: date) -> None:
     assert extract_detail(html, URL, TODAY).pub_date == expected
 
 
-@pytest.mark.parametrize(
-    ("html", "expected"),
-    [
-        ('<p>a</p><div style="display: none"><div>b</div>c</div><p>d</p>', "<p>a</p><p>d</p>"),
-        ("<p style='DISPLAY:NONE;'>x</p>y", "y"),
-        ('<img src="a.png" style="display: none" id="logo">z', "z"),
-        ('<div style="display: block">k</div>', '<div style="display: block">k</div>'),
-        ('a<div style="display:none">unclosed', "a"),
-    ],
-)
-def test_strip_hidden(html: str, expected: str) -> None:
-    assert strip_hidden(html) == expected
+def test_unlabelled_date_under_the_heading_is_the_fallback_pub_date() -> None:
+    # 内乡县人民政府: `<h1>title</h1><p><a>站名</a> <span>2018-04-19 17:32:17</span>
+    # <span>来源：…</span>` with no date label and no PubDate meta.
+    page = (
+        '<html><head><title>开漂公告-内乡县人民政府</title></head><body><h1 class="title">开漂公告</h1>'
+        '<p class="detailTxt"><a href="/">内乡政府门户网站 www.neixiangxian.gov.cn</a>'
+        "&nbsp;&nbsp;<span>2018-04-19 17:32:17</span>&nbsp;&nbsp;<span>来源：内乡县政府网站</span></p>"
+        "<div><p>正文……</p><p><span>2018-04-20</span></p></div></body></html>"
+    )
+    assert extract_detail(page, URL, TODAY).pub_date == date(2018, 4, 19)
+    # A labelled date or a meta wins; a lone date far below the heading (the body) is not read.
+    labelled = page.replace("<span>2018-04-19 17:32:17</span>", "<span>发布时间：2018-04-18</span>")
+    assert extract_detail(labelled, URL, TODAY).pub_date == date(2018, 4, 18)
+    body_only = page.replace("<span>2018-04-19 17:32:17</span>", "")
+    assert extract_detail(body_only, URL, TODAY).pub_date is None
+
+
+def test_bracketed_labels_read_like_colon_labels() -> None:
+    # 国家税务总局山西省税务局: `【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>` under the title.
+    page = (
+        "<html><body><h1>关于做好2021年城乡居民基本医疗保障工作的通知</h1>"
+        "<p><span>发布时间：2021-08-13</span><span>来源：某某局办公室</span></p>"
+        "<p class='text-des'>【文&ensp;&ensp;&ensp;&ensp;号】 晋医保发〔2021〕14号<br>"
+        "【成文日期】 2021-07-28<br>【是否有效】 全文有效<br></p>"
+        "<div><p>正文。</p></div></body></html>"
+    )
+    d = extract_detail(page, URL, TODAY)
+    assert d.doc_no == "晋医保发〔2021〕14号"
+    assert d.written_date == date(2021, 7, 28)
+    assert d.pub_date == date(2021, 8, 13)
+    # A 文号 label is on the page: the 来源 line stays a content source.
+    assert d.publisher is None

@@ -451,6 +451,27 @@ def test_short_last_page_beats_a_longer_latest_news_side_box():
     ]
 
 
+def test_one_wrapper_per_entry_list_beats_a_shorter_side_box():
+    # enorth webpublisher (高安新闻网): each entry is its own <tr><td><div class=newsmb><dl>,
+    # so every container holds one row; a 4-link side box must not outscore the 5 entries.
+    rows = "".join(
+        f'<tr><td><div class="newsmb"><dl><dt><a href="/system/2026/11/{d:02d}/0{d}.shtml" '
+        f'title="第{d}条要闻">第{d}条要闻</a></dt><dd><a class=amore href="/system/2026/11/{d:02d}/0{d}.shtml">'
+        f"查阅全文</a>发表于：2026/11/{d:02d}</dd></dl></div></td></tr>"
+        for d in range(5, 0, -1)
+    )
+    side = "".join(
+        f'<li><a href="/system/2026/10/{d:02d}/1{d}.shtml">2026年10月{d}日《新闻》</a></li>'
+        for d in range(1, 5)
+    )
+    html = f"""<html><body><div class="con_wz"><table width="100%">{rows}</table></div>
+    <div class="box"><h4>视频新闻</h4><ul>{side}</ul></div></body></html>"""
+    page = extract_list(html, "http://www.example.com/hot/index.shtml", TODAY)
+    assert [(i.title, i.date) for i in page.items] == [
+        (f"第{d}条要闻", date(2026, 11, d)) for d in range(5, 0, -1)
+    ]
+
+
 def test_div_rows_and_labelled_dates():
     html = """<html><body><div class="nav"><a href="/">首页</a><a href="/xxgk/">信息公开</a></div>
     <div class="news-list">

@@ -73,6 +73,20 @@ def test_javascript_href_handler_with_page_variable_and_hidden_total() -> None:
     assert p.urls[-1] == "http://www.x.gov.cn/xxgk/tzgg/list.jsp?page=6"
 
 
+def test_javascript_href_with_a_quoted_page_argument() -> None:
+    # 江西省旅游发展委员会 (Column.shtml?p5=28): the page number is a quoted string inside the
+    # double-quoted href; the quote repair must not take the inner ' for a mismatched closing one.
+    html = _page(
+        "共&nbsp;1367页 <A href=\"javascript:gotoCurrentPage('2')\">下一页</A>"
+        " <A href=\"javascript:gotoCurrentPage('1367')\">尾页</A>",
+        "function gotoCurrentPage(pageNo) {\nif(pageNo=='1')\nwindow.location=\"Column.shtml?p5=28\";"
+        '\nelse\nwindow.location="Column.shtml?p5=28&p7="+pageNo;\n}',
+    )
+    p = find_pagination(html, "http://www.x.gov.cn/Column.shtml?p5=28")
+    assert p.page_count == 1367
+    assert p.urls[0] == "http://www.x.gov.cn/Column.shtml?p5=28&p7=2"
+
+
 def test_posted_page_form_becomes_get() -> None:
     html = _page(
         '<form id="pageForm" action="/xxgk/list.jspx" method="post">'

@@ -35,3 +35,14 @@ def test_every_page_names_its_source_and_url() -> None:
         _, truth = load(name)
         assert truth.get("source") and truth["url"].startswith("http"), name
         assert truth["kind"] in ("list", "detail", "catalog", "api"), name
+
+
+def test_a_url_listed_twice_is_compared_at_its_first_row() -> None:
+    rows = [
+        {"title": "a", "url": "https://x.gov.cn/1.htm", "date": "2025-01-15"},
+        {"title": "a", "url": "https://x.gov.cn/1.htm", "date": "2025-01-17"},
+    ]
+    truth = {"kind": "list", "items": rows}
+    assert compare("t", truth, {"items": rows[:1]}, Score()) == []
+    assert compare("t", truth, {"items": rows}, Score()) == []
+    assert compare("t", truth, {"items": rows[1:]}, Score()) != []

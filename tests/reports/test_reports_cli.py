@@ -60,3 +60,9 @@ def test_rule_meta_reads_a_registry(fresh_meta, monkeypatch):
     monkeypatch.setitem(sys.modules, "checks.registry", fake)
     found = meta.rule_meta("demo-rule")
     assert (found.title_zh, found.severity, found.fix) == ("演示规则", "warn", "按要求整改。")
+
+
+def test_rescore_needs_a_quarter(db_path):
+    result = CliRunner().invoke(main, ["report", "--db", str(db_path), "--rescore"])
+    assert result.exit_code == 2
+    assert "--rescore goes with --quarter" in result.output

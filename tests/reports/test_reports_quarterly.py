@@ -17,7 +17,7 @@ def test_bulletin_docx_has_the_figures(store, tmp_path):
     assert (html.name, docx_path.name) == ("bulletin-2026Q4.html", "bulletin-2026Q4.docx")
     text = "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs)
     assert "关于2026年第4季度政府网站与政务公开监测情况的通报" in text
-    for part in ("一、总体情况", "二、存在的主要问题", "三、工作要求"):
+    for part in ("一、总体情况", "二、测评得分与排名", "三、存在的主要问题", "四、工作要求"):
         assert part in text
     assert "共开展自动监测2次" in text
     assert "检查单位3个、网站4个" in text

@@ -42,8 +42,9 @@ def one_error_line(output: str) -> str:
         (["report", "--quarter", "2026Q4", "--out", "OUT"], "zwgk report"),
         (["waive", "2", "--reason", "已整改"], "zwgk waive"),
         (["unwaive", "4"], "zwgk unwaive"),
+        (["scores", "--quarter", "2026Q4"], "zwgk scores"),  # stores the scores it computes
     ],
-    ids=["report", "quarterly", "waive", "unwaive"],
+    ids=["report", "quarterly", "waive", "unwaive", "scores"],
 )
 def test_a_results_command_during_a_run_exits_2_with_one_line(
     db_path: Path, tmp_path: Path, args: list[str], command: str

@@ -45,6 +45,9 @@ class Site(BaseHTTPRequestHandler):
             body = html(
                 '<ul class="left"><li><a href="/xxgk/tzgg/">通知公告</a></li>'
                 '<li><a href="/xxgk/gone/">旧栏目</a></li></ul>'
+                # the platform's home page shows links of its own besides the catalog
+                '<div class="foot"><a href="/xxgk/root_dead.html">失效页面</a>'
+                '<a href="/ok.html">正常</a></div>'
             )
         elif p == "/xxgk/tzgg/":
             rows = "".join(
@@ -55,7 +58,7 @@ class Site(BaseHTTPRequestHandler):
                 f'<div class="list"><ul>{rows}</ul></div>'
                 '<a href="/dead.html">坏链</a><a href="/dead2.html">又一坏链</a>' + off
             )
-        elif p in ("/dead.html", "/dead2.html", "/xxgk/gone/"):
+        elif p in ("/dead.html", "/dead2.html", "/xxgk/gone/", "/xxgk/root_dead.html"):
             status = 404
         elif p == "/nohead.html" and method == "HEAD":
             status = 405
@@ -122,8 +125,13 @@ def test_head_then_get_dedupe_offhost_and_stored_failures(tmp_path: Path) -> Non
     assert ASKED[("HEAD", "/file.pdf")] == 1 and ASKED[("GET", "/file.pdf")] == 0
     # /dead.html is on the home page and on the list page: asked once (HEAD + confirming GET).
     assert ASKED[("HEAD", "/dead.html")] == 1 and ASKED[("GET", "/dead.html")] == 1
+    # The platform's root page (its home page) has its links checked too, once each.
+    assert ASKED[("HEAD", "/xxgk/root_dead.html")] == 1
+    assert ASKED[("GET", "/xxgk/root_dead.html")] == 1
     # The crawl's own pages are not link-checked: the catalog, the column, its items.
-    assert not [p for (m, p) in ASKED if m == "HEAD" and p.startswith("/xxgk/")]
+    assert not [
+        p for (m, p) in ASKED if m == "HEAD" and p.startswith("/xxgk/") and "root_dead" not in p
+    ]
     assert not OFFSITE  # off-host links are never fetched
     with sqlite3.connect(db) as conn:
         broken = conn.execute(
@@ -137,10 +145,12 @@ def test_head_then_get_dedupe_offhost_and_stored_failures(tmp_path: Path) -> Non
         ("/dead2.html", "/xxgk/tzgg/", 404, "HTTP 404"),
         # a catalog link the crawl fetched (GET, once): its recorded answer, not a link check
         ("/xxgk/gone/", "/xxgk/", 404, "HTTP 404"),
+        ("/xxgk/root_dead.html", "/xxgk/", 404, "HTTP 404"),
     ]
     assert ASKED[("GET", "/xxgk/gone/")] == 1 and ASKED[("HEAD", "/xxgk/gone/")] == 0
-    assert sum(c[0] for c in counts) == 7  # ok, dead, nohead, badhead, moved, pdf, dead2
-    assert sum(c[1] for c in counts) == 3
+    # ok, dead, nohead, badhead, moved, pdf, dead2, root_dead
+    assert sum(c[0] for c in counts) == 8
+    assert sum(c[1] for c in counts) == 4
     assert sum(c[2] for c in counts) == 2  # the off-host link, on both pages
     assert sum(c[3] for c in counts) == 0
     assert pages == 0  # link checks are no `pages` rows: the fetch budget counts content
@@ -150,14 +160,31 @@ def test_the_per_site_cap_is_recorded_when_it_bites(tmp_path: Path) -> None:
     db = crawl(tmp_path, cap=3)
     heads = {p for (m, p) in ASKED if m == "HEAD"}
     # The portal's cap: its home page's first three links; the rest left and counted. The
-    # platform (a site of its own, its own cap) checks its list page's /dead2.html.
-    assert heads == {"/ok.html", "/dead.html", "/nohead.html", "/dead2.html"}
+    # platform (a site of its own, its own cap) counts its root page's two links and its
+    # list page's /dead.html (asked already for the unit), and leaves /dead2.html.
+    assert heads == {"/ok.html", "/dead.html", "/nohead.html", "/xxgk/root_dead.html"}
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
             "SELECT s.role, checked, capped FROM link_counts JOIN sites s USING (site_id)"
             " ORDER BY s.role"
         ).fetchall()
-    assert rows == [("disclosure", 1, 0), ("portal", 3, 3)]
+    assert rows == [("disclosure", 1, 1), ("portal", 3, 3)]
+
+
+def test_page_links_skips_template_bindings_ending_in_href() -> None:
+    # Fujian's intensive-platform list pages (www.pingtan.gov.cn) carry avalon templates:
+    # <a ms-attr-href="el.chnldocurl">, <a ms-attr-href="logoutUrl">. Read as links they were
+    # checked as .../el.chnldocurl and reported broken on every column (tests/real_sites).
+    page = (
+        '<a ms-attr-title="el.doctitle_cp" ms-attr-href="el.chnldocurl" Target="_blank"></a>'
+        '<a ms-attr-href="logoutUrl">注销</a><a :href="u">v</a><a v-bind:href="u2">v</a>'
+        '<a ng-href="{{x}}">n</a><a data-href="d.html">d</a>'
+        '<a class="x" href="ok.html">ok</a><a title="t"href="tight.html">t</a>'
+    )
+    assert page_links(page, "http://127.0.0.1:8/d/") == [
+        "http://127.0.0.1:8/d/ok.html",
+        "http://127.0.0.1:8/d/tight.html",
+    ]
 
 
 def test_page_links_reads_every_http_anchor_once() -> None:

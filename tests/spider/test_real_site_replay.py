@@ -2,7 +2,8 @@
 
 The units file names the real URL (http://www.pingtan.gov.cn/...); `http_proxy` sends every
 request to tests/real_sites/replay.py, which answers from the archive and 404s the rest. Truth is
-what the archived page shows (tests/real_sites/pingtan/truth.json, read by hand).
+what the archived pages show (tests/real_sites/pingtan/truth.json, read by hand): the six 规划信息
+columns, reached from the entry column through its 更多栏目 menu.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ SITE = HERE / "pingtan"
 TRUTH = json.loads((SITE / "truth.json").read_text("utf-8"))
 NOW = "2026-09-10T12:00:00+08:00"  # the capture date (SOURCES.md)
 ENTRY = "http://www.pingtan.gov.cn/zwgk/ghxx/ztgh/"
+BINDINGS = {"el.chnldocurl", "rel.url", "logoutUrl"}
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +79,9 @@ def test_run_completes_and_every_request_came_to_the_replay(crawl) -> None:
     for method, target in requests:
         assert method == "CONNECT" or target.startswith("http://www.pingtan.gov.cn/"), target
     assert ("GET", ENTRY) in requests
+    # avalon bindings (<a ms-attr-href="el.chnldocurl">, "rel.url", "logoutUrl") are no links:
+    # checking them once reported three broken links on every column.
+    assert not [t for _m, t in requests if t.rsplit("/", 1)[-1] in BINDINGS]
 
 
 def test_archived_column_found(crawl) -> None:
@@ -100,4 +105,15 @@ def test_every_archived_item_exact(crawl) -> None:
     for col in TRUTH["columns"]:
         have = stored_items(db).get(col["url"], {})
         want = {i["url"]: i["date"] for i in col["items"]}
-        assert have == want
+        assert have == want, col["url"]
+
+
+def test_inventory_is_exactly_what_the_archive_served(crawl) -> None:
+    """Items land only in the archived columns, and in all of them: 201 rows in six lists."""
+    _run, db, _cols, requests = crawl
+    got = {col: set(items) for col, items in stored_items(db).items() if items}
+    want = {c["url"]: {i["url"] for i in c["items"]} for c in TRUTH["columns"]}
+    assert got == want
+    assert sum(len(v) for v in want.values()) == 201
+    for col in TRUTH["columns"]:  # every sibling was fetched once the menu named it
+        assert ("GET", col["url"]) in requests, col["url"]

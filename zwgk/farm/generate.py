@@ -81,8 +81,9 @@ UNITS: list[dict] = [
         d=dict(cms="gkmlpt", sid="3408000001", per_page=10),
         mirror=True,
         # broken-link controls: a link that redirects to a served page, one that answers 503
-        # once and 200 on the retry
-        links=dict(home_controls=True),
+        # once and 200 on the retry, an off-site link answering 200; plants: two dead off-site
+        # links (a 404, a closed port) on the platform's root page (the farm's grant is on)
+        links=dict(home_controls=True, offsite_control=True, root_offsite_dead=True),
         extra_leaves={
             "工作动态": [
                 ("社保参保情况统计", "sbcbqk", "periodic", 8, 29),
@@ -137,6 +138,8 @@ UNITS: list[dict] = [
         links=dict(
             home_dead=["/zwgk/2019/jgsz_old.html", "/zt/expired/index.html"],
             column_dead=("通知公告", ["/attach/2020/notfound.pdf"]),
+            # the city's off-site control linked here too: asked once a day for both units
+            offsite_control=True,
         ),
         extra_leaves={
             "工作动态": [
@@ -431,6 +434,9 @@ UNITS: list[dict] = [
             forms=["iso", "slash"],
             no_system=True,
         ),
+        # broken-link on the platform's root page (its home page): a dead on-host link to an
+        # old article (an article URL: never a catalog entry)
+        links=dict(root_dead=["/xxgk/2018-03/t20180301_4521.html"]),
         cols={
             "统计信息": dict(n=0),
             "重大项目": dict(n=0, placeholder=True),

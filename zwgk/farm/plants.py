@@ -531,8 +531,9 @@ def _links(u, add) -> None:
     """broken-link, per site (zwgk.farm.render_links): the spec's dead links on the portal's
     home page and on a platform column's first list page fire on their site; a platform whose
     依申请公开 entry is dead (request "dead": its pages link /ysqgk/index.html, which nothing
-    serves) fires too, as a supervisor clicking it would find it broken; the redirect and
-    503-once links are controls on their portal."""
+    serves) fires too, as a supervisor clicking it would find it broken; so do a dead link on a
+    platform's root page and dead off-site links there (the farm's configuration grants off-site
+    checks); the redirect, 503-once and off-site 200 links are controls on their portal."""
     spec = u.opts.get("links") or {}
     for site in (u.portal, u.disclosure):
         if site is None or not assessable(site):
@@ -540,6 +541,13 @@ def _links(u, add) -> None:
         why = []
         if site is u.portal and spec.get("home_dead"):
             why.append(f"{len(spec['home_dead'])} dead links (404) on the home page")
+        if site is u.disclosure and spec.get("root_dead"):
+            why.append(f"{len(spec['root_dead'])} dead link (404) on the platform's root page")
+        if site is u.disclosure and spec.get("root_offsite_dead"):
+            why.append(
+                "2 dead off-site links on the platform's root page: a 404 on another loopback"
+                " host and a closed port (off-site checks granted)"
+            )
         if site is u.disclosure and spec.get("column_dead"):
             name, paths = spec["column_dead"]
             if not any(c.name == name and c.section != "mirror" for c in site.columns):
@@ -547,6 +555,12 @@ def _links(u, add) -> None:
             why.append(f"{len(paths)} dead link (404) on {name}'s first list page")
         if site is u.disclosure and site.opts.get("request_kind") == "dead":
             why.append("the dead 依申请公开 link /ysqgk/index.html on its pages")
+        if site is u.disclosure and site.opts.get("request_kind") == "external":
+            # present, not checked as a section; but under the farm's off-site grant its link
+            # is asked, and the province's platform is never served (layout.PROVINCE_IP)
+            why.append(
+                "its 依申请公开 entry links the province's platform, never served (off-site)"
+            )
         if why:
             add("broken-link", site, None, "fire", "; ".join(why))
         elif site is u.portal and spec.get("home_controls"):
@@ -555,5 +569,6 @@ def _links(u, add) -> None:
                 site,
                 None,
                 "quiet",
-                "home links answering 200 after a 302, and 200 on the retry after one 503",
+                "home links answering 200 after a 302, and 200 on the retry after one 503"
+                + ("; an off-site link answering 200" if spec.get("offsite_control") else ""),
             )

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 from zwgk.farm import waf
 from zwgk.farm.generate import build_city
 from zwgk.farm.render import Host
+from zwgk.farm.render_links import OFFSITE_IP, OFFSITE_OK
 
 CONTROL_IP = "127.0.0.1"
 # An availability-test home page outside the city: every 10th request answers 503, so a week of
@@ -51,6 +52,14 @@ PROBE_UNITS = """units:
     kind: {healthy_kind}
     portal: {healthy_portal}
     disclosure: {healthy_disclosure}
+"""
+
+
+# The farm's configuration (written as config.yaml beside units.yaml; `zwgk demo` and the farm
+# tests use it): the operator's grant of off-site link checks, which the off-site plants need.
+FARM_CONFIG = """# The demo farm's configuration: off-site link checks granted (broken-link), quickly.
+rules:
+  broken-link: {offsite_enabled: true, offsite_per_site: 20, offsite_delay_seconds: 0.05}
 """
 
 
@@ -145,6 +154,10 @@ class Handler(BaseHTTPRequestHandler):
     def _route(self, farm: Farm, ip: str, method: str, path: str, query: str, body: bytes):
         if ip == CONTROL_IP:
             return self._control(farm, method, path, query)
+        if ip == OFFSITE_IP:
+            if path == OFFSITE_OK:
+                return 200, [("Content-Type", "text/html; charset=utf-8")], FLAKY_HOME
+            return 404, [("Content-Type", "text/html")], b"<h1>404 Not Found</h1>"
         if ip == FLAKY_IP:
             with farm.lock:
                 farm.flaky_count += 1
@@ -257,11 +270,12 @@ def serve(
     ready.unlink(missing_ok=True)
     probe = build_city(seed, now, 1, 8080, vary, size)
     ips = sorted({s.ip for s in probe.sites if s.block != "down"})
-    p, servers = bind_all([CONTROL_IP, FLAKY_IP, *ips], port)
+    p, servers = bind_all([CONTROL_IP, FLAKY_IP, OFFSITE_IP, *ips], port)
     farm = Farm(seed, now, p, d / "access.log", vary, size)
     (d / "access.log").write_text("")
     Handler.farm = farm
     (d / "units.yaml").write_text(farm.cities[1].units_yaml(), encoding="utf-8")
+    (d / "config.yaml").write_text(FARM_CONFIG, encoding="utf-8")
     healthy = farm.cities[1].units[0]
     (d / "probe-units.yaml").write_text(
         PROBE_UNITS.format(
@@ -322,6 +336,10 @@ class FarmProcess:
     @property
     def units_path(self) -> Path:
         return self.dir / "units.yaml"
+
+    @property
+    def config_path(self) -> Path:
+        return self.dir / "config.yaml"
 
     @property
     def probe_units_path(self) -> Path:
