@@ -46,3 +46,29 @@ def test_a_url_listed_twice_is_compared_at_its_first_row() -> None:
     assert compare("t", truth, {"items": rows[:1]}, Score()) == []
     assert compare("t", truth, {"items": rows}, Score()) == []
     assert compare("t", truth, {"items": rows[1:]}, Score()) != []
+
+
+def test_readme_reports_the_corpus_as_it_stands() -> None:
+    """The README's corpus table is what `python -m tests.real_pages.score` prints today."""
+    import re
+    from pathlib import Path
+
+    from tests.real_pages.score import total
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    row = {
+        m.group(1): m.group(2)
+        for m in re.finditer(
+            r"^\| (pages / sites|list items|pagers|detail fields|catalog columns) \| ([^|]+)",
+            readme,
+            re.M,
+        )
+    }
+    s = total()
+    names = entries()
+    sites = {load(n)[1]["site"] for n in names}
+    assert row["pages / sites"].startswith(f"{len(names)} pages from {len(sites)} sites"), row
+    assert row["list items"].startswith(f"{s.items_exact} / {s.items_expected} exact"), row
+    assert row["pagers"].startswith(f"{s.pagers_understood} / {s.pagers_present} "), row
+    assert row["detail fields"].startswith(f"{s.detail_exact} / {s.detail_fields} "), row
+    assert row["catalog columns"].startswith(f"{s.columns_found} / {s.columns_expected} "), row
