@@ -80,8 +80,13 @@ def sanitize(html: str, base_url: str) -> etree._Element:
             continue
         for name in list(el.attrib):
             low = name.lower()
-            if low.startswith("on") or low in ("formaction", "srcdoc", "nonce") or low in URL_ATTRS and _unsafe_url(el.attrib[name]) or low == "style" and re.search(
-                r"expression\s*\(|javascript:", el.attrib[name], re.I
+            if (
+                low.startswith("on")
+                or low in ("formaction", "srcdoc", "nonce")
+                or low in URL_ATTRS
+                and _unsafe_url(el.attrib[name])
+                or low == "style"
+                and re.search(r"expression\s*\(|javascript:", el.attrib[name], re.I)
             ):
                 del el.attrib[name]
         if tag == "a" and el.get("href"):

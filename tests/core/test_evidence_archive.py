@@ -99,7 +99,7 @@ def test_a_tampered_record_fails_verify(tmp_path: Path) -> None:
 
     # 1. the record replaced by a well-formed one saying something else (same store row)
     good = path.read_bytes()
-    text = gzip.decompress(good).replace("2026-05-01".encode(), "2026-11-28".encode())
+    text = gzip.decompress(good).replace(b"2026-05-01", b"2026-11-28")
     path.write_bytes(gzip.compress(text))
     db.execute("UPDATE evidence_records SET length = ?", [path.stat().st_size])
     n, problems = ev.verify(db, folder)
