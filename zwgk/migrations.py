@@ -309,9 +309,8 @@ MIGRATIONS: list[tuple[str, str]] = [
             captured_at TEXT NOT NULL,
             sha256 TEXT NOT NULL
         );
+        -- one index (finding links look captures up by URL); pruning, rare, scans
         CREATE INDEX captures_url ON captures (url, run_id);
-        CREATE INDEX captures_sha ON captures (sha256);
-        CREATE INDEX captures_at ON captures (captured_at);
         CREATE TABLE finding_evidence (
             finding_id INTEGER NOT NULL REFERENCES findings(finding_id),
             url TEXT NOT NULL,
