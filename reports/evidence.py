@@ -10,7 +10,7 @@ so it can be handed to that unit alone. `zwgk evidence show` renders the same pa
 
 from __future__ import annotations
 
-import re
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,6 @@ from reports.data import check_code, evidence_parts, iso_minute, safe_href
 from reports.env import render
 from reports.replay import banner_html, replay
 from zwgk import evidence as ev
-
-FINDING_HREF = re.compile(r"evidence/[a-z0-9-]+/\d+\.html")
-
 
 def finding_href(unit_id: str, finding_id: int) -> str:
     """The finding's evidence page, relative to the report folder."""
@@ -61,8 +58,6 @@ def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -
             capture.url, capture.captured_at, capture.status, capture.sha256,
             f"存档记录无法读取：{exc}",
         ))  # fmt: skip
-    import hashlib
-
     if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
         note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
         banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
