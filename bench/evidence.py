@@ -14,6 +14,7 @@ import argparse
 import resource
 import shutil
 import sqlite3
+import statistics
 import tempfile
 from pathlib import Path
 
@@ -37,36 +38,37 @@ def archive_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.glob("*.warc.gz")) if folder.is_dir() else 0
 
 
-def two_days(farm, units: Path, work: Path, tag: str, evidence: bool, detail: str) -> dict:
-    config = work / f"config-{tag}.yaml"
+def one_run(farm, units: Path, work: Path, db: Path, evidence: bool, day: int) -> dict:
+    config = work / f"config-{'on' if evidence else 'off'}.yaml"
     config.write_text(
-        f"crawl: {{{CRAWL}, detail_pages: {detail}}}\n"
+        f"crawl: {{{CRAWL}, detail_pages: new}}\n"
         f"evidence: {{enabled: {'true' if evidence else 'false'}}}\n",
         encoding="utf-8",
     )
-    db = work / f"{tag}.db"
-    out: dict = {"crawl": [], "wall": [], "pages": [], "cpu": []}
-    for day, now in ((1, DAY1), (2, DAY2)):
-        farm.set_day(day)
-        before = cpu_children()
-        r = zwgk_run(units, db, config, now)
-        out["cpu"].append(cpu_children() - before)
-        log = work / "logs" / f"crawl-{r['run_id']}.log"
-        out["crawl"].append(elapsed(log))
-        out["wall"].append(r["wall_s"])
-        out["pages"].append(r["pages"])
-        log.rename(work / f"{tag}-day{day}.log")
-    farm.set_day(1)
-    folder = db.with_name(db.name + ".evidence")
-    out["archive"] = archive_bytes(folder)
+    farm.set_day(day)
+    before = cpu_children()
+    r = zwgk_run(units, db, config, DAY1 if day == 1 else DAY2)
+    cpu = cpu_children() - before
+    log = work / "logs" / f"crawl-{r['run_id']}.log"
+    out = {"crawl": elapsed(log), "wall": r["wall_s"], "cpu": cpu, "pages": r["pages"]}
+    log.rename(work / f"{db.stem}-day{day}.log")
+    return out
+
+
+def sizes(db: Path) -> dict:
     conn = sqlite3.connect(db)
-    out["records"], out["payload"] = conn.execute(
+    records, payload = conn.execute(
         "SELECT count(*), coalesce(sum(bytes), 0) FROM evidence_records"
     ).fetchone()
-    out["captures"] = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
-    out["db"] = db.stat().st_size
+    captures = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
     conn.close()
-    return out
+    return {
+        "archive": archive_bytes(db.with_name(db.name + ".evidence")),
+        "records": records,
+        "payload": payload,
+        "captures": captures,
+        "db": db.stat().st_size,
+    }
 
 
 def main() -> None:
@@ -82,54 +84,62 @@ def main() -> None:
         from zwgk.farm.server import FarmProcess
 
         farm_cm = FarmProcess(work / "farm", seed=7, now=clock.parse(DAY1))
-        detail = "new"
     else:
         from bench.bigfarm import BigFarm
 
         farm_cm = BigFarm(work / "farm", sites=a.sites, columns=a.columns)
-        detail = "new"
-    runs: dict[bool, list[dict]] = {True: [], False: []}
+    runs: dict[tuple[int, bool], list[dict]] = {}
     with farm_cm as farm:
         units = work / "units.yaml"
         shutil.copy(farm.units_path, units)
+        # Day 1 (a first crawl: every page new) N times each, alternating, fresh stores; day 2
+        # (the daily incremental run) N times each from copies of one day-1 store per setting.
         for n in range(a.repeat):
             for on in (False, True) if n % 2 == 0 else (True, False):
-                tag = f"{'on' if on else 'off'}-{n}"
-                runs[on].append(two_days(farm, units, work, tag, on, detail))
+                db = work / f"day1-{'on' if on else 'off'}-{n}.db"
+                runs.setdefault((1, on), []).append(one_run(farm, units, work, db, on, 1))
+        for n in range(a.repeat):
+            for on in (False, True) if n % 2 == 0 else (True, False):
+                tag = "on" if on else "off"
+                db = work / f"day2-{tag}-{n}.db"
+                shutil.copy(work / f"day1-{tag}-0.db", db)
+                if on:
+                    shutil.copytree(
+                        work / "day1-on-0.db.evidence", db.with_name(db.name + ".evidence")
+                    )
+                runs.setdefault((2, on), []).append(one_run(farm, units, work, db, on, 2))
+        farm.set_day(1)
 
-    def best(rs: list[dict], key: str, day: int) -> float:
-        return min(r[key][day] for r in rs)
+    def cell(day: int, key: str) -> list[str]:
+        off = [r[key] for r in runs[(day, False)]]
+        on = [r[key] for r in runs[(day, True)]]
+        b_off, b_on = min(off), min(on)
+        m_off, m_on = statistics.median(off), statistics.median(on)
+        return [f"{b_off:.2f} / {b_on:.2f} ({(b_on / b_off - 1) * 100:+.1f}%)",
+                f"{m_off:.2f} / {m_on:.2f} ({(m_on / m_off - 1) * 100:+.1f}%)"]  # fmt: skip
 
     rows = []
-    for day in (0, 1):
-        off_c, on_c = best(runs[False], "crawl", day), best(runs[True], "crawl", day)
-        off_w, on_w = best(runs[False], "wall", day), best(runs[True], "wall", day)
-        off_u, on_u = best(runs[False], "cpu", day), best(runs[True], "cpu", day)
-        rows.append([
-            f"day {day + 1}", runs[True][0]["pages"][day], f"{off_c:.1f}", f"{on_c:.1f}",
-            f"{(on_c / off_c - 1) * 100:+.1f}%", f"{off_w:.1f}", f"{on_w:.1f}",
-            f"{(on_w / off_w - 1) * 100:+.1f}%", f"{off_u:.1f}", f"{on_u:.1f}",
-            f"{(on_u / off_u - 1) * 100:+.1f}%",
-        ])  # fmt: skip
+    for day in (1, 2):
+        for key, name in (("cpu", "CPU s, whole run"), ("crawl", "crawl s"), ("wall", "run s")):
+            rows.append([f"day {day}", runs[(day, True)][0]["pages"], name, *cell(day, key)])
     table(
-        f"Evidence archive cost: {a.farm} farm, two days, best of {a.repeat} each, alternating",
-        ["run", "pages", "crawl s off", "crawl s on", "crawl +", "run s off", "run s on",
-         "run +", "CPU s off", "CPU s on", "CPU +"],
+        f"Evidence archive cost: {a.farm} farm, {a.repeat} runs each, alternating (off / on)",
+        ["run", "pages", "measure", "best off / on", "median off / on"],
         rows,
-    )  # fmt: skip
-    on = runs[True][0]
+    )
+    on1, off1 = sizes(work / "day1-on-0.db"), sizes(work / "day1-off-0.db")
+    on2, off2 = sizes(work / "day2-on-0.db"), sizes(work / "day2-off-0.db")
     table(
-        "Archive after two days",
-        ["WARC on disk", "pages stored", "uncompressed", "captures", "store (db) on", "db off"],
-        [[f"{on['archive'] / 1e6:.2f} MB", on["records"], f"{on['payload'] / 1e6:.2f} MB",
-          on["captures"], f"{on['db'] / 1e6:.2f} MB",
-          f"{runs[False][0]['db'] / 1e6:.2f} MB"]],
+        "Archive and store size",
+        ["after", "WARC on disk", "pages stored", "uncompressed", "captures", "db on", "db off"],
+        [[label, f"{on['archive'] / 1e6:.2f} MB", on["records"], f"{on['payload'] / 1e6:.2f} MB",
+          on["captures"], f"{on['db'] / 1e6:.2f} MB", f"{off['db'] / 1e6:.2f} MB"]
+         for label, on, off in (("day 1", on1, off1), ("day 2", on2, off2))],
     )  # fmt: skip
-    print("all runs, day 1 / day 2: crawl s (CPU s of the whole run)")
-    for flag in (False, True):
-        print(f"  evidence {'on ' if flag else 'off'}: " + "; ".join(
-            f"{r['crawl'][0]:.1f} ({r['cpu'][0]:.1f}) / {r['crawl'][1]:.1f} ({r['cpu'][1]:.1f})"
-            for r in runs[flag]))  # fmt: skip
+    print("all runs: CPU s (crawl s)")
+    for (day, on), rs in sorted(runs.items()):
+        print(f"  day {day} evidence {'on ' if on else 'off'}: "
+              + "; ".join(f"{r['cpu']:.2f} ({r['crawl']:.1f})" for r in rs))  # fmt: skip
     print(f"work dir: {work}")
 
 
