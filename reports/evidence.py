@@ -19,6 +19,7 @@ from reports.env import render
 from reports.replay import banner_html, replay
 from zwgk import evidence as ev
 
+
 def finding_href(unit_id: str, finding_id: int) -> str:
     """The finding's evidence page, relative to the report folder."""
     return f"evidence/{check_code(unit_id)}/{int(finding_id)}.html"
