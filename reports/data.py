@@ -157,6 +157,8 @@ EVIDENCE_LABELS = {
 #: Entries of one evidence list shown in the reports and task lists before "另有N条" (the
 #: finding's evidence page shows them all).
 LIST_SHOWN = 5
+#: A list of plain values (names, dates) is one line: up to this many shown on it.
+VALUES_SHOWN = 10
 MAX_TEXT = 300
 
 
@@ -238,6 +240,7 @@ def evidence_parts(
             shown = value if limit is None else value[:limit]
             scalars = [v for v in value if not isinstance(v, dict | list)]
             if scalars and len(scalars) == len(value) and not any(safe_href(v) for v in value):
+                shown = value if limit is None else value[: max(limit, VALUES_SHOWN)]
                 text = "、".join(str(v) for v in shown)
                 if len(shown) < len(value):
                     text += f"（另有{len(value) - len(shown)}条）"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from reports.data import LIST_SHOWN, evidence_parts
+from reports.data import LIST_SHOWN, VALUES_SHOWN, evidence_parts
 
 RAW_KEY = re.compile(r"[a-z]+_[a-z_]+|[a-z]+\.[a-z]+|^[a-z]+$")
 
@@ -32,8 +32,8 @@ def test_lists_are_whole_or_say_how_many_more() -> None:
     assert more["more_href"] == "evidence/u1/3.html"
     whole = evidence_parts({"count": 7, "items": items}, limit=None)
     assert sum(p["label"] == "标题" for p in whole) == 7
-    dates = evidence_parts({"dates": [f"2026-11-{d:02d}" for d in range(1, 9)]})
-    assert dates[0]["text"].endswith(f"（另有{8 - LIST_SHOWN}条）")
+    dates = evidence_parts({"dates": [f"2026-11-{d:02d}" for d in range(1, 14)]})
+    assert dates[0]["text"].endswith(f"（另有{13 - VALUES_SHOWN}条）")
     assert evidence_parts({"dates": ["2026-11-01", "2026-11-02"]})[0]["text"] == (
         "2026-11-01、2026-11-02"
     )
