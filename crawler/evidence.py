@@ -35,11 +35,15 @@ class EvidenceCapture:
         return cls(Path(folder), run_id, ro)
 
     def known(self, sha: str) -> bool:
-        """Archived by an earlier run (or an earlier flush of this one)?"""
-        return (
-            self.ro().execute("SELECT 1 FROM evidence_records WHERE sha256 = ?", [sha]).fetchone()
-            is not None
-        )
+        """Archived by an earlier run (or an earlier flush of this one)? A store that cannot be
+        read (a spider driven without one) knows nothing: the page is written."""
+        try:
+            row = self.ro().execute(
+                "SELECT 1 FROM evidence_records WHERE sha256 = ?", [sha]
+            ).fetchone()
+        except sqlite3.Error:
+            return False
+        return row is not None
 
     def page(self, rec: PageRecord, response: Response) -> None:
         if self.failed or not response.body or response.status == 304:
