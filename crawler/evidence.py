@@ -38,9 +38,11 @@ class EvidenceCapture:
         """Archived by an earlier run (or an earlier flush of this one)? A store that cannot be
         read (a spider driven without one) knows nothing: the page is written."""
         try:
-            row = self.ro().execute(
-                "SELECT 1 FROM evidence_records WHERE sha256 = ?", [sha]
-            ).fetchone()
+            row = (
+                self.ro()
+                .execute("SELECT 1 FROM evidence_records WHERE sha256 = ?", [sha])
+                .fetchone()
+            )
         except sqlite3.Error:
             return False
         return row is not None
