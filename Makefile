@@ -29,3 +29,4 @@ bench:
 	$(PY) -m bench.scale reports
 	$(PY) -m bench.distributed
 	$(PY) -m bench.page_bomb
+	$(PY) -m bench.evidence --repeat 3

@@ -29,7 +29,7 @@ import sqlite_utils
 from checks.config import coerce
 from checks.context import Context
 from checks.registry import Hit, Rule, finding_key, load_rules
-from zwgk import clock, store
+from zwgk import clock, evidence, store
 from zwgk.units import Unit
 
 
@@ -111,6 +111,8 @@ def run_checks(
         db.execute("BEGIN IMMEDIATE")
         try:
             result.counts = _lifecycle(ctx, {c.code: c for c in selected}, fired)
+            # each finding checked now rests on the pages as this run captured them
+            result.counts["evidence_links"] = evidence.link_findings(db, run_id)
             result.verdicts = _verdicts(ctx)
             db.conn.executemany(
                 "INSERT OR REPLACE INTO rule_runs (run_id, rule, status, error, findings,"

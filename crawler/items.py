@@ -22,6 +22,12 @@ class PageRecord:
     elapsed_ms: int | None
     error: str | None = None
     block: str | None = None
+    # The evidence archive (crawler/evidence.py): the payload's sha256, and where it was
+    # written when this capture stored it first (None: already archived).
+    sha256: str | None = None
+    warc: str | None = None
+    offset: int | None = None
+    length: int | None = None
 
 
 @dataclass(slots=True)

@@ -240,6 +240,33 @@ class StorePipeline:
                 clock.iso(),
             ],
         )
+        if r.sha256 or r.status == 304:
+            self.capture(r)
+
+    def capture(self, r: PageRecord) -> None:
+        """The page's evidence rows (zwgk/evidence.py): its payload's place when this capture
+        wrote it, and a capture row; a 304 answer confirms the URL's last captured payload."""
+        now = clock.iso()
+        site_id = self.site_id(r.unit, r.role)
+        if r.sha256 is None:
+            self.conn.execute(
+                "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
+                " SELECT ?, ?, ?, ?, 304, ?, sha256 FROM captures WHERE url = ?"
+                " ORDER BY run_id DESC, capture_id DESC LIMIT 1",
+                [self.run_id, site_id, r.url, r.kind, now, r.url],
+            )
+            return
+        if r.warc is not None:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO evidence_records (sha256, warc, offset, length, bytes,"
+                " run_id, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [r.sha256, r.warc, r.offset, r.length, r.bytes, self.run_id, now],
+            )
+        self.conn.execute(
+            "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [self.run_id, site_id, r.url, r.kind, r.status, now, r.sha256],
+        )
 
     def column(self, r: ColumnRecord) -> None:
         now = clock.iso()

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reports import summary, tasks
+from reports import evidence, summary, tasks
 from reports.data import Snapshot, check_code, load_snapshot, pct
 from reports.env import render
 
@@ -30,6 +30,7 @@ class ReportPaths:
     units: dict[str, Path] = field(default_factory=dict)
     tasks: dict[str, Path] = field(default_factory=dict)
     summary: Path | None = None
+    evidence: list[Path] = field(default_factory=list)
     # file (relative to the output folder) -> "ExceptionType: message" for each file that could
     # not be written; the others are written all the same, and the run records these.
     failed: dict[str, str] = field(default_factory=dict)
@@ -106,6 +107,8 @@ def write_reports(
     open_findings = [f for f in snap.open_findings if f["unit_id"] in reported]
     verdicts = [v for v in snap.verdicts if v["unit_id"] in reported]
     rates = summary.pass_rates(verdicts, snap.units)
+    # each finding links to its archived pages ("as seen on …"), written under DIR/evidence/
+    captures = evidence.annotate(db, open_findings)
     units = unit_overview(snap, codes)
     common = {
         "title": TITLE,
@@ -131,6 +134,14 @@ def write_reports(
         units=units,
     )
     paths = ReportPaths(index=index)
+    evidence_dir = out_dir / "evidence"
+    paths.attempt(
+        evidence_dir,
+        out_dir,
+        lambda: paths.evidence.extend(
+            evidence.write_evidence(db, out_dir, open_findings, captures, snap.run, config)
+        ),
+    )
     paths.attempt(index, out_dir, lambda: index.write_text(index_html(), encoding="utf-8"))
 
     sites_by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)

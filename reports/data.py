@@ -96,8 +96,71 @@ EVIDENCE_LABELS = {
     "offsite_links_not_checked": "未检查的外站链接数",
     "offsite_links_checked": "已检查的外站链接数",
     "offsite": "外站链接",
+    # field keys of the other rules' evidence (a test keeps every rule's keys labelled)
+    "tried_interpretations": "已比对的解读",
+    "category": "栏目类别",
+    "column_url": "栏目链接",
+    "column_urls": "栏目链接",
+    "portal_copies": "门户网站对应栏目",
+    "catalog_path": "目录位置",
+    "path": "目录位置",
+    "crawl_status": "抓取状态",
+    "items_ever": "历史信息条数",
+    "blank_columns": "空白栏目",
+    "threshold": "判定阈值",
+    "dead_links": "无法访问的链接",
+    "missing_sections": "缺少的栏目",
+    "missing_on_platform": "平台缺少的信息",
+    "missing_on_platform_count": "平台缺少的信息条数",
+    "missing_on_portal": "门户网站缺少的信息",
+    "missing_on_portal_count": "门户网站缺少的信息条数",
+    "portal_only": "仅门户网站有的信息",
+    "platform_only": "仅平台有的信息",
+    "index_no": "索引号",
+    "doc_no": "文号",
+    "pub_date": "发布日期",
+    "examples": "示例页面",
+    "site_code_examples": "示例页面",
+    "basis": "判定依据",
+    "home_url": "首页链接",
+    "broken_links": "错链断链",
+    "name": "名称",
+    "reason": "原因",
+    "annual_columns": "年报栏目",
+    "items_in_annual_columns": "年报栏目信息条数",
+    "report_year": "报告年度",
+    "interp_links_policy": "解读页链接政策文件",
+    "policy_links_interp": "政策文件页链接解读",
+    "group": "栏目分组",
+    "stale_columns": "未更新栏目",
+    "cluster_count": "集中发布次数",
+    "clusters": "集中发布",
+    "date": "日期",
+    "items": "信息",
+    "start": "起始日期",
+    "end": "截止日期",
+    "previous_item_date": "此前最近发布日期",
+    "silence_days": "此前未发布天数",
+    "required_silence_days": "判定间隔（天）",
+    "backdated_items": "倒填日期的信息数",
+    "crawls": "抓取记录",
+    "crawled_at": "抓取时间",
+    "previous_crawl_at": "上次抓取时间",
+    "suspected_shutdown": "疑似关停",
+    "failure_ratio": "失败比例",
+    "pages": "页面",
+    "urls": "链接",
+    "tags": "元数据",
+    "absent": "缺失",
+    "empty": "为空",
+    "checked": "已检查",
+    "states": "状态",
 }
-MAX_EVIDENCE = 12
+#: Entries of one evidence list shown in the reports and task lists before "另有N条" (the
+#: finding's evidence page shows them all).
+LIST_SHOWN = 5
+#: A list of plain values (names, dates) is one line: up to this many shown on it.
+VALUES_SHOWN = 10
 MAX_TEXT = 300
 
 
@@ -144,37 +207,58 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def evidence_parts(evidence: Any) -> list[dict[str, Any]]:
-    """Flatten a finding's evidence JSON into (label, text, href) lines, bounded in size."""
+def _label(label: str) -> str:
+    """The Chinese label of a dotted evidence key: its own, else (a key that is data, such as a
+    meta tag or a site code) its parent's label and the key; never a raw English key."""
+    parent, _, base = label.rpartition(".")
+    if base in EVIDENCE_LABELS:
+        return EVIDENCE_LABELS[base]
+    if not base:
+        return ""
+    if not base.isascii() or base.isdigit():
+        return f"{_label(parent)}·{base}" if parent else base
+    return _label(parent) if parent else "其他"
+
+
+def evidence_parts(
+    evidence: Any, limit: int | None = LIST_SHOWN, more_href: str | None = None
+) -> list[dict[str, Any]]:
+    """Flatten a finding's evidence JSON into (label, text, href) lines, labelled in Chinese.
+    A list shows its first `limit` entries and then "另有N条" (linked to `more_href`, the
+    finding's evidence page, where `limit=None` shows every entry), so a count and the entries
+    shown never silently disagree."""
     out: list[dict[str, Any]] = []
 
+    def more(label: str, n: int) -> None:
+        out.append({"label": _label(label), "text": f"另有{n}条", "href": None,
+                    "more": True, "more_href": more_href})  # fmt: skip
+
     def add(label: str, value: Any) -> None:
-        if len(out) >= MAX_EVIDENCE:
-            return
         if isinstance(value, dict):
             for key, sub in value.items():
                 add(f"{label}.{key}" if label else str(key), sub)
             return
         if isinstance(value, list):
+            shown = value if limit is None else value[:limit]
             scalars = [v for v in value if not isinstance(v, dict | list)]
             if scalars and len(scalars) == len(value) and not any(safe_href(v) for v in value):
-                text = "、".join(str(v) for v in value[:10]) + ("…" if len(value) > 10 else "")
-                add(label, text)
+                shown = value if limit is None else value[: max(limit, VALUES_SHOWN)]
+                text = "、".join(str(v) for v in shown)
+                if len(shown) < len(value):
+                    text += f"（另有{len(value) - len(shown)}条）"
+                out.append({"label": _label(label), "text": _short(text), "href": None,
+                            "more": len(shown) < len(value), "more_href": more_href})  # fmt: skip
                 return
-            for sub in value[:MAX_EVIDENCE]:
+            for sub in shown:
                 add(label, sub)
+            if len(shown) < len(value):
+                more(label, len(value) - len(shown))
             return
         text = "" if value is None else str(value)
         if isinstance(value, bool):
             text = "是" if value else "否"
-        base = label.rsplit(".", 1)[-1]
-        out.append(
-            {
-                "label": EVIDENCE_LABELS.get(base, label),
-                "text": _short(text),
-                "href": safe_href(text),
-            }
-        )
+        out.append({"label": _label(label), "text": _short(text), "href": safe_href(text),
+                    "more": False, "more_href": None})  # fmt: skip
 
     if isinstance(evidence, str):
         try:
@@ -309,6 +393,10 @@ def _finding(row: dict[str, Any], units: dict[str, Any], sites: dict[int, Any]) 
         "last_detected": iso_minute(row["last_detected_at"]),
         "resolved": iso_minute(row["resolved_at"]),
         "waive_reason": row["waive_reason"] or "",
+        "raw_evidence": evidence,
+        # the archived pages it rests on (reports/evidence.py annotates the reported findings)
+        "evidence_href": None,
+        "evidence_seen": "",
         "opened_run_id": row["opened_run_id"],
     }
 

@@ -171,6 +171,8 @@ def table_rows(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "summary": f["summary"],
             "first_detected": f["first_detected"],
             "evidence": f["evidence"],
+            "evidence_href": f.get("evidence_href"),
+            "evidence_seen": f.get("evidence_seen", ""),
         }
         for f in sorted(findings, key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
     ]

@@ -84,6 +84,9 @@ def task_rows(
         if f["evidence_text"]:
             describe += f"\n证据：{f['evidence_text']}"
         describe += f"\n发现时间：{f['first_detected']}"
+        if f.get("evidence_href"):
+            # the page(s) as seen when found, archived: a path in the report folder
+            describe += f"\n证据存档（{f['evidence_seen']} 所见）：{f['evidence_href']}"
         due = working_days_after(run_date, veto_days if f["severity"] == "veto" else days)
         rows.append(
             {

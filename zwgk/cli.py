@@ -11,6 +11,7 @@ import click
 
 from checks.cli import unwaive, waive
 from reports.cli import report, scores
+from reports.evidence_cli import evidence
 from zwgk.cli_options import (
     ROW_ID,
     config_option,
@@ -186,7 +187,7 @@ def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
 
 
 # Commands that live with their subsystem; they import only zwgk.cli_options, so no cycle.
-for _command in (waive, unwaive, report, scores, probe, schedule, status, demo):
+for _command in (waive, unwaive, report, scores, evidence, probe, schedule, status, demo):
     main.add_command(_command)
 
 

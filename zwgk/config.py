@@ -15,7 +15,7 @@ from zwgk import fields
 from zwgk.errors import ConfigError, echo
 from zwgk.yamlfile import read_yaml_mapping
 
-SECTIONS = ("crawl", "rules", "units", "reports", "schedule", "scoring")
+SECTIONS = ("crawl", "rules", "units", "reports", "schedule", "scoring", "evidence")
 
 CRAWL_DEFAULTS: dict[str, Any] = {
     # Small government servers: one request at a time per host, a second apart, AutoThrottle on.

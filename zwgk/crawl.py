@@ -64,6 +64,9 @@ def scrapy_settings(crawl: dict[str, Any]) -> dict[str, str]:
         "ZWGK_CATALOG_REFRESH_DAYS": str(crawl.get("catalog_refresh_days", 7)),
         "USER_AGENT": ua,
         "LOG_LEVEL": crawl.get("log_level", "INFO"),
+        # the evidence archive (zwgk/evidence.py): the runner puts the configured folder here
+        "ZWGK_EVIDENCE": str(bool(crawl.get("evidence", True))),
+        **({"ZWGK_EVIDENCE_DIR": crawl["evidence_dir"]} if crawl.get("evidence_dir") else {}),
     }
 
 

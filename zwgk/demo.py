@@ -67,7 +67,9 @@ def demo(out_dir: Path, days: int, seed: int, now_value: str | None) -> None:
     # a lock file deleted while held would let the next taker lock a new file beside the holder.
     with run_lock(db_path, "zwgk demo", "wait for it to finish or use another --out"):
         for stale in out_dir.glob("zwgk.db*"):
-            if not stale.name.endswith(".lock"):
+            if stale.is_dir():  # the last demo's evidence archive (zwgk.db.evidence)
+                shutil.rmtree(stale)
+            elif not stale.name.endswith(".lock"):
                 stale.unlink()
     farm_dir = Path(tempfile.mkdtemp(prefix="zwgk-farm-"))
     exit_code = 0

@@ -338,6 +338,44 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "m014_evidence",
+        """
+        -- The evidence archive (zwgk/evidence.py): each payload once, by its sha256, in a WARC
+        -- file of the archive folder; a capture per page fetched (a 304 answer points at the
+        -- payload it confirmed); findings linked to the captures they rest on.
+        CREATE TABLE evidence_records (
+            sha256 TEXT PRIMARY KEY,
+            warc TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            run_id INTEGER,
+            stored_at TEXT NOT NULL
+        );
+        CREATE INDEX evidence_records_warc ON evidence_records (warc, offset);
+        CREATE TABLE captures (
+            capture_id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL,
+            site_id INTEGER,
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status INTEGER,
+            captured_at TEXT NOT NULL,
+            sha256 TEXT NOT NULL
+        );
+        -- one index (finding links look captures up by URL); pruning, rare, scans
+        CREATE INDEX captures_url ON captures (url, run_id);
+        CREATE TABLE finding_evidence (
+            finding_id INTEGER NOT NULL REFERENCES findings(finding_id),
+            url TEXT NOT NULL,
+            run_id INTEGER NOT NULL,
+            capture_id INTEGER NOT NULL,
+            PRIMARY KEY (finding_id, url, run_id)
+        );
+        CREATE INDEX finding_evidence_capture ON finding_evidence (capture_id);
+        """,
+    ),
 ]
 
 

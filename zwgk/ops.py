@@ -165,6 +165,8 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
         + (f" ({failed / probes:.1%}), last at {last}" if probes else "")
     )
 
+    click.echo(evidence_line(db, db_path, config_path))
+
     click.echo(f"\nnext jobs (schedule: {s.source}, {s.timezone.key}):")
     for job_id, trigger in scheduler.triggers(s, now).items():
         nxt = trigger.get_next_fire_time(None, now)
@@ -210,6 +212,26 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
     ]
     for line in lines or ["  (none)"]:
         click.echo(line)
+
+
+def evidence_line(db, db_path: Path, config_path: Path | None) -> str:
+    """The evidence archive's size (zwgk/evidence.py): files and bytes on disk, payloads
+    stored, captures, findings with evidence."""
+    from zwgk import evidence
+    from zwgk.config import load_config
+
+    folder = evidence.archive_dir_for(db_path, load_config(config_path).raw, config_path)
+    files, size = evidence.archive_size(folder)
+    records, payload = db.execute(
+        "SELECT count(*), coalesce(sum(bytes), 0) FROM evidence_records"
+    ).fetchone()
+    captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]
+    linked = db.execute("SELECT count(DISTINCT finding_id) FROM finding_evidence").fetchone()[0]
+    return (
+        f"  evidence archive: {size / 1e6:.1f} MB in {files} WARC file(s) ({folder}); "
+        f"{records} pages stored ({payload / 1e6:.1f} MB uncompressed), {captures} captures, "
+        f"{linked} findings with evidence"
+    )
 
 
 def _held(lock: StoreLock) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from zwgk import clock, store
+from zwgk import clock, evidence, store
 from zwgk.config import load_config
 from zwgk.crawl import run_crawl
 from zwgk.errors import CATALOG_CAPPED_MARK, DISK_FULL_MARK, is_disk_full
@@ -125,6 +125,13 @@ def _run(
     meter = Progress(db_path, run_id, len(units), live)
     t0 = time.monotonic()
     logs = (out_dir or db_path.parent) / "logs"
+    # The crawl keeps the pages findings rest on (zwgk/evidence.py) where the config says.
+    ev = evidence.options(config.raw, config.path)
+    config.crawl = {
+        **config.crawl,
+        "evidence": ev["enabled"],
+        "evidence_dir": str(evidence.archive_dir_for(db_path, config.raw, config.path).resolve()),
+    }
     # SIGTERM (systemd, the scheduler) and SIGHUP (a closed terminal) stop the crawl as Ctrl-C
     # does: run_crawl stops its child before the run is recorded as killed.
     crawl = {**config.crawl, "offsite_links": offsite_grants(rules_config, units)}
@@ -215,6 +222,7 @@ def validate_inputs(
     config = load_config(config_path, crawl_overrides)
     rules_config = load_rules_config(config, [u.code for u in units])
     check_other_sections(config, out_dir)
+    evidence.options(config.raw, config.path)
     return units, config, rules_config
 
 

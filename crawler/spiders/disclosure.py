@@ -21,6 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from crawler import discovery
+from crawler.evidence import EvidenceCapture
 from crawler.extract import charset, classify, meta, waf
 from crawler.items import (
     LinkResult,
@@ -51,6 +52,7 @@ class DisclosureSpider(
         self.run_id = int(run_id)
         self.today: date = clock.today()
         self._ro: sqlite3.Connection | None = None
+        self._evidence: EvidenceCapture | None | bool = False  # False: not set up yet
 
     # -- settings -------------------------------------------------------------------------
     def setting(self, name: str, default: int) -> int:
@@ -102,7 +104,7 @@ class DisclosureSpider(
         self, response: Response, block: str | None = None, error: str | None = None
     ) -> PageRecord:
         m = response.meta
-        return PageRecord(
+        rec = PageRecord(
             m["unit"],
             m["role"],
             response.url,
@@ -113,6 +115,18 @@ class DisclosureSpider(
             error=error,
             block=block,
         )
+        evidence = self.evidence
+        if evidence is not None:
+            evidence.page(rec, response)
+        return rec
+
+    @property
+    def evidence(self) -> EvidenceCapture | None:
+        if self._evidence is False:
+            self._evidence = EvidenceCapture.from_settings(
+                self.settings, self.db_path, self.run_id, lambda: self.ro
+            )
+        return self._evidence
 
     def page_meta(self, m: dict, url: str, kind: str, tags: dict[str, str]) -> PageMeta:
         """The page's metadata gaps for meta-missing, from the tags its callback already read

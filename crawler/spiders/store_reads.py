@@ -21,6 +21,8 @@ class StoreReads:
         return self._ro
 
     def closed(self, reason: str) -> None:
+        if self._evidence:
+            self._evidence.close()
         if self._ro is not None:
             self._ro.close()
 

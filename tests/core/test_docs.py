@@ -31,7 +31,19 @@ def test_every_command_is_registered() -> None:
         "schedule",
         "status",
         "demo",
+        "evidence",
     }
+
+
+def test_evidence_subcommands_and_options_are_in_the_readme() -> None:
+    from zwgk import evidence
+
+    group = main.commands["evidence"]
+    assert set(group.commands) == {"show", "verify", "prune"}
+    for name in group.commands:
+        assert name in README.split("zwgk evidence", 1)[1][:300], name
+    for key in evidence.DEFAULTS:
+        assert f"{key}:" in README, key
 
 
 @pytest.mark.parametrize(("name", "command"), commands(), ids=[n for n, _ in commands()])
@@ -53,7 +65,9 @@ def test_every_crawl_option_is_documented() -> None:
         assert f"{key}:" in README, key
 
 
-@pytest.mark.parametrize("module", ["checks.cli", "reports.cli", "zwgk.ops", "zwgk.cli"])
+@pytest.mark.parametrize(
+    "module", ["checks.cli", "reports.cli", "reports.evidence_cli", "zwgk.ops", "zwgk.cli"]
+)
 def test_each_command_module_imports_on_its_own(module: str) -> None:
     import subprocess
     import sys

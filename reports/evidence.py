@@ -1,0 +1,128 @@
+"""Evidence pages: each finding's pages as the crawl captured them (zwgk/evidence.py), replayed
+offline with scripts disabled (reports/replay.py).
+
+Written with a run's reports under DIR/evidence/<unit code>/: `<finding id>.html` (the finding,
+its whole evidence and, per page it rests on, the capture as first seen and each later change)
+and `c<capture id>.html` (one replayed capture). Every file name is made of a checked unit
+code and row ids, never scraped text; a unit's folder holds only its own findings' evidence,
+so it can be handed to that unit alone. `zwgk evidence show` renders the same pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from reports.data import check_code, evidence_parts, iso_minute, safe_href
+from reports.env import render
+from reports.replay import banner_html, replay
+from zwgk import evidence as ev
+
+
+def finding_href(unit_id: str, finding_id: int) -> str:
+    """The finding's evidence page, relative to the report folder."""
+    return f"evidence/{check_code(unit_id)}/{int(finding_id)}.html"
+
+
+def captures_by_finding(db: Any, finding_ids: list[int]) -> dict[int, list[ev.Capture]]:
+    """The linked captures of these findings, in one query (reports never query per finding),
+    each finding's in link order; the first capture of each of its URLs is `first`."""
+    wanted = set(finding_ids)
+    out: dict[int, list[ev.Capture]] = {}
+    seen: set[tuple[int, str]] = set()
+    for fid, cid, url, at, status, sha, run in db.execute(
+        "SELECT e.finding_id, c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
+        " FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
+        " ORDER BY e.finding_id, e.rowid"
+    ).fetchall():
+        if fid in wanted:
+            out.setdefault(fid, []).append(
+                ev.Capture(cid, url, at, status, sha, run, (fid, url) not in seen)
+            )
+            seen.add((fid, url))
+    return out
+
+
+def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Capture]]:
+    """Give each finding with archived evidence its `evidence_href` and `evidence_seen` (the
+    first capture's time: "as seen on …"); the others get None and ""."""
+    try:
+        has = db.execute("SELECT 1 FROM finding_evidence LIMIT 1").fetchone() is not None
+    except Exception:  # noqa: BLE001 - a store without the table has no evidence
+        has = False
+    caps = captures_by_finding(db, [f["finding_id"] for f in findings]) if has else {}
+    for f in findings:
+        mine = caps.get(f["finding_id"])
+        f["evidence_href"] = finding_href(f["unit_id"], f["finding_id"]) if mine else None
+        f["evidence_seen"] = iso_minute(min(c.captured_at for c in mine)) if mine else ""
+    return caps
+
+
+def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> str:
+    """One capture as a self-contained page, or a short page saying why it cannot be shown."""
+    banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
+    try:
+        rec = ev.record_for(db, folder, capture.sha256)
+    except ev.EvidenceError as exc:
+        return replay(b"", [], capture.url, banner_html(
+            capture.url, capture.captured_at, capture.status, capture.sha256,
+            f"存档记录无法读取：{exc}",
+        ))  # fmt: skip
+    if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
+        note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
+        banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
+    return replay(rec.body, rec.headers, capture.url, banner)
+
+
+def finding_page(finding: dict[str, Any], caps: list[ev.Capture], run: dict[str, Any]) -> str:
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for c in caps:
+        pages.setdefault(c.url, []).append(
+            {
+                "href": f"c{int(c.capture_id)}.html",
+                "seen": iso_minute(c.captured_at),
+                "status": c.status,
+                "sha256": c.sha256,
+                "first": c.first,
+            }
+        )
+    return render(
+        "evidence.html",
+        title="问题证据存档",
+        run=run,
+        f=finding,
+        parts=evidence_parts(finding["raw_evidence"], limit=None),
+        pages=[{"url": u, "href": safe_href(u), "captures": cs} for u, cs in pages.items()],
+    )
+
+
+def write_evidence(
+    db: Any,
+    out_dir: Path,
+    findings: list[dict[str, Any]],
+    caps: dict,
+    run: dict[str, Any],
+    config: dict[str, Any] | None = None,
+) -> list[Path]:
+    """The evidence pages of `findings` (annotated by `annotate`) under out_dir/evidence."""
+    if not caps:
+        return []
+    folder = ev.archive_dir_for(ev.db_file(db), config)
+    written: list[Path] = []
+    root = out_dir / "evidence"
+    for f in findings:
+        mine = caps.get(f["finding_id"])
+        if not mine:
+            continue
+        unit_dir = root / check_code(f["unit_id"])
+        unit_dir.mkdir(parents=True, exist_ok=True)
+        page = unit_dir / f"{int(f['finding_id'])}.html"
+        page.write_text(finding_page(f, mine, run), encoding="utf-8")
+        written.append(page)
+        for c in mine:
+            target = unit_dir / f"c{int(c.capture_id)}.html"
+            if not target.exists():  # a capture never changes: written once per folder
+                target.write_text(replay_capture(db, folder, c), encoding="utf-8")
+                written.append(target)
+    return written

@@ -1,0 +1,138 @@
+"""The evidence archive end to end on loopback (#16): a unit rewrites its stale column right
+after the finding opened, and the finding's evidence link still shows the page as it was."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sqlite3
+import time
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+
+from tests.conftest import DAY1, loopback_site, zwgk
+
+DAY2 = "2026-11-30T08:00:00+08:00"
+LIST = """<html><head><meta name="ColumnName" content="工作动态"><title>工作动态_示例县</title>
+<script>document.title = "SCRIPT-RAN";</script></head>
+<body onload="alert(1)"><p class="mark">{mark}</p><div class="list"><ul>
+<li><a href="./202605/t20260501_1.html" title="{title}">{title}</a><span>2026-05-01</span></li>
+<li><a href="./202604/t20260418_2.html" title="旧闻二">旧闻二</a><span>2026-04-18</span></li>
+</ul></div><script>createPageHTML(1, 0, "index", "html");</script></body></html>"""
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _write(page: Path, mark: str, title: str, mtime: float) -> None:
+    page.write_text(LIST.format(mark=mark, title=title), encoding="utf-8")
+    os.utime(page, (mtime, mtime))  # Last-Modified moves on: no 304 for the changed page
+
+
+def test_a_changed_page_still_shows_what_the_finding_saw(tmp_path: Path) -> None:
+    root = tmp_path / "www"
+    (root / "gzdt").mkdir(parents=True)
+    page = root / "gzdt" / "index.html"
+    _write(page, "ORIGINAL-MARK 原始内容", "旧闻一", time.time() - 86400)
+    with loopback_site(functools.partial(Quiet, directory=str(root))) as site:
+        units = tmp_path / "units.yaml"
+        units.write_text(
+            f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
+            f"    disclosure: {site}/gzdt/\n",
+            encoding="utf-8",
+        )
+        config = tmp_path / "config.yaml"
+        config.write_text(
+            "crawl: {delay_seconds: 0.001, autothrottle: false, detail_pages: none}\n"
+            "evidence: {resolved_days: 30}\n",
+            encoding="utf-8",
+        )
+        db = tmp_path / "z.db"
+        out1, out2 = tmp_path / "out1", tmp_path / "out2"
+        common = ["--units", str(units), "--db", str(db), "--config", str(config), "--no-progress"]
+        run1 = zwgk("run", *common, "--out", str(out1), now=DAY1)
+        assert run1.returncode == 0, run1.stderr[-2000:]
+        # The unit edits the page the day after the 通报 (still stale: a new title, new text).
+        _write(page, "UPDATED-MARK 已整改说明", "旧闻一（修改）", time.time())
+        run2 = zwgk("run", *common, "--out", str(out2), now=DAY2)
+        assert run2.returncode == 0, run2.stderr[-2000:]
+
+    findings = json.loads(zwgk("findings", "--db", str(db)).stdout)
+    (stale,) = [f for f in findings if f["rule"] == "stale-column"]
+    fid, column = stale["id"], f"{site}/gzdt/"
+
+    # the day-2 unit page links the finding's evidence; the evidence page links the capture
+    # as first seen (day 1), which replays the ORIGINAL page, scripts gone
+    unit_page = (out2 / "units" / "one.html").read_text(encoding="utf-8")
+    href = re.search(
+        rf'href="\.\./(evidence/one/{fid}\.html)">证据存档（as seen on ([^）]+)）', unit_page
+    )
+    assert href, "the unit page links the finding's evidence"
+    assert href.group(2) == "2026-11-29 08:00"
+    ev_page = (out2 / href.group(1)).read_text(encoding="utf-8")
+    first = re.search(
+        r'<a href="(c\d+\.html)">发现问题时所见（as seen on 2026-11-29 08:00）', ev_page
+    )
+    assert first, ev_page[:3000]
+    replay = (out2 / "evidence" / "one" / first.group(1)).read_text(encoding="utf-8")
+    assert "ORIGINAL-MARK" in replay and "UPDATED-MARK" not in replay
+    assert column in replay and "as seen on 2026-11-29 08:00" in replay
+    assert "<script" not in replay.lower() and "onload" not in replay.lower()
+    # …and the later change is kept too, as seen on day 2
+    changed = re.search(
+        r'<a href="(c\d+\.html)">内容变化后所见（as seen on 2026-11-30 08:00）', ev_page
+    )
+    assert changed
+    assert "UPDATED-MARK" in (out2 / "evidence" / "one" / changed.group(1)).read_text("utf-8")
+    # the index's table data and the task list carry the same link
+    index = (out2 / "index.html").read_text(encoding="utf-8")
+    assert f'"evidence_href": "evidence/one/{fid}.html"' in index
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out2 / "tasks" / "one.xlsx").active
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any(f"证据存档（2026-11-29 08:00 所见）：evidence/one/{fid}.html" in c for c in cells)
+
+    # zwgk evidence show renders the same; verify passes; the archive holds each payload once
+    shown = zwgk("evidence", "show", "--db", str(db), str(fid), "--out", str(tmp_path / "show"))
+    assert shown.returncode == 0, shown.stderr
+    assert "first  as seen on 2026-11-29T08:00:00+08:00" in shown.stdout
+    verified = zwgk("evidence", "verify", "--db", str(db))
+    assert verified.returncode == 0 and " 0 failed" in verified.stdout, verified.stdout
+    with sqlite3.connect(db) as conn:
+        per_run = dict(conn.execute("SELECT run_id, count(*) FROM captures GROUP BY run_id"))
+        stored = dict(conn.execute("SELECT run_id, count(*) FROM evidence_records GROUP BY 1"))
+    assert per_run[1] >= 1 and per_run[2] >= 1 and stored == {1: 1, 2: 1}
+    status = zwgk("status", "--db", str(db))
+    assert "evidence archive:" in status.stdout and "findings with evidence" in status.stdout
+
+
+def test_demo_city_archive_dedupes_and_verifies(crawled) -> None:
+    """Day 2 of the demo city re-reads mostly unchanged pages: each is a capture row pointing
+    at day 1's record, not a second copy; every record verifies."""
+    with sqlite3.connect(crawled.db) as conn:
+        caps = dict(conn.execute("SELECT run_id, count(*) FROM captures GROUP BY run_id"))
+        new2 = conn.execute("SELECT count(*) FROM evidence_records WHERE run_id = 2").fetchone()[0]
+        both = conn.execute(
+            "SELECT count(*) FROM captures c2 WHERE c2.run_id = 2 AND EXISTS (SELECT 1 FROM"
+            " captures c1 WHERE c1.run_id = 1 AND c1.url = c2.url AND c1.sha256 = c2.sha256)"
+        ).fetchone()[0]
+        copies = conn.execute(
+            "SELECT count(*) FROM evidence_records WHERE sha256 IN (SELECT sha256 FROM captures"
+            " WHERE run_id = 1) AND run_id = 2"
+        ).fetchone()[0]
+        linked = conn.execute("SELECT count(DISTINCT finding_id) FROM finding_evidence")
+        linked = linked.fetchone()[0]
+    assert caps[1] > 100 and caps[2] > 10
+    assert both > 0 and copies == 0  # unchanged pages: stored once
+    assert new2 < caps[2]
+    assert linked > 0
+    from zwgk import evidence as ev
+    from zwgk.store import open_db
+
+    n, problems = ev.verify(open_db(crawled.db), ev.archive_dir(crawled.db))
+    assert n > 100 and problems == []

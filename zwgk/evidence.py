@@ -1,0 +1,515 @@
+"""The evidence archive: pages exactly as the crawl fetched them, kept so a finding can show what
+a page said on the day it was judged, even after the unit changed it.
+
+- Each crawl process appends WARC response records (warcio, one gzip member each) to its own
+  file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
+  `<db>.evidence/` beside the store). File names come from run ids and pids, never scraped text.
+- A payload is stored once: `evidence_records` maps its sha256 to (file, offset, length). A page
+  fetched again unchanged (or answering 304) only adds a `captures` row pointing at that hash.
+- `link_findings` ties each finding checked in a run to the captures of the URLs it rests on;
+  a new link row only when the page's content changed since the finding's last link.
+- `verify` re-reads every record and re-hashes its payload; `prune` applies the retention
+  policy (open findings' evidence kept, resolved ones' for `resolved_days`, unlinked captures
+  for `unlinked_days`) and rewrites the WARC files without the records nobody needs.
+
+Only SQL and files here (core): the crawler writes through `ArchiveWriter`, the checks runner
+calls `link_findings`, reports render with `read_record`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from zwgk import clock, fields
+from zwgk.errors import ConfigError, ZwgkError, echo
+
+WARC_NAME = re.compile(r"run-\d{1,12}-\d{1,10}(?:-p\d{1,6})?\.warc\.gz")
+#: Headers that describe the transfer, not the payload: Scrapy has undone them already (the body
+#: kept is the decoded one), so the record must not claim them.
+TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+#: gzip level of the WARC records: 4 is within 1% of 9's size on government pages at less than
+#: half its CPU, which a crawl pays per page (bench/evidence.py).
+GZIP_LEVEL = 4
+#: URLs of one finding linked to captures (its column, site, and URLs in its evidence).
+MAX_LINKED_URLS = 40
+
+DEFAULTS: dict[str, Any] = {
+    "enabled": True,
+    "dir": "",  # default: <db>.evidence beside the store
+    "resolved_days": 180,  # evidence of a resolved finding: kept this long after it resolved
+    "unlinked_days": 14,  # captures no finding rests on: kept this long (future findings' base)
+}
+RANGES = {"resolved_days": (0, 36500), "unlinked_days": (0, 36500)}
+
+
+class EvidenceError(ZwgkError):
+    """The archive cannot be read as asked (no such finding, missing record)."""
+
+
+# -- configuration -------------------------------------------------------------------------
+def options(raw: dict[str, Any] | None, path: object = None) -> dict[str, Any]:
+    """The configuration's `evidence:` section, validated, with defaults."""
+    where = f"{path or 'configuration'}: evidence"
+    section = (raw or {}).get("evidence")
+    section = {} if section is None else section
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {echo(section)}")
+    out = dict(DEFAULTS)
+    for key, value in section.items():
+        if key not in DEFAULTS:
+            raise ConfigError(
+                f"{where}: unknown option {echo(key)} (valid: {', '.join(sorted(DEFAULTS))})"
+            )
+        try:
+            if key == "enabled":
+                if not isinstance(value, bool):
+                    raise fields.Invalid(f"must be true or false, got {echo(value)}")
+            elif key == "dir":
+                if not isinstance(value, str) or "\x00" in value or len(value) > 4096:
+                    raise fields.Invalid(f"must be a folder path, got {echo(value)}")
+            else:
+                low, high = RANGES[key]
+                value = fields.number(value, minimum=low, maximum=high, whole=True)
+        except fields.Invalid as exc:
+            raise ConfigError(f"{where}: {key} {exc}") from None
+        out[key] = value
+    return out
+
+
+def archive_dir(db_path: str | Path, configured: str = "") -> Path:
+    """The archive folder: `evidence: dir` (a relative one is taken from the store's folder, so
+    every command finds the same folder wherever it runs), else `<db>.evidence` beside it."""
+    db_path = Path(db_path)
+    if configured:
+        p = Path(configured).expanduser()
+        return p if p.is_absolute() else db_path.parent / p
+    return db_path.with_name(db_path.name + ".evidence")
+
+
+def archive_dir_for(db_path: str | Path, raw: dict[str, Any] | None, cfg_path=None) -> Path:
+    return archive_dir(db_path, options(raw, cfg_path)["dir"])
+
+
+def db_file(db: Any) -> Path:
+    """The store's file, from its connection (reports get the connection, not the path)."""
+    for _, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return Path(file)
+    raise EvidenceError("the store has no file (an in-memory database has no archive)")
+
+
+def warc_path(folder: Path, name: str) -> Path:
+    """A WARC file of the archive; the name comes from the store, so it is checked again."""
+    if not isinstance(name, str) or not WARC_NAME.fullmatch(name):
+        raise EvidenceError(f"refusing WARC file name {name!r} (not run-N-PID.warc.gz)")
+    return folder / name
+
+
+# -- writing (the crawl) -------------------------------------------------------------------
+@dataclass(slots=True)
+class Stored:
+    """Where a new payload went; None from `capture` when the hash was already archived."""
+
+    sha256: str
+    warc: str | None = None
+    offset: int | None = None
+    length: int | None = None
+    bytes: int = 0
+
+
+class ArchiveWriter:
+    """Appends response records to this process's WARC file of the run. `known(sha)` says
+    whether an earlier run archived the payload (a store lookup); hashes written by this
+    process are remembered here."""
+
+    def __init__(self, folder: Path, run_id: int, known=None) -> None:
+        self.folder = Path(folder)
+        self.name = f"run-{int(run_id)}-{os.getpid()}.warc.gz"
+        warc_path(self.folder, self.name)  # the name we build must be one we accept back
+        self.known = known or (lambda sha: False)
+        self.seen: set[str] = set()
+        self.fh = None
+        self.writer = None
+        self.written = 0
+
+    def _open(self) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.folder / self.name, "ab")  # noqa: SIM115 - open for the crawl
+        self.pos = self.fh.tell()
+        self.buf = io.BytesIO()
+        # warcio writes the record; we gzip it (one member per record, so any record can be
+        # read, or copied by prune, on its own) at a level that costs a crawl less than 9.
+        self.writer = WARCWriter(self.buf, gzip=False)
+
+    def capture(
+        self,
+        url: str,
+        status: int,
+        headers: Iterable[tuple[str, str]],
+        body: bytes,
+        captured_at: str | None = None,
+    ) -> Stored:
+        sha = hashlib.sha256(body).hexdigest()
+        if sha in self.seen or self.known(sha):
+            self.seen.add(sha)
+            return Stored(sha, bytes=len(body))
+        if self.fh is None:
+            self._open()
+        from warcio.statusandheaders import StatusAndHeaders
+
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = ""
+        kept = [(k, v) for k, v in headers if k.lower() not in TRANSFER_HEADERS]
+        kept.append(("Content-Length", str(len(body))))
+        http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
+        # Both WARC digests given (sha256, hex: warcio's reader checks either encoding), so
+        # warcio hashes nothing again; the payload digest is the store's sha256.
+        http.compute_headers_buffer(self.writer.header_filter)
+        block = hashlib.sha256(http.headers_buff)
+        block.update(body)
+        record = self.writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http,
+            warc_headers_dict={
+                "WARC-Date": _warc_date(captured_at or clock.iso()),
+                "WARC-Payload-Digest": f"sha256:{sha}",
+                "WARC-Block-Digest": f"sha256:{block.hexdigest()}",
+            },
+        )
+        self.buf.seek(0)
+        self.buf.truncate()
+        self.writer.write_record(record)
+        gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+        data = gz.compress(self.buf.getbuffer()) + gz.flush()
+        offset = self.pos
+        self.fh.write(data)
+        self.fh.flush()  # a killed crawl loses no record its store rows already point at
+        self.pos += len(data)
+        self.seen.add(sha)
+        self.written += len(data)
+        return Stored(sha, self.name, offset, len(data), len(body))
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+def _warc_date(iso: str) -> str:
+    return clock.parse(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- reading -------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Record:
+    url: str
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    warc_date: str
+    digest_ok: bool | None = None  # warcio's own WARC-Block/Payload-Digest check
+
+
+def read_record(folder: Path, warc: str, offset: int, length: int) -> Record:
+    """One archived response, read by its place; raises EvidenceError when it is gone."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    path = warc_path(folder, warc)
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            chunk = fh.read(length)
+    except OSError as exc:
+        raise EvidenceError(f"{path}: {exc.strerror or exc}") from None
+    if len(chunk) != length:
+        raise EvidenceError(f"{path}: record at {offset} is cut short")
+    try:
+        for rec in ArchiveIterator(io.BytesIO(chunk), check_digests=True):
+            body = rec.raw_stream.read()
+            headers = list(rec.http_headers.headers) if rec.http_headers else []
+            status = rec.http_headers.statusline if rec.http_headers else ""
+            ok = None
+            if rec.digest_checker is not None:
+                ok = rec.digest_checker.passed is not False
+            return Record(
+                rec.rec_headers.get_header("WARC-Target-URI") or "",
+                status,
+                headers,
+                body,
+                rec.rec_headers.get_header("WARC-Date") or "",
+                ok,
+            )
+    except Exception as exc:  # noqa: BLE001 - a damaged file is a verify failure, not a crash
+        raise EvidenceError(f"{path}: record at {offset} unreadable: {exc}") from None
+    raise EvidenceError(f"{path}: no record at {offset}")
+
+
+def record_for(db: Any, folder: Path, sha256: str) -> Record:
+    row = db.execute(
+        "SELECT warc, offset, length FROM evidence_records WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    if row is None:
+        raise EvidenceError(f"payload {sha256[:12]} is not in the archive (pruned?)")
+    return read_record(folder, *row)
+
+
+@dataclass(slots=True)
+class Problem:
+    sha256: str
+    warc: str
+    offset: int
+    reason: str
+
+
+def verify(db: Any, folder: Path) -> tuple[int, list[Problem]]:
+    """(records checked, problems): each record is read back, its payload re-hashed against
+    the store's sha256, and warcio's WARC digests checked."""
+    problems: list[Problem] = []
+    n = 0
+    for sha, warc, offset, length in db.execute(
+        "SELECT sha256, warc, offset, length FROM evidence_records ORDER BY warc, offset"
+    ).fetchall():
+        n += 1
+        try:
+            rec = read_record(folder, warc, offset, length)
+        except EvidenceError as exc:
+            problems.append(Problem(sha, warc, offset, str(exc)))
+            continue
+        actual = hashlib.sha256(rec.body).hexdigest()
+        if actual != sha:
+            problems.append(Problem(sha, warc, offset, f"payload sha256 is {actual}"))
+        elif rec.digest_ok is False:
+            problems.append(Problem(sha, warc, offset, "WARC block digest does not match"))
+    return n, problems
+
+
+def archive_size(folder: Path) -> tuple[int, int]:
+    """(files, bytes) of the WARC files in the archive folder."""
+    files = size = 0
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if WARC_NAME.fullmatch(p.name):
+                files += 1
+                size += p.stat().st_size
+    return files, size
+
+
+# -- linking findings to captures (the checks runner, in its transaction) -------------------
+def _urls(value: Any, out: list[str]) -> None:
+    if len(out) >= MAX_LINKED_URLS:
+        return
+    if isinstance(value, str):
+        value = value.split("#", 1)[0]  # a column "#id" of a one-page platform is that page
+        if value.startswith(("http://", "https://")) and value not in out:
+            out.append(value)
+    elif isinstance(value, dict):
+        for sub in value.values():
+            _urls(sub, out)
+    elif isinstance(value, list):
+        for sub in value:
+            _urls(sub, out)
+
+
+def finding_urls(column_url: str | None, site_url: str | None, evidence: str | None) -> list[str]:
+    """The pages a finding rests on: its column, its evidence's URLs, its site's home page."""
+    out: list[str] = []
+    _urls(column_url, out)
+    with contextlib.suppress(ValueError):
+        _urls(json.loads(evidence) if evidence else None, out)
+    _urls(site_url, out)
+    return out
+
+
+def link_findings(db: Any, run_id: int) -> int:
+    """Link every finding the run checked (opened, persisting, reopened or resolved in it) to
+    the latest capture, up to this run, of each URL it rests on. A link row is added only when
+    the finding has no link yet to that URL with the same content: the page as first seen stays,
+    and each change while the finding is followed is kept. Returns the links added."""
+    ex = db.execute
+    rows = ex(
+        "SELECT finding_id, unit_id, column_url, site_url, evidence FROM findings"
+        " WHERE last_run_id = ?",
+        [run_id],
+    ).fetchall()
+    added = 0
+    for finding_id, unit_id, column_url, site_url, evidence in rows:
+        for url in finding_urls(column_url, site_url, evidence):
+            # only the unit's own captures: its evidence never shows another unit's fetch
+            cap = ex(
+                "SELECT capture_id, sha256 FROM captures WHERE url = ? AND run_id <= ?"
+                " AND site_id IN (SELECT site_id FROM sites WHERE unit_id = ?)"
+                " ORDER BY run_id DESC, capture_id DESC LIMIT 1",
+                [url, run_id, unit_id],
+            ).fetchone()
+            if cap is None:
+                continue
+            same = ex(
+                "SELECT 1 FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
+                " WHERE e.finding_id = ? AND e.url = ? AND c.sha256 = ?"
+                " AND e.run_id = (SELECT max(run_id) FROM finding_evidence"
+                "   WHERE finding_id = ? AND url = ?)",
+                [finding_id, url, cap[1], finding_id, url],
+            ).fetchone()
+            if same:
+                continue
+            ex(
+                "INSERT OR IGNORE INTO finding_evidence (finding_id, url, run_id, capture_id)"
+                " VALUES (?, ?, ?, ?)",
+                [finding_id, url, run_id, cap[0]],
+            )
+            added += 1
+    return added
+
+
+@dataclass(slots=True)
+class Capture:
+    capture_id: int
+    url: str
+    captured_at: str
+    status: int | None
+    sha256: str
+    run_id: int
+    first: bool  # the page as the finding first rested on it
+
+
+def finding_captures(db: Any, finding_id: int) -> list[Capture]:
+    """A finding's linked captures, by URL then time (the first of each URL is `first`)."""
+    out: list[Capture] = []
+    seen: set[str] = set()
+    for cid, url, at, status, sha, run in db.execute(
+        "SELECT c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
+        " FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
+        " WHERE e.finding_id = ? ORDER BY e.rowid",
+        [finding_id],
+    ).fetchall():
+        out.append(Capture(cid, url, at, status, sha, run, url not in seen))
+        seen.add(url)
+    return out
+
+
+# -- retention -----------------------------------------------------------------------------
+@dataclass(slots=True)
+class PruneResult:
+    captures_deleted: int = 0
+    records_deleted: int = 0
+    files_rewritten: int = 0
+    files_deleted: int = 0
+    bytes_before: int = 0
+    bytes_after: int = 0
+    kept_records: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = None) -> PruneResult:
+    """Apply the retention policy. Kept: captures linked to open or waived findings, to
+    findings resolved within `resolved_days`, and any capture of the last `unlinked_days`
+    (what the next findings rest on; a 304 page's capture row points at its older payload).
+    Then every payload no kept capture points at leaves the archive: a WARC file with none
+    left is deleted, one with some is rewritten with those only (each record is its own gzip
+    member, copied byte for byte). The caller holds the store's run lock."""
+    now = now or clock.now()
+    res = PruneResult()
+    res.bytes_before = archive_size(folder)[1]
+    resolved_cut = clock.iso(now - timedelta(days=int(opts["resolved_days"])))
+    unlinked_cut = clock.iso(now - timedelta(days=int(opts["unlinked_days"])))
+    ex = db.execute
+    ex("BEGIN IMMEDIATE")
+    try:
+        ex("DROP TABLE IF EXISTS temp.ze_keep")
+        ex("CREATE TEMP TABLE ze_keep (capture_id INTEGER PRIMARY KEY)")
+        ex(
+            "INSERT OR IGNORE INTO ze_keep SELECT e.capture_id FROM finding_evidence e"
+            " JOIN findings f ON f.finding_id = e.finding_id"
+            " WHERE f.status IN ('open', 'waived')"
+            " OR (f.status = 'resolved' AND f.resolved_at >= ?)",
+            [resolved_cut],
+        )
+        ex(
+            "INSERT OR IGNORE INTO ze_keep SELECT capture_id FROM captures WHERE captured_at >= ?",
+            [unlinked_cut],
+        )
+        ex("DELETE FROM finding_evidence WHERE capture_id NOT IN (SELECT capture_id FROM ze_keep)")
+        res.captures_deleted = ex(
+            "DELETE FROM captures WHERE capture_id NOT IN (SELECT capture_id FROM ze_keep)"
+        ).rowcount
+        gone = ex(
+            "SELECT sha256, warc, offset, length FROM evidence_records"
+            " WHERE sha256 NOT IN (SELECT sha256 FROM captures)"
+        ).fetchall()
+        ex("DELETE FROM evidence_records WHERE sha256 NOT IN (SELECT sha256 FROM captures)")
+        res.records_deleted = len(gone)
+        touched = sorted({g[1] for g in gone})
+        fresh: list[Path] = []
+        for name in touched:
+            keep = ex(
+                "SELECT sha256, offset, length FROM evidence_records WHERE warc = ?"
+                " ORDER BY offset",
+                [name],
+            ).fetchall()
+            if not keep:
+                continue
+            new = _next_generation(folder, name)
+            fresh.append(new)
+            with open(warc_path(folder, name), "rb") as fin, open(new, "xb") as fout:
+                for sha, offset, length in keep:
+                    fin.seek(offset)
+                    ex(
+                        "UPDATE evidence_records SET warc = ?, offset = ? WHERE sha256 = ?",
+                        [new.name, fout.tell(), sha],
+                    )
+                    fout.write(fin.read(length))
+                fout.flush()
+                os.fsync(fout.fileno())
+            res.files_rewritten += 1
+        ex("COMMIT")
+    except BaseException:
+        ex("ROLLBACK")
+        for path in locals().get("fresh", []):
+            path.unlink(missing_ok=True)
+        raise
+    # The store points at the rewritten files now: the old ones, and any file no record points
+    # at (a crawl killed before its rows were committed), go. No crawl runs: we hold its lock.
+    referenced = set(iter_warc_names(db))
+    for p in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if WARC_NAME.fullmatch(p.name) and p.name not in referenced:
+            p.unlink()
+            res.files_deleted += 1
+    res.kept_records = ex("SELECT count(*) FROM evidence_records").fetchone()[0]
+    res.bytes_after = archive_size(folder)[1]
+    return res
+
+
+def _next_generation(folder: Path, name: str) -> Path:
+    """run-N-PID.warc.gz → run-N-PID-p1.warc.gz (then -p2 …): a rewritten file never
+    overwrites the one the store still points at until the rewrite is committed."""
+    stem = name.removesuffix(".warc.gz")
+    m = re.fullmatch(r"(run-\d+-\d+)(?:-p(\d+))?", stem)
+    assert m is not None
+    n = int(m.group(2) or 0) + 1
+    while (folder / f"{m.group(1)}-p{n}.warc.gz").exists():
+        n += 1
+    return warc_path(folder, f"{m.group(1)}-p{n}.warc.gz")
+
+
+def iter_warc_names(db: Any) -> Iterator[str]:
+    for (name,) in db.execute("SELECT DISTINCT warc FROM evidence_records ORDER BY warc"):
+        yield name
