@@ -49,7 +49,7 @@ class Scheduler:
             time.sleep(0.05)
         pytest.fail(f"scheduler never logged {text!r}:\n{''.join(self.lines)}")
 
-    def stop(self, sig: int, timeout: float = 5) -> int:
+    def stop(self, sig: int, timeout: float = 30) -> int:
         self.proc.send_signal(sig)
         code = self.proc.wait(timeout)
         self.reader.join(2)
