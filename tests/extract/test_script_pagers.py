@@ -187,3 +187,17 @@ def test_pager_links_that_go_by_onclick_location_and_a_records_slash_pages_total
     assert page.pagination.page_count == 66
     assert page.pagination.urls[0] == "http://www.x.gov.cn/lykb/index_2.jhtml"
     assert len(page.pagination.urls) == 64  # every page but this one (6) and the first
+
+
+def test_zero_padded_tab_codes_are_not_page_numbers() -> None:
+    # 国家公共资源交易平台 project page: tabs `<li onclick="clickHead('0204')">更正事项</li>` switch
+    # notice types; '0204' is a type code, not page 204.
+    html = (
+        "<html><body><ul class='ul_toggle'>"
+        "<li id='t_0201' onclick=\"clickHead('0201')\">采购公告</li>"
+        "<li id='t_0204' onclick=\"clickHead('0204')\">更正事项</li></ul>"
+        "<ul><li><a href='javascript:;' onclick=\"showDetail(this, '0201','/b/1.html')\">某项目公告</a>"
+        "<span>2026-01-05</span></li></ul></body></html>"
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count is None and p.unreadable is None
