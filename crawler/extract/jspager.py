@@ -98,6 +98,8 @@ def _handlers(root: HtmlElement) -> list[tuple[str, int, str]]:
             name = m[1].rsplit(".", 1)[-1]
             if name in ("parseInt", "Number", "alert", "void", "setTimeout", "open"):
                 continue
+            if len(m[3]) > 1 and m[3][0] == "0":
+                continue  # a zero-padded code (a tab's clickHead('0204')), not a page number
             out.append((m[1], int(m[3]), text))
     return out
 

@@ -401,6 +401,32 @@ def _bare_date_under_title(segments: list[str], title: str | None, today: date) 
     return None
 
 
+#: A link and the date printed right after it, with nothing but tags between
+#: (`<a href="javascript:;" title="…">标题</a><span>2026-03-17</span>`): a dated list row.
+_DATED_LINK = re.compile(
+    r"<a\b([^<>]*)>([^<]{4,400})</a>((?:\s*<(?!/?a\b)[^<>]*>)*)\s*"
+    r"(\d{4}-\d{1,2}-\d{1,2})\s*<",
+    re.I,
+)
+_TITLE_ATTR = re.compile(r"""\btitle\s*=\s*(["'])(.*?)\1""", re.I | re.S)
+
+
+def _own_row_date(html: str, title: str | None, today: date) -> date | None:
+    """The date of the page's own row in a dated list on the page: some pages print no date of
+    their own but list the document among its siblings (国家公共资源交易平台's project page:
+    tabs of 采购公告 / 中标公告 / 采购合同, this document's row highlighted, each row dated with
+    its publication). The row is a link whose text (or title attribute) is the page's title,
+    followed by a bare date with only tags between. Only asked when nothing else dates the page."""
+    if not title or len(title) < 8:
+        return None
+    for m in _DATED_LINK.finditer(strip_invisible(html)):
+        attr = _TITLE_ATTR.search(m.group(1))
+        names = {_clean(m.group(2))} | ({_clean(attr.group(2))} if attr else set())
+        if title in names:
+            return parse_date(m.group(4), today)
+    return None
+
+
 def extract_detail(html: str, url: str, today: date) -> Detail:
     """Facts of an article page: title, visible and meta publication dates, 索引号, 文号,
     publishing body, written date, plus the meta block.
@@ -428,7 +454,9 @@ def extract_detail(html: str, url: str, today: date) -> Detail:
     publisher_values = _label_values(segments, "publisher") or _source_publisher(segments)
     title = _title(html, meta, _label_values(segments, "title"))
     if visible_pub is None and meta_pub is None:
-        visible_pub = _bare_date_under_title(segments, title, today)
+        visible_pub = _bare_date_under_title(segments, title, today) or _own_row_date(
+            html, title, today
+        )
     return Detail(
         title=title,
         pub_date=visible_pub or meta_pub,

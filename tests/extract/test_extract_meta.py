@@ -447,3 +447,29 @@ def test_bracketed_labels_read_like_colon_labels() -> None:
     assert d.pub_date == date(2021, 8, 13)
     # A 文号 label is on the page: the 来源 line stays a content source.
     assert d.publisher is None
+
+
+def test_the_pages_own_dated_row_is_the_last_resort_pub_date() -> None:
+    # 国家公共资源交易平台 project page (/information/deal/html/a/…): no date of its own, but tabs
+    # list every notice of the project, this document's row highlighted and dated.
+    page = (
+        "<html><head><title>某某学校用车服务采购项目合同_交易公开_国家公共资源交易平台</title></head>"
+        '<body><h4 class="h4_o">某某学校用车服务采购项目合同</h4>'
+        '<p class="p_o"><span>采购项目编号：X-2025-JC57</span><span>信息来源：某市公共资源交易网</span></p>'
+        '<ul class="fully_list"><li><a href="javascript:;" title="某某学校用车服务采购项目竞争性磋商公告"'
+        " onclick=\"showDetail(this, '0201','/b/1.html')\">某某学校用车服务采购项目竞争性磋商公告</a>"
+        "<span>2026-01-05</span></li></ul>"
+        '<ul class="fully_list"><li class=\' li_hover\'><a href="javascript:;"'
+        " title=\"某某学校用车服务采购项目合同\"\n onclick=\"showDetail(this, '0203','/b/2.html')\">"
+        "某某学校用车服务采购项目合同</a><span>2026-03-17</span>\n</li></ul></body></html>"
+    )
+    assert extract_detail(page, URL, TODAY).pub_date == date(2026, 3, 17)
+    # A labelled date wins; a list without the page's own row dates nothing.
+    labelled = page.replace(
+        "<span>采购项目编号", "<span>发布时间：2026-03-16</span><span>采购项目编号"
+    )
+    assert extract_detail(labelled, URL, TODAY).pub_date == date(2026, 3, 16)
+    others_only = page.replace(">某某学校用车服务采购项目合同</a>", ">另一项目合同</a>").replace(
+        ' title="某某学校用车服务采购项目合同"', ' title="另一项目合同"'
+    )
+    assert extract_detail(others_only, URL, TODAY).pub_date is None

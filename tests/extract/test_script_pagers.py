@@ -209,3 +209,17 @@ def test_quoted_page_number_in_a_double_quoted_javascript_href() -> None:
         "http://www.jxta.gov.cn/Column.shtml?p5=26&p7=2",
         "http://www.jxta.gov.cn/Column.shtml?p5=26&p7=3",
     ]
+
+
+def test_zero_padded_tab_codes_are_not_page_numbers() -> None:
+    # 国家公共资源交易平台 project page: tabs `<li onclick="clickHead('0204')">更正事项</li>` switch
+    # notice types; '0204' is a type code, not page 204.
+    html = (
+        "<html><body><ul class='ul_toggle'>"
+        "<li id='t_0201' onclick=\"clickHead('0201')\">采购公告</li>"
+        "<li id='t_0204' onclick=\"clickHead('0204')\">更正事项</li></ul>"
+        "<ul><li><a href='javascript:;' onclick=\"showDetail(this, '0201','/b/1.html')\">某项目公告</a>"
+        "<span>2026-01-05</span></li></ul></body></html>"
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count is None and p.unreadable is None
