@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -22,8 +23,17 @@ def env() -> dict[str, str]:
     return out
 
 
+def cpu_children() -> float:
+    """CPU seconds (user + system) of finished child processes and their waited-for children:
+    `zwgk run` and its crawl process. Robust to a busy machine, unlike wall time."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def zwgk_run(units: Path, db: Path, config: Path, now: str, *extra: str) -> dict:
-    """`zwgk run` as a user runs it; returns the run's pages, crawl seconds and wall time."""
+    """`zwgk run` as a user runs it; returns the run's pages, crawl seconds, wall time and the
+    CPU seconds of the run's processes."""
+    cpu0 = cpu_children()
     t0 = time.monotonic()
     r = subprocess.run(
         [sys.executable, "-c", "from zwgk.cli import main; main()", "run", "--units", str(units), "--db", str(db),
@@ -31,6 +41,7 @@ def zwgk_run(units: Path, db: Path, config: Path, now: str, *extra: str) -> dict
         capture_output=True, text=True, env=env(), cwd=REPO,
     )  # fmt: skip
     wall = time.monotonic() - t0
+    cpu = cpu_children() - cpu0
     if r.returncode != 0:
         raise SystemExit(f"zwgk run failed ({r.returncode}):\n{r.stderr[-3000:]}")
     conn = sqlite3.connect(db)
@@ -44,6 +55,7 @@ def zwgk_run(units: Path, db: Path, config: Path, now: str, *extra: str) -> dict
         "pages": pages,
         "crawl_s": stats["crawl_seconds"],
         "wall_s": wall,
+        "cpu_s": cpu,
         "stats": stats,
     }
 

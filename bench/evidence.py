@@ -11,27 +11,19 @@ bench/bigfarm.py's generated farm (TRS list pages and detail pages).
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import sqlite3
 import statistics
 import tempfile
 from pathlib import Path
 
-from bench.common import DAY1, DAY2, table, zwgk_run
+from bench.common import DAY1, DAY2, cpu_children, table, zwgk_run
 from bench.crawl_throughput import elapsed
 
 CRAWL = (
     "delay_seconds: 0.001, concurrency_per_host: 4, concurrency: 64, autothrottle: false,"
     " timeout_seconds: 20, retries: 1"
 )
-
-
-def cpu_children() -> float:
-    """CPU seconds (user + system) of finished child processes and their waited-for children:
-    `zwgk run` and its crawl process. Robust to a busy machine, unlike wall time."""
-    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
 
 
 def archive_bytes(folder: Path) -> int:
