@@ -313,6 +313,15 @@ def _finding(row: dict[str, Any], units: dict[str, Any], sites: dict[int, Any]) 
     }
 
 
+def load_findings(db: Any, where: str, params: list[Any], order: str) -> list[dict[str, Any]]:
+    """Findings matching `where` (SQL on `findings f`, values in `params`), shaped as the reports
+    show them: rule title, evidence lines, safe links. For the review workspace (zwgk/web)."""
+    units = {r["unit_id"]: _unit(r) for r in _rows(db, "SELECT * FROM units")}
+    sites = {r["site_id"]: _site(r, units) for r in _rows(db, "SELECT * FROM sites")}
+    rows = _rows(db, f"SELECT f.* FROM findings f WHERE {where} ORDER BY {order}", params)
+    return [_finding(r, units, sites) for r in rows]
+
+
 def load_snapshot(db: Any, run_id: int) -> Snapshot:
     run = load_run(db, run_id)
     prev = _rows(
