@@ -55,7 +55,9 @@ def test_every_crawl_option_is_documented() -> None:
         assert f"{key}:" in README, key
 
 
-@pytest.mark.parametrize("module", ["checks.cli", "reports.cli", "zwgk.ops", "zwgk.cli", "zwgk.web.cli"])
+@pytest.mark.parametrize(
+    "module", ["checks.cli", "reports.cli", "zwgk.ops", "zwgk.cli", "zwgk.web.cli"]
+)
 def test_each_command_module_imports_on_its_own(module: str) -> None:
     import subprocess
     import sys
