@@ -3,7 +3,6 @@ a scraped title carrying markup), with a supervisor and a user for each of two u
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
 from reports_fixture import build_store  # noqa: E402
-
-PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+from web_helpers import PASSWORD  # noqa: E402
 
 
 @dataclass
@@ -40,28 +37,6 @@ def workspace(tmp_path: Path) -> Workspace:
     app = create_app(db_path)
     app.testing = True
     return Workspace(db_path, app)
-
-
-def csrf_of(html: str) -> str:
-    found = CSRF.search(html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def login(client, username: str, password: str = PASSWORD):
-    page = client.get("/login")
-    return client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf": csrf_of(page.text)},
-    )
-
-
-def logged_in(workspace: Workspace, username: str):
-    """A test client with a live session, and the session's CSRF token."""
-    client = workspace.client()
-    assert login(client, username).status_code == 302
-    home = client.get("/", follow_redirects=True)
-    return client, csrf_of(home.text)
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import io
 import sqlite3
 
 import pytest
-from conftest import PASSWORD, csrf_of, logged_in, login
 from openpyxl import load_workbook
+from web_helpers import PASSWORD, csrf_of, logged_in, login, zwgk_cli
 
 from zwgk.storelock import run_lock
 from zwgk.web import accounts
@@ -410,9 +410,7 @@ def test_audit_log_records_and_exports(workspace):
 
 
 def test_user_cli(workspace):
-    from conftest import PASSWORD as pw
-    from tests_cli import zwgk_cli
-
+    pw = PASSWORD
     ok = zwgk_cli("user", "add", "--db", str(workspace.db_path), "li", "--role", "unit",
                   "--unit", "longshi", "--password-stdin", stdin=pw + "\n")  # fmt: skip
     assert ok.returncode == 0, ok.stderr
@@ -427,3 +425,15 @@ def test_user_cli(workspace):
     assert "li" in listed.stdout and "longshi" in listed.stdout
     assert zwgk_cli("user", "disable", "--db", str(workspace.db_path), "li").returncode == 0
     assert login(workspace.client(), "li").status_code == 401
+
+
+def test_pages_are_html_with_a_strict_policy(workspace):
+    client = workspace.client()
+    login_page = client.get("/login")
+    assert login_page.mimetype == "text/html"
+    sup, _ = logged_in(workspace, "sup")
+    for path in ("/login", "/queue", "/findings/1", "/runs", "/audit"):
+        resp = (client if path == "/login" else sup).get(path)
+        assert resp.mimetype == "text/html", path
+        assert "script-src" not in resp.headers["Content-Security-Policy"]  # none at all
+        assert resp.headers["X-Frame-Options"] == "DENY"

@@ -41,8 +41,14 @@ def home() -> Response:
 
 
 def _login_page(message: str = "", status: int = 200) -> Response:
-    token = new_login_csrf()
-    resp = Response(render("login.html", csrf=token, message=message), status=status)
+    # Keep this browser's token: a second login page (another tab, the favicon's redirect)
+    # must not invalidate the form already shown.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if len(token) < 32 or len(token) > 100:
+        token = new_login_csrf()
+    resp = Response(
+        render("login.html", csrf=token, message=message), status=status, mimetype="text/html"
+    )
     set_cookie(resp, LOGIN_CSRF_COOKIE, token, max_age=3600)
     return resp
 
