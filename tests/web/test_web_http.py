@@ -437,3 +437,19 @@ def test_pages_are_html_with_a_strict_policy(workspace):
         assert resp.mimetype == "text/html", path
         assert "script-src" not in resp.headers["Content-Security-Policy"]  # none at all
         assert resp.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_crawl_holding_the_store_gets_a_retry_page_not_a_crash(workspace):
+    workspace.app.config["ZWGK_BUSY_MS"] = 200
+    client, csrf = logged_in(workspace, "sup")
+    crawl = sqlite3.connect(workspace.db_path, isolation_level=None)
+    crawl.execute("BEGIN IMMEDIATE")  # as the checks runner's one transaction does
+    try:
+        assert client.get("/queue").status_code == 200  # WAL: reading never waits
+        resp = client.post("/act", data={"csrf": csrf, "action": "confirm", "ids": ["1"]})
+        assert resp.status_code == 503 and "稍后重试" in resp.text
+    finally:
+        crawl.execute("ROLLBACK")
+        crawl.close()
+    resp = client.post("/act", data={"csrf": csrf, "action": "confirm", "ids": ["1"]})
+    assert resp.status_code == 302

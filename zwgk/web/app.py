@@ -59,6 +59,7 @@ def create_app(
         ZWGK_DB=Path(db_path),
         ZWGK_CONFIG=config,
         ZWGK_SECURE=secure_cookies,
+        ZWGK_BUSY_MS=BUSY_TIMEOUT_MS,
         MAX_CONTENT_LENGTH=256 * 1024,
     )
     if behind_proxy:
@@ -77,10 +78,11 @@ def create_app(
 
 def db() -> sqlite_utils.Database:
     if "db" not in g:
+        busy = current_config("ZWGK_BUSY_MS")
         conn = sqlite3.connect(
-            str(current_config("ZWGK_DB")), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            str(current_config("ZWGK_DB")), timeout=busy / 1000, isolation_level=None
         )
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout={int(busy)}")
         conn.execute("PRAGMA foreign_keys=ON")
         g.db = sqlite_utils.Database(conn)
     return g.db

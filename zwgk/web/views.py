@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import sqlite3
 from typing import Any
 
 from flask import Flask, abort, flash, g, redirect, request, url_for
@@ -32,6 +33,7 @@ def register(app: Flask) -> None:
     supervisor.register(app)
     unit.register(app)
     app.register_error_handler(review.ReviewError, _review_error)
+    app.register_error_handler(sqlite3.OperationalError, _store_busy)
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, _http_error)
 
@@ -99,6 +101,17 @@ def _review_error(exc: review.ReviewError) -> tuple[str, int]:
     if g.get("session") is None:
         return str(exc), status
     return render("error.html", message=str(exc)), status
+
+
+def _store_busy(exc: sqlite3.OperationalError) -> tuple[str, int]:
+    """A crawl's checks hold the store's write lock longer than the busy timeout: say so
+    instead of failing (nothing was written; the request can simply be sent again)."""
+    if "locked" not in str(exc) and "busy" not in str(exc):
+        raise exc
+    message = "监测运行正在写入数据，请稍后重试"
+    if g.get("session") is None:
+        return message, 503
+    return render("error.html", message=message), 503
 
 
 ERRORS = {400: "请求无效", 403: "无权操作或页面已过期，请刷新后重试", 404: "页面不存在",
