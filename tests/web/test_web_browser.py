@@ -117,8 +117,11 @@ def test_review_answer_recheck_in_chromium(browser, crawled, demo_farm, tmp_path
         log_in(phone, base, "danwei")
         assert phone.url.endswith("/tasks")
         assert phone.locator(f"#f{false_positive}").count() == 0  # waived: no task
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390 + 1, f"page wider than a phone: {width}px"
+        for path in ("/tasks", f"/findings/{fixed}"):  # usable at phone width: no sideways scroll
+            phone.goto(base + path)
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390 + 1, f"{path} wider than a phone: {width}px"
+        phone.goto(f"{base}/tasks")
         for fid, text in ((fixed, "已更新栏目内容"), (persisting, "已安排专人更新")):
             card = phone.locator(f"#f{fid}")
             card.locator("textarea[name=text]").fill(text)

@@ -453,3 +453,20 @@ def test_a_crawl_holding_the_store_gets_a_retry_page_not_a_crash(workspace):
         crawl.close()
     resp = client.post("/act", data={"csrf": csrf, "action": "confirm", "ids": ["1"]})
     assert resp.status_code == 302
+
+
+def test_overdue_tasks_are_marked_for_the_unit(workspace):
+    sup, csrf = logged_in(workspace, "sup")
+    sup.post(
+        "/act", data={"csrf": csrf, "action": "deadline", "ids": ["2"], "deadline": "2026-01-05"}
+    )
+    for bad in ("", "2026-13-01", "tomorrow"):
+        resp = sup.post(
+            "/act", data={"csrf": csrf, "action": "deadline", "ids": ["1"], "deadline": bad}
+        )
+        assert resp.status_code == 400
+    unit, _ = logged_in(workspace, "ying")
+    page = unit.get("/tasks").text
+    card = page[page.index('id="f2"') :]
+    assert "2026-01-05（已逾期）" in card
+    assert '<div class="value" style="color:var(--bad)">1</div>' in page  # 已逾期 count
