@@ -369,6 +369,11 @@ def test_response_then_next_run_rechecks_both_ways(workspace):
     sup, _ = logged_in(workspace, "sup")
     assert "复查通过" in sup.get("/findings/1").text
     assert "复查未通过" in sup.get("/findings/2").text
+    answered = sup.get("/queue?view=responded").text  # the supervisor's list of answered tasks
+    assert 'id="f1"' in answered and 'id="f2"' in answered and 'id="f6"' not in answered
+    assert "复查通过" in answered and "复查未通过" in answered
+    assert 'id="f1"' not in sup.get("/queue?view=open").text  # resolved
+    assert 'id="f2"' in sup.get("/queue?view=nonsense").text  # unknown list: the review queue
     # the crawl wrote none of what people wrote: the response is still there, word for word
     assert q(workspace, "SELECT text FROM finding_responses ORDER BY response_id") == [
         ("<b>已整改1</b>",),

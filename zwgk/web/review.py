@@ -211,6 +211,22 @@ def _decorate(
     return rows
 
 
+#: The supervisor's lists: the review queue (default), findings a unit has answered (their
+#: re-check visible), and everything still open.
+VIEWS = {
+    "pending": (
+        "待审核",
+        "f.status = 'open' AND NOT EXISTS (SELECT 1 FROM finding_reviews r"
+        " WHERE r.finding_id = f.finding_id AND r.decision IS NOT NULL)",
+    ),
+    "responded": (
+        "已填报整改情况",
+        "EXISTS (SELECT 1 FROM finding_responses r WHERE r.finding_id = f.finding_id)",
+    ),
+    "open": ("全部未关闭", "f.status = 'open'"),
+}
+
+
 def queue(
     db: sqlite_utils.Database,
     user: User,
@@ -218,14 +234,13 @@ def queue(
     unit: str = "",
     rule: str = "",
     severity: str = "",
+    view: str = "pending",
     limit: int = 200,
 ) -> list[dict[str, Any]]:
-    """Open findings nobody has decided on yet, newest first, with optional filters."""
+    """Findings of one of VIEWS (default: open ones nobody has decided on yet), newest first,
+    with optional filters."""
     where, params = scope(user)
-    where += (
-        " AND f.status = 'open' AND NOT EXISTS (SELECT 1 FROM finding_reviews r"
-        " WHERE r.finding_id = f.finding_id AND r.decision IS NOT NULL)"
-    )
+    where += " AND " + VIEWS.get(view, VIEWS["pending"])[1]
     for column, value in (("unit_id", unit), ("rule", rule), ("severity", severity)):
         if value:
             where += f" AND f.{column} = ?"

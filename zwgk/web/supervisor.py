@@ -31,7 +31,9 @@ def _supervisor() -> None:
 def queue() -> str:
     _supervisor()
     user = g.session.user
-    filters = {k: request.args.get(k, "")[:64] for k in ("unit", "rule", "severity")}
+    filters = {k: request.args.get(k, "")[:64] for k in ("unit", "rule", "severity", "view")}
+    if filters["view"] not in review.VIEWS:
+        filters["view"] = "pending"
     rows = review.queue(db(), user, current_config("ZWGK_CONFIG"), **filters)
     choices = review.filter_choices(db(), user)
     rules = [(code, rule_meta(code).title_zh) for code in choices["rules"]]
@@ -42,6 +44,7 @@ def queue() -> str:
         units=choices["units"],
         rules=rules,
         severities=list(SEVERITY_ZH.items()),
+        views=[(code, zh) for code, (zh, _sql) in review.VIEWS.items()],
         done=request.args.get("done", ""),
     )
 
