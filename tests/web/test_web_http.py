@@ -284,7 +284,7 @@ def test_bulk_action_with_one_foreign_or_unknown_id_writes_nothing(workspace):
 def test_reject_waives_through_the_waive_path_with_the_reason(workspace):
     client, csrf = logged_in(workspace, "sup")
     resp = client.post(
-        "/act", data={"csrf": csrf, "action": "reject", "ids": ["2"], "reason": "栏目已停用"}
+        "/act", data={"csrf": csrf, "action": "reject", "ids": ["2", "2"], "reason": "栏目已停用"}
     )
     assert resp.status_code == 302
     assert q(workspace, "SELECT status, waive_reason FROM findings WHERE finding_id = 2") == [

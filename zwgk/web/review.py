@@ -342,20 +342,19 @@ def reject(
     _supervisor(user)
     reason = clean_text(reason, "误报理由")
     _ids_in_scope(db, user, ids)
-    statuses = dict(
-        db.execute(
-            f"SELECT finding_id, status FROM findings WHERE finding_id IN ({','.join('?' * len(ids))})",
-            ids,
-        ).fetchall()
-    )
-    if any(s != "open" for s in statuses.values()):
-        raise ReviewError("只能将未关闭的问题标为误报")
+    marks = ",".join("?" * len(ids))
     with run_lock(
         db_path,
         what="zwgk serve (误报豁免)",
         hint="a monitoring run is rewriting findings",
         wait=WAIVE_WAIT_SECONDS,
     ):
+        # checked under the lock: no run can resolve one of them between check and waiver
+        statuses = db.execute(
+            f"SELECT status FROM findings WHERE finding_id IN ({marks})", ids
+        ).fetchall()
+        if any(s != "open" for (s,) in statuses):
+            raise ReviewError("只能将未关闭的问题标为误报")
         for fid in ids:
             lifecycle.waive(db, fid, reason)
             now = clock.iso()

@@ -51,7 +51,8 @@ def queue() -> str:
 
 def _ids() -> list[int]:
     try:
-        return [int(x) for x in request.form.getlist("ids")][:500]
+        # unique, in order: a repeated id is one finding, acted on once
+        return list(dict.fromkeys(int(x) for x in request.form.getlist("ids")))[:500]
     except ValueError:
         abort(400)
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, abort, flash, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
+from zwgk.errors import ZwgkError
 from zwgk.web import accounts, review
 from zwgk.web.app import (
     LOGIN_CSRF_COOKIE,
@@ -32,7 +33,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/findings/<int:finding_id>", "finding", finding_page)
     supervisor.register(app)
     unit.register(app)
-    app.register_error_handler(review.ReviewError, _review_error)
+    # ZwgkError: the workspace's refusals, and the lifecycle's (a finding no longer open)
+    app.register_error_handler(ZwgkError, _review_error)
     app.register_error_handler(sqlite3.OperationalError, _store_busy)
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, _http_error)
@@ -96,7 +98,7 @@ def finding_page(finding_id: int) -> str:
     return render("finding.html", f=f)
 
 
-def _review_error(exc: review.ReviewError) -> tuple[str, int]:
+def _review_error(exc: ZwgkError) -> tuple[str, int]:
     status = 404 if isinstance(exc, review.NotFound) else 400
     if g.get("session") is None:
         return str(exc), status
