@@ -28,6 +28,8 @@ EVIDENCE_LABELS = {
     "window_days": "要求更新周期（天）",
     "days_stale": "未更新天数",
     "newest_item_title": "最新信息标题",
+    "category": "栏目类别",
+    "column_url": "栏目链接",
     "days_since_update": "未更新天数",
     "window_rule": "更新时限依据",
     "newest_item_url": "最新信息链接",
