@@ -28,6 +28,8 @@ EVIDENCE_LABELS = {
     "window_days": "要求更新周期（天）",
     "days_stale": "未更新天数",
     "newest_item_title": "最新信息标题",
+    "category": "栏目类别",
+    "column_url": "栏目链接",
     "days_since_update": "未更新天数",
     "window_rule": "更新时限依据",
     "newest_item_url": "最新信息链接",
@@ -399,6 +401,15 @@ def _finding(row: dict[str, Any], units: dict[str, Any], sites: dict[int, Any]) 
         "evidence_seen": "",
         "opened_run_id": row["opened_run_id"],
     }
+
+
+def load_findings(db: Any, where: str, params: list[Any], order: str) -> list[dict[str, Any]]:
+    """Findings matching `where` (SQL on `findings f`, values in `params`), shaped as the reports
+    show them: rule title, evidence lines, safe links. For the review workspace (zwgk/web)."""
+    units = {r["unit_id"]: _unit(r) for r in _rows(db, "SELECT * FROM units")}
+    sites = {r["site_id"]: _site(r, units) for r in _rows(db, "SELECT * FROM sites")}
+    rows = _rows(db, f"SELECT f.* FROM findings f WHERE {where} ORDER BY {order}", params)
+    return [_finding(r, units, sites) for r in rows]
 
 
 def load_snapshot(db: Any, run_id: int) -> Snapshot:

@@ -24,6 +24,7 @@ from zwgk.cli_options import (
 from zwgk.demo import demo
 from zwgk.errors import ZwgkError, one_line
 from zwgk.ops import probe, schedule, status
+from zwgk.web.cli import serve, user
 
 #: Worker processes one machine starts for a distributed run: each is a whole Scrapy process,
 #: so a typo of a few more digits would fork the machine to death.
@@ -187,7 +188,19 @@ def verdicts(db_path: Path, run_id: int | None, fmt: str) -> None:
 
 
 # Commands that live with their subsystem; they import only zwgk.cli_options, so no cycle.
-for _command in (waive, unwaive, report, scores, evidence, probe, schedule, status, demo):
+for _command in (
+    waive,
+    unwaive,
+    report,
+    scores,
+    evidence,
+    probe,
+    schedule,
+    status,
+    demo,
+    serve,
+    user,
+):
     main.add_command(_command)
 
 

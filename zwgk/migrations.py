@@ -376,6 +376,95 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX finding_evidence_capture ON finding_evidence (capture_id);
         """,
     ),
+    (
+        "m015_review",
+        """
+        -- The review workspace (`zwgk serve`, zwgk/web/). Everything here is written by people
+        -- through the web app or `zwgk user`, never by a crawl: a run only writes findings and
+        -- finding_events, so what a person wrote is never overwritten.
+        -- users: role supervisor (all units) or unit (one unit_id); argon2 hashes; active 0
+        -- disables the account and its sessions.
+        CREATE TABLE users (
+            user_id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('supervisor', 'unit')),
+            unit_id TEXT,
+            password_hash TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+            created_at TEXT NOT NULL,
+            password_changed_at TEXT NOT NULL,
+            CHECK ((role = 'unit') = (unit_id IS NOT NULL))
+        );
+        -- sessions: server-side; the cookie holds a random token, the table its SHA-256, so a
+        -- copy of the store cannot log anyone in. Deleted on logout, passwd and disable.
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            csrf TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            client TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX sessions_user ON sessions (user_id);
+        -- login_attempts: failed and successful logins, for rate limiting per username and
+        -- per client address (pruned as they age out of the window).
+        CREATE TABLE login_attempts (
+            attempt_id INTEGER PRIMARY KEY,
+            username TEXT NOT NULL COLLATE NOCASE,
+            client TEXT NOT NULL,
+            at TEXT NOT NULL,
+            ok INTEGER NOT NULL CHECK (ok IN (0, 1))
+        );
+        CREATE INDEX login_attempts_user ON login_attempts (username, at);
+        CREATE INDEX login_attempts_client ON login_attempts (client, at);
+        -- finding_reviews: a supervisor's decision on a finding (confirmed = 人工核对, rejected =
+        -- false positive, waived through checks/lifecycle.py with the same reason) and an
+        -- optional deadline set by hand (else the configured working days apply).
+        CREATE TABLE finding_reviews (
+            finding_id INTEGER PRIMARY KEY REFERENCES findings(finding_id),
+            decision TEXT CHECK (decision IN ('confirmed', 'rejected')),
+            reason TEXT,
+            decided_by INTEGER REFERENCES users(user_id),
+            decided_at TEXT,
+            deadline TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE finding_notes (
+            note_id INTEGER PRIMARY KEY,
+            finding_id INTEGER NOT NULL REFERENCES findings(finding_id),
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            at TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX finding_notes_finding ON finding_notes (finding_id);
+        -- finding_responses: a unit's 整改情况, every one kept; after_run_id is the newest run
+        -- when it was written, so the re-check is the first run after it (never the clock).
+        CREATE TABLE finding_responses (
+            response_id INTEGER PRIMARY KEY,
+            finding_id INTEGER NOT NULL REFERENCES findings(finding_id),
+            unit_id TEXT NOT NULL,
+            user_id INTEGER NOT NULL REFERENCES users(user_id),
+            at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            evidence_url TEXT,
+            after_run_id INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX finding_responses_finding ON finding_responses (finding_id);
+        -- audit_log: logins, decisions, responses and status changes, who and when.
+        CREATE TABLE audit_log (
+            audit_id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            unit_id TEXT,
+            finding_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '',
+            client TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log (at);
+        """,
+    ),
 ]
 
 

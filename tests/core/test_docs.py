@@ -32,6 +32,8 @@ def test_every_command_is_registered() -> None:
         "status",
         "demo",
         "evidence",
+        "serve",
+        "user",
     }
 
 
@@ -66,7 +68,8 @@ def test_every_crawl_option_is_documented() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", ["checks.cli", "reports.cli", "reports.evidence_cli", "zwgk.ops", "zwgk.cli"]
+    "module",
+    ["checks.cli", "reports.cli", "reports.evidence_cli", "zwgk.ops", "zwgk.cli", "zwgk.web.cli"],
 )
 def test_each_command_module_imports_on_its_own(module: str) -> None:
     import subprocess
