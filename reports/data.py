@@ -100,8 +100,6 @@ EVIDENCE_LABELS = {
     "offsite": "外站链接",
     # field keys of the other rules' evidence (a test keeps every rule's keys labelled)
     "tried_interpretations": "已比对的解读",
-    "category": "栏目类别",
-    "column_url": "栏目链接",
     "column_urls": "栏目链接",
     "portal_copies": "门户网站对应栏目",
     "catalog_path": "目录位置",
