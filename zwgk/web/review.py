@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import sqlite_utils
 
 from checks import lifecycle
 from reports.data import iso_minute, load_findings, safe_href, working_days_after
+from reports.evidence import captures_by_finding
 from reports.tasks import deadlines
 from zwgk import clock
 from zwgk.errors import ZwgkError
@@ -208,7 +210,20 @@ def _decorate(
         f["overdue"] = f["status"] == "open" and due < today
         f["response"] = responses.get(f["finding_id"])
         f["notes"] = all_notes.get(f["finding_id"], [])
+    _evidence_seen(db, rows)
     return rows
+
+
+def _evidence_seen(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Give each finding `evidence_seen`: when the pages it rests on were first captured (the
+    evidence archive, reports/evidence.py), "" when none are kept."""
+    try:
+        caps = captures_by_finding(db, [f["finding_id"] for f in rows])
+    except sqlite3.OperationalError:  # a store without the archive's tables has no evidence
+        caps = {}
+    for f in rows:
+        mine = caps.get(f["finding_id"])
+        f["evidence_seen"] = iso_minute(min(c.captured_at for c in mine)) if mine else ""
 
 
 #: The supervisor's lists: the review queue (default), findings a unit has answered (their

@@ -24,7 +24,7 @@ from zwgk.web.app import (
 
 
 def register(app: Flask) -> None:
-    from zwgk.web import supervisor, unit
+    from zwgk.web import evidence, supervisor, unit
 
     app.secret_key = None  # no signed-cookie session: sessions live in the store
     app.add_url_rule("/", "home", home)
@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     app.add_url_rule("/findings/<int:finding_id>", "finding", finding_page)
     supervisor.register(app)
     unit.register(app)
+    evidence.register(app)
     # ZwgkError: the workspace's refusals, and the lifecycle's (a finding no longer open)
     app.register_error_handler(ZwgkError, _review_error)
     app.register_error_handler(sqlite3.OperationalError, _store_busy)
