@@ -12,7 +12,6 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,6 @@ def write_reports(
     """Write every report file of run `run_id` under `out_dir`; returns their paths."""
     out_dir = Path(out_dir)
     snap = load_snapshot(db, run_id)
-    run_date = date.fromisoformat(snap.run["date"])
     codes = report_units(snap)
     units_dir, tasks_dir = out_dir / "units", out_dir / "tasks"
     units_dir.mkdir(parents=True, exist_ok=True)
@@ -153,7 +151,8 @@ def write_reports(
     events = snap.by_unit(snap.events)
     closed = snap.by_unit(snap.closed_findings)
     open_by_unit = snap.by_unit(open_findings)
-    rows = tasks.task_rows(open_findings, run_date, config)
+    tasks.set_deadlines(db, open_findings)
+    rows = tasks.task_rows(open_findings, config)
     rows_by_unit = snap.by_unit(rows)
     task_title = "{name}政府网站问题整改交办清单（{day}）"
     for overview in units:

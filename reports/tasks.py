@@ -70,8 +70,35 @@ def deadlines(config: dict[str, Any] | None, path: object = None) -> tuple[int, 
     return out[0], out[1]
 
 
+def due_date(f: dict[str, Any], days: int, veto_days: int) -> date:
+    """完成时限: the date a supervisor set (`deadline_set`, the review workspace), else the
+    configured working days from the day the finding was first detected. Counted from
+    detection, not from today's run, so a finding left open falls overdue instead of seeing
+    its deadline move a day with every run."""
+    if f.get("deadline_set"):
+        return date.fromisoformat(f["deadline_set"])
+    found = date.fromisoformat(f["first_detected_at"][:10])
+    return working_days_after(found, veto_days if f["severity"] == "veto" else days)
+
+
+def set_deadlines(db: Any, findings: list[dict[str, Any]]) -> None:
+    """Give each finding the deadline a supervisor set in the workspace, if any."""
+    ids = {f["finding_id"] for f in findings}
+    if not ids:
+        return
+    set_at = {
+        fid: d
+        for fid, d in db.execute(
+            "SELECT finding_id, deadline FROM finding_reviews WHERE deadline IS NOT NULL"
+        ).fetchall()
+        if fid in ids
+    }
+    for f in findings:
+        f["deadline_set"] = set_at.get(f["finding_id"])
+
+
 def task_rows(
-    findings: list[dict[str, Any]], run_date: date, config: dict[str, Any] | None
+    findings: list[dict[str, Any]], config: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
     """One row per open finding, in the workbook's column order (序号 filled by the writer)."""
     days, veto_days = deadlines(config)
@@ -87,7 +114,7 @@ def task_rows(
         if f.get("evidence_href"):
             # the page(s) as seen when found, archived: a path in the report folder
             describe += f"\n证据存档（{f['evidence_seen']} 所见）：{f['evidence_href']}"
-        due = working_days_after(run_date, veto_days if f["severity"] == "veto" else days)
+        due = due_date(f, days, veto_days)
         rows.append(
             {
                 "unit_id": f["unit_id"],

@@ -44,7 +44,7 @@ def test_unit_workbook_header_and_exact_rows(reports):
             f"{STALE_SUMMARY}\n证据：最新信息日期：2026-03-01；最新信息标题：{XSS}关于开展检查的通知；"
             "最新信息链接：http://www.yingjiang.example.gov.cn/xxgk/tzgg/1.html；要求更新周期（天）：183"
             "\n发现时间：2026-11-20 08:00",
-            "2026-11-20 08:00", stale.fix, datetime(2026, 12, 11), None, None,
+            "2026-11-20 08:00", stale.fix, datetime(2026, 12, 4), None, None,
         ),
     ]  # fmt: skip
     assert ws.cell(4, 4).data_type == "s"  # markup and javascript: stay plain text
@@ -92,7 +92,7 @@ def test_summary_workbook(reports):
         "最早完成时限",
     )
     assert counts[2:] == [
-        ("jyj", "市教育局", "部门", 1, 0, 0, 1, datetime(2026, 12, 11)),
+        ("jyj", "市教育局", "部门", 1, 0, 0, 1, datetime(2026, 12, 4)),
         ("longshi", "龙狮桥乡人民政府", "乡镇（街道）", 1, 0, 0, 1, datetime(2026, 12, 11)),
         ("yingjiang", "迎江区人民政府", "区县", 2, 1, 1, 0, datetime(2026, 12, 4)),
     ]
@@ -117,7 +117,22 @@ def test_deadlines_are_configurable(store, tmp_path):
     config = {"reports": {"deadline_working_days": 3, "veto_deadline_working_days": 1}}
     paths = write_reports(store, 2, tmp_path / "out", config)
     _, data = rows(paths.tasks["yingjiang"])
-    assert [r[8] for r in data[2:]] == [datetime(2026, 11, 30), datetime(2026, 12, 2)]
+    # counted from detection: the veto found 11-27, the stale column found 11-20 (not run 2)
+    assert [r[8] for r in data[2:]] == [datetime(2026, 11, 30), datetime(2026, 11, 25)]
+
+
+def test_deadlines_stay_put_and_a_supervisors_date_wins(store, tmp_path):
+    """A finding still open a run later keeps its 完成时限 (it falls overdue instead), and the
+    date a supervisor set in the review workspace is the one the unit's workbook shows."""
+    store.execute(
+        "INSERT INTO finding_reviews (finding_id, deadline, updated_at) VALUES (1, '2026-12-31', ?)",
+        ["2026-11-28T09:00:00+08:00"],
+    )
+    store.conn.commit()
+    paths = write_reports(store, 2, tmp_path / "out")
+    _, data = rows(paths.tasks["yingjiang"])
+    # the stale column, found in run 1 (11-20): 10 working days from then, not from run 2
+    assert [r[8] for r in data[2:]] == [datetime(2026, 12, 31), datetime(2026, 12, 4)]
 
 
 @pytest.mark.parametrize("bad", [0, -1, "10", 2.5, True])

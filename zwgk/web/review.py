@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from checks import lifecycle
-from reports.data import iso_minute, load_findings, safe_href, working_days_after
+from reports.data import iso_minute, load_findings, safe_href
 from reports.evidence import captures_by_finding
-from reports.tasks import deadlines
+from reports.tasks import deadlines, due_date
 from zwgk import clock
 from zwgk.errors import ZwgkError
 from zwgk.storelock import run_lock
@@ -201,11 +201,8 @@ def _decorate(
         review = reviews.get(f["finding_id"]) or {}
         f["review"] = review
         f["decision_zh"] = DECISION_ZH.get(review.get("decision") or "", "待审核")
-        if review.get("deadline"):
-            due = date.fromisoformat(review["deadline"])
-        else:
-            found = date.fromisoformat(f["first_detected_at"][:10])
-            due = working_days_after(found, veto_days if f["severity"] == "veto" else days)
+        f["deadline_set"] = review.get("deadline")
+        due = due_date(f, days, veto_days)
         f["deadline"] = due
         f["overdue"] = f["status"] == "open" and due < today
         f["response"] = responses.get(f["finding_id"])

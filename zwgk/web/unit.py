@@ -50,9 +50,8 @@ def tasks_xlsx() -> Response:
     user = g.session.user
     config = current_config("ZWGK_CONFIG")
     open_rows, _closed = review.unit_tasks(db(), user, config)
-    rows = task_rows(open_rows, clock.today(), config)
+    rows = task_rows(open_rows, config)  # same 完成时限 as the cards: review._decorate sets it
     for row, f in zip(rows, open_rows, strict=True):
-        row["values"][7] = f["deadline"]
         if f["response"]:
             row["values"][8] = f["response"]["text"]
             row["values"][9] = f["response"]["recheck_zh"]
