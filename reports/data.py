@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from reports.meta import KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
+from reports.meta import CATEGORY_ZH, KIND_ZH, ROLE_ZH, SECTION_ZH, SEVERITY_ZH, rule_meta
 from zwgk.errors import ZwgkError
 
 # task-list deadlines: China's official holidays and make-up workdays (zwgk.workdays)
@@ -156,6 +156,26 @@ EVIDENCE_LABELS = {
     "checked": "已检查",
     "states": "状态",
 }
+#: Evidence values that are codes, in the supervisor's words (keyed by the evidence key).
+VALUE_ZH: dict[str, dict[str, str]] = {
+    "category": CATEGORY_ZH,
+    "kind": KIND_ZH,
+    "section": SECTION_ZH,
+    "role": ROLE_ZH,
+    # stale-column's site roll-up: which columns' share vetoes the site
+    "group": {
+        "news_notice": "动态要闻类和通知公告/政策文件类",
+        "periodic": CATEGORY_ZH["periodic"],
+    },
+    # how a portal copy was matched to its platform column (checks/mirrors.py)
+    "match": {
+        "url": "链接相同",
+        "path": "路径相同",
+        "name": "名称相同",
+        "items": "信息条目相同（栏目已改名）",
+        "similar name": "名称相近",
+    },
+}
 #: Entries of one evidence list shown in the reports and task lists before "另有N条" (the
 #: finding's evidence page shows them all).
 LIST_SHOWN = 5
@@ -257,6 +277,7 @@ def evidence_parts(
         text = "" if value is None else str(value)
         if isinstance(value, bool):
             text = "是" if value else "否"
+        text = VALUE_ZH.get(label.rpartition(".")[2], {}).get(text, text)
         out.append({"label": _label(label), "text": _short(text), "href": safe_href(text),
                     "more": False, "more_href": None})  # fmt: skip
 

@@ -11,26 +11,24 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from checks.text import CATEGORY_ZH, KIND_ZH, SECTION_ZH  # one vocabulary for rules and reports
+
+__all__ = [
+    "CATEGORY_ZH",
+    "KIND_ZH",
+    "ROLE_ZH",
+    "SECTION_ZH",
+    "SEVERITY_ZH",
+    "RuleMeta",
+    "rule_meta",
+]
+
 GENERIC_FIX = (
     "对照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）逐项整改，整改后报送整改情况。"
 )
 
 SEVERITY_ZH = {"veto": "单项否决", "deduct": "扣分", "warn": "提醒"}
-KIND_ZH = {
-    "city": "市级",
-    "county": "区县",
-    "department": "部门",
-    "township": "乡镇（街道）",
-    "institution": "事业单位",
-}
 ROLE_ZH = {"portal": "门户网站", "disclosure": "政府信息公开平台"}
-SECTION_ZH = {
-    "guide": "政府信息公开指南",
-    "system": "政府信息公开制度",
-    "fdzdgknr": "法定主动公开内容",
-    "annual": "政府信息公开年报",
-    "request": "依申请公开",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,20 @@ def test_every_demo_finding_reads_in_chinese(crawled) -> None:
             assert not RAW_KEY.search(p["label"]), (rule, p["label"])
 
 
+def test_coded_values_read_in_chinese_too(crawled) -> None:
+    """A category, a unit kind or how a portal copy was matched is a code in the store; the
+    supervisor reads its name. Free text that happens to equal a code's key is left alone."""
+    parts = evidence_parts({"category": "news", "match": "path", "portal_copy": {"match": "items"}})
+    assert [p["text"] for p in parts] == ["动态要闻类", "路径相同", "信息条目相同（栏目已改名）"]
+    assert evidence_parts({"newest_item_title": "news"})[0]["text"] == "news"
+    with sqlite3.connect(crawled.db) as conn:
+        rows = conn.execute("SELECT rule, evidence FROM findings").fetchall()
+    codes = {"news", "notice", "periodic", "static", "path", "url", "news_notice", "similar name"}
+    for rule, evidence in rows:
+        for p in evidence_parts(evidence, limit=None):
+            assert p["text"] not in codes, (rule, p["label"], p["text"])
+
+
 def test_lists_are_whole_or_say_how_many_more() -> None:
     items = [{"title": f"信息{i}", "url": f"http://u1.test/{i}.html"} for i in range(7)]
     four = evidence_parts({"count": 4, "items": items[:4]})
