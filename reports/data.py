@@ -232,6 +232,9 @@ def _label(label: str) -> str:
     meta tag or a site code) its parent's label and the key; never a raw English key."""
     parent, _, base = label.rpartition(".")
     if base in EVIDENCE_LABELS:
+        if parent.rpartition(".")[2] == "portal_copies" and not base.startswith("portal_"):
+            # a portal copy's own figures sit beside the platform column's: say whose they are
+            return "门户网站栏目" + EVIDENCE_LABELS[base]
         return EVIDENCE_LABELS[base]
     if not base:
         return ""

@@ -26,6 +26,17 @@ def test_coded_values_read_in_chinese_too(crawled) -> None:
     parts = evidence_parts({"category": "news", "match": "path", "portal_copy": {"match": "items"}})
     assert [p["text"] for p in parts] == ["动态要闻类", "路径相同", "信息条目相同（栏目已改名）"]
     assert evidence_parts({"newest_item_title": "news"})[0]["text"] == "news"
+    folded = evidence_parts(
+        {
+            "newest_item_date": "2026-11-14",
+            "portal_copies": [{"portal_name": "工作动态", "newest_item_date": "2026-11-10"}],
+        }
+    )
+    assert [p["label"] for p in folded] == [
+        "最新信息日期",
+        "门户网站栏目",
+        "门户网站栏目最新信息日期",
+    ]
     with sqlite3.connect(crawled.db) as conn:
         rows = conn.execute("SELECT rule, evidence FROM findings").fetchall()
     codes = {"news", "notice", "periodic", "static", "path", "url", "news_notice", "similar name"}
