@@ -1,8 +1,8 @@
 """The evidence archive: pages exactly as the crawl fetched them, kept so a finding can show what
 a page said on the day it was judged, even after the unit changed it.
 
-- Each crawl process appends WARC response records (warcio, one gzip member each) to its own
-  file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
+- Each crawl process appends WARC response records (one gzip member each, read back with
+  warcio) to its own file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
   `<db>.evidence/` beside the store). File names come from run ids and pids, never scraped text.
 - A payload is stored once: `evidence_records` maps its sha256 to (file, offset, length). A page
   fetched again unchanged (or answering 304) only adds a `captures` row pointing at that hash.
@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import uuid
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -145,15 +146,9 @@ class ArchiveWriter:
         self.written = 0
 
     def _open(self) -> None:
-        from warcio.warcwriter import WARCWriter
-
         self.folder.mkdir(parents=True, exist_ok=True)
         self.fh = open(self.folder / self.name, "ab")  # noqa: SIM115 - open for the crawl
         self.pos = self.fh.tell()
-        self.buf = io.BytesIO()
-        # warcio writes the record; we gzip it (one member per record, so any record can be
-        # read, or copied by prune, on its own) at a level that costs a crawl less than 9.
-        self.writer = WARCWriter(self.buf, gzip=False)
 
     def capture(
         self,
@@ -169,37 +164,7 @@ class ArchiveWriter:
             return Stored(sha, bytes=len(body))
         if self.fh is None:
             self._open()
-        from warcio.statusandheaders import StatusAndHeaders
-
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = ""
-        kept = [(k, v) for k, v in headers if k.lower() not in TRANSFER_HEADERS]
-        kept.append(("Content-Length", str(len(body))))
-        http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
-        # Both WARC digests given (sha256, hex: warcio's reader checks either encoding), so
-        # warcio hashes nothing again; the payload digest is the store's sha256.
-        http.compute_headers_buffer(self.writer.header_filter)
-        block = hashlib.sha256(http.headers_buff)
-        block.update(body)
-        record = self.writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=http,
-            warc_headers_dict={
-                "WARC-Date": _warc_date(captured_at or clock.iso()),
-                "WARC-Payload-Digest": f"sha256:{sha}",
-                "WARC-Block-Digest": f"sha256:{block.hexdigest()}",
-            },
-        )
-        self.buf.seek(0)
-        self.buf.truncate()
-        self.writer.write_record(record)
-        gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
-        data = gz.compress(self.buf.getbuffer()) + gz.flush()
+        data = warc_record(url, status, headers, body, sha, captured_at or clock.iso())
         offset = self.pos
         self.fh.write(data)
         self.fh.flush()  # a killed crawl loses no record its store rows already point at
@@ -212,6 +177,70 @@ class ArchiveWriter:
         if self.fh is not None:
             self.fh.close()
             self.fh = None
+
+
+def warc_record(
+    url: str,
+    status: int,
+    headers: Iterable[tuple[str, str]],
+    body: bytes,
+    sha: str,
+    captured_at: str,
+) -> bytes:
+    """One WARC/1.0 response record as its own gzip member. Built here rather than by warcio's
+    writer, which cost a small page more than its hashing and compression (header objects, a
+    record builder, a buffer per record: bench/RESULTS.md); warcio still reads every record
+    back (`read_record`, `verify`) and checks both digests. Line breaks cannot enter a header
+    (a scraped URL or header value is single-line in the record whatever it holds)."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    lines = [f"HTTP/1.1 {int(status)} {reason}".rstrip()]
+    for k, v in headers:
+        if k.lower() not in TRANSFER_HEADERS:
+            lines.append(f"{_one_line(k)}: {_one_line(v)}")
+    lines.append(f"Content-Length: {len(body)}")
+    http = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape")
+    block = hashlib.sha256(http)
+    block.update(body)
+    head = (
+        "WARC/1.0\r\n"
+        "WARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Target-URI: {_uri(url)}\r\n"
+        f"WARC-Date: {_warc_date(captured_at)}\r\n"
+        f"WARC-Payload-Digest: sha256:{sha}\r\n"
+        f"WARC-Block-Digest: sha256:{block.hexdigest()}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http) + len(body)}\r\n\r\n"
+    ).encode("utf-8", "surrogateescape")
+    # gzip's window sized to the record (same output as a 32 KB window for a record that fits
+    # in it; a full-size window costs a small page more to set up than to compress).
+    size = len(head) + len(http) + len(body) + 4
+    wbits = min(15, max(9, size.bit_length()))
+    gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + wbits, min(8, max(2, wbits - 7)))
+    return b"".join(
+        (
+            gz.compress(head),
+            gz.compress(http),
+            gz.compress(body),
+            gz.compress(b"\r\n\r\n"),
+            gz.flush(),
+        )
+    )
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text) if "\r" in text or "\n" in text else text
+
+
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def _uri(url: str) -> str:
+    """A URL as WARC-Target-URI: no whitespace (warcio's reader would rewrite a space)."""
+    return url.replace("\r", "%0D").replace("\n", "%0A").replace(" ", "%20")
 
 
 def _warc_date(iso: str) -> str:

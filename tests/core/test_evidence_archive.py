@@ -245,3 +245,27 @@ def test_read_back_with_warcio_as_any_tool_would(tmp_path: Path) -> None:
     with open(path, "rb") as fh:
         recs = list(ArchiveIterator(io.BytesIO(fh.read()), check_digests="raise"))
     assert [r.rec_type for r in recs] == ["response"] * 3
+
+
+def test_hand_built_records_read_back_with_warcio_and_keep_headers_single_line(tmp_path: Path):
+    """Records are built without warcio's writer (cheaper per page); warcio's reader still
+    parses them and checks both digests, small and large (the gzip window is sized to the
+    record), and a line break in a URL or header value cannot forge a header."""
+    w = ev.ArchiveWriter(tmp_path, 1)
+    small = PAGE.format(text="小").encode()
+    large = PAGE.format(text="大" * 60_000).encode()  # > 32 KB: the full window
+    a = w.capture("http://u1.test/a/", 200, [("X-Evil", "v\r\nWARC-Type: metadata")], small)
+    b = w.capture("http://u1.test/b/\r\nX: y", 404, [("Content-Type", "text/html")], large)
+    w.close()
+    for stored, body in ((a, small), (b, large)):
+        rec = ev.read_record(tmp_path, stored.warc, stored.offset, stored.length)
+        assert rec.body == body
+        assert rec.digest_ok is True
+        assert hashlib.sha256(rec.body).hexdigest() == stored.sha256
+    rec_a = ev.read_record(tmp_path, a.warc, a.offset, a.length)
+    assert ("X-Evil", "v WARC-Type: metadata") in rec_a.headers
+    rec_b = ev.read_record(tmp_path, b.warc, b.offset, b.length)
+    assert rec_b.url == "http://u1.test/b/%0D%0AX:%20y"
+    assert rec_b.status.startswith("404")
+    with gzip.open(tmp_path / a.warc, "rb") as fh:  # the file is plain gzip, member by member
+        assert fh.read().count(b"WARC/1.0\r\n") == 2
