@@ -41,6 +41,7 @@ def captures_by_finding(db: Any, finding_ids: list[int]) -> dict[int, list[ev.Ca
                 ev.Capture(cid, url, at, status, sha, run, (fid, url) not in seen)
             )
             seen.add((fid, url))
+    ev.mark_unchanged(db, [c for cs in out.values() for c in cs])
     return out
 
 
@@ -61,18 +62,31 @@ def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Captu
 
 def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> str:
     """One capture as a self-contained page, or a short page saying why it cannot be shown."""
+    if capture.unchanged_since:
+        note = (note + "；" if note else "") + unchanged_note(capture)
     banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
     try:
         rec = ev.record_for(db, folder, capture.sha256)
     except ev.EvidenceError as exc:
         return replay(b"", [], capture.url, banner_html(
             capture.url, capture.captured_at, capture.status, capture.sha256,
-            f"存档记录无法读取：{exc}",
+            (note + "；" if note else "") + f"存档记录无法读取：{exc}",
         ))  # fmt: skip
     if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
         note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
         banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
     return replay(rec.body, rec.headers, capture.url, banner)
+
+
+def unchanged_note(capture: ev.Capture) -> str:
+    """What a repeat capture is, in words a supervisor reads the dates by: fetched on its own
+    date, content identical to the first capture's, whose stored copy is what is shown."""
+    since = iso_minute(capture.unchanged_since)
+    how = "服务器答复未修改（HTTP 304）" if capture.status == 304 else "页面内容未变"
+    return (
+        f"本次抓取（{iso_minute(capture.captured_at)}）{how}，与 {since} 首次抓取时完全相同"
+        f"（unchanged since {since}）：下面显示的是 {since} 抓取时存档的内容"
+    )
 
 
 def finding_page(finding: dict[str, Any], caps: list[ev.Capture], run: dict[str, Any]) -> str:
@@ -85,6 +99,7 @@ def finding_page(finding: dict[str, Any], caps: list[ev.Capture], run: dict[str,
                 "status": c.status,
                 "sha256": c.sha256,
                 "first": c.first,
+                "since": iso_minute(c.unchanged_since) if c.unchanged_since else "",
             }
         )
     return render(

@@ -418,6 +418,10 @@ class Capture:
     sha256: str
     run_id: int
     first: bool  # the page as the finding first rested on it
+    # The page was fetched again with the same content (or answered 304): the time of the first
+    # capture of that unchanged content, whose WARC record is the one shown. None: this capture
+    # is the one that stored its content (or the first of it still kept).
+    unchanged_since: str | None = None
 
 
 def finding_captures(db: Any, finding_id: int) -> list[Capture]:
@@ -432,7 +436,32 @@ def finding_captures(db: Any, finding_id: int) -> list[Capture]:
     ).fetchall():
         out.append(Capture(cid, url, at, status, sha, run, url not in seen))
         seen.add(url)
+    mark_unchanged(db, out)
     return out
+
+
+def mark_unchanged(db: Any, captures: list[Capture]) -> None:
+    """Set `unchanged_since` on the captures that repeat an earlier one: the first capture of
+    the same URL (same site) with the same content since the page last had other content. One
+    query for them all; capture ids grow with time, so they order the fetches."""
+    ids = sorted({c.capture_id for c in captures})
+    if not ids:
+        return
+    since = dict(
+        db.execute(
+            "SELECT c.capture_id, (SELECT c2.captured_at FROM captures c2"
+            "   WHERE c2.url = c.url AND c2.site_id IS c.site_id AND c2.sha256 = c.sha256"
+            "   AND c2.capture_id < c.capture_id AND c2.capture_id > coalesce("
+            "     (SELECT max(c3.capture_id) FROM captures c3 WHERE c3.url = c.url"
+            "      AND c3.site_id IS c.site_id AND c3.sha256 != c.sha256"
+            "      AND c3.capture_id < c.capture_id), 0)"
+            "   ORDER BY c2.capture_id LIMIT 1)"
+            " FROM captures c WHERE c.capture_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)],
+        ).fetchall()
+    )
+    for c in captures:
+        c.unchanged_since = since.get(c.capture_id)
 
 
 # -- retention -----------------------------------------------------------------------------
