@@ -10,7 +10,9 @@ so it can be handed to that unit alone. `zwgk evidence show` renders the same pa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,11 @@ def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Captu
 
 def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> str:
     """One capture as a self-contained page, or a short page saying why it cannot be shown."""
+    return _replay(db, folder, capture, note)[0]
+
+
+def _replay(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> tuple[str, bool]:
+    """(page, clean): clean when the record was read and its payload hashed as stored."""
     if capture.unchanged_since:
         note = (note + "；" if note else "") + unchanged_note(capture)
     banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
@@ -71,11 +78,47 @@ def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -
         return replay(b"", [], capture.url, banner_html(
             capture.url, capture.captured_at, capture.status, capture.sha256,
             (note + "；" if note else "") + f"存档记录无法读取：{exc}",
-        ))  # fmt: skip
+        )), False  # fmt: skip
     if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
         note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
         banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
-    return replay(rec.body, rec.headers, capture.url, banner)
+        return replay(rec.body, rec.headers, capture.url, banner), False
+    return replay(rec.body, rec.headers, capture.url, banner), True
+
+
+#: What a cached replay depends on besides its capture: the code that renders it. A change to
+#: the sanitizer or the banner renders every capture again.
+_CODE_KEY = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("replay.py", "evidence.py"))
+).hexdigest()[:16]
+
+
+def cache_name(capture: ev.Capture) -> str:
+    """The replay's file in the archive's replay cache: c<capture id>-<digest of everything the
+    page shows>. A capture never changes, so neither does its page (unless the code does)."""
+    key = "|".join(
+        map(str, (_CODE_KEY, capture.url, capture.captured_at, capture.status, capture.sha256,
+                  capture.unchanged_since))
+    )  # fmt: skip
+    return f"c{int(capture.capture_id)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.html"
+
+
+def cached_replay(db: Any, folder: Path, capture: ev.Capture) -> str:
+    """The capture's replay, from `<archive>/replays/` when an earlier report rendered it
+    (sanitizing a page costs a report more than anything else it writes); rendered and kept
+    there otherwise. Only a clean replay is kept: a missing or altered record is read again
+    next time. A cache that cannot be written is no error."""
+    cache = folder / ev.REPLAY_CACHE / cache_name(capture)
+    with contextlib.suppress(OSError):
+        return cache.read_text(encoding="utf-8")
+    page, clean = _replay(db, folder, capture)
+    if clean:
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+            tmp.write_text(page, encoding="utf-8")
+            os.replace(tmp, cache)  # a concurrent report reads a whole page or none
+    return page
 
 
 def unchanged_note(capture: ev.Capture) -> str:
@@ -138,6 +181,6 @@ def write_evidence(
         for c in mine:
             target = unit_dir / f"c{int(c.capture_id)}.html"
             if not target.exists():  # a capture never changes: written once per folder
-                target.write_text(replay_capture(db, folder, c), encoding="utf-8")
+                target.write_text(cached_replay(db, folder, c), encoding="utf-8")
                 written.append(target)
     return written

@@ -43,6 +43,9 @@ TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 #: gzip level of the WARC records: 4 is within 1% of 9's size on government pages at less than
 #: half its CPU, which a crawl pays per page (bench/evidence.py).
 GZIP_LEVEL = 4
+#: Replays rendered by reports (reports/evidence.py), kept in the archive folder by capture:
+#: a report renders a capture once, later reports copy it; prune removes the pruned ones'.
+REPLAY_CACHE = "replays"
 #: URLs of one finding linked to captures (its column, site, and URLs in its evidence).
 MAX_LINKED_URLS = 40
 
@@ -551,6 +554,14 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
         if WARC_NAME.fullmatch(p.name) and p.name not in referenced:
             p.unlink()
             res.files_deleted += 1
+    # Cached replays of captures that are gone (reports/evidence.py names them c<id>-…).
+    cache = folder / REPLAY_CACHE
+    if cache.is_dir():
+        kept = {r[0] for r in ex("SELECT capture_id FROM captures")}
+        for p in cache.iterdir():
+            m = re.match(r"c(\d+)-", p.name)
+            if not m or int(m.group(1)) not in kept:
+                p.unlink(missing_ok=True)
     res.kept_records = ex("SELECT count(*) FROM evidence_records").fetchone()[0]
     res.bytes_after = archive_size(folder)[1]
     return res

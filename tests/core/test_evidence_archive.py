@@ -330,3 +330,45 @@ def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path)
     assert "甲" in banner
     assert "unchanged since" not in (unit_dir / f"c{c3}.html").read_text(encoding="utf-8")
     assert "页面内容未变" in (unit_dir / f"c{c5}.html").read_text(encoding="utf-8")
+
+
+def test_replays_are_rendered_once_and_pruned_with_their_captures(tmp_path: Path) -> None:
+    """Reports render a capture's replay once into the archive's replay cache and copy it
+    afterwards (sanitizing cost a report most of its evidence time); a replay of a missing
+    record is never cached; prune removes the cached replays of pruned captures."""
+    from reports import evidence as pages
+
+    db, folder = _store(tmp_path)
+    w = ev.ArchiveWriter(folder, 1)
+    url = "http://u1.test/tzgg/"
+    old = _capture(db, w, 1, url, PAGE.format(text="旧").encode(), "2026-01-02T08:00:00+08:00")
+    new = _capture(db, w, 1, url, PAGE.format(text="新").encode(), "2026-11-28T08:00:00+08:00")
+    w.close()
+    caps: dict[int, ev.Capture] = {}
+    for cid, at, sha in db.execute("SELECT capture_id, captured_at, sha256 FROM captures"):
+        caps[cid] = ev.Capture(cid, url, at, 200, sha, 1, True)
+
+    first = pages.cached_replay(db, folder, caps[old])
+    cached = folder / ev.REPLAY_CACHE / pages.cache_name(caps[old])
+    assert cached.read_text(encoding="utf-8") == first and "旧" in first
+    cached.write_text("FROM-CACHE", encoding="utf-8")
+    assert pages.cached_replay(db, folder, caps[old]) == "FROM-CACHE"  # not rendered again
+    # anything the page shows is in its name: a capture marked unchanged is another page
+    caps[old].unchanged_since = "2026-01-01T08:00:00+08:00"
+    assert pages.cache_name(caps[old]) != cached.name
+
+    ghost = ev.Capture(999, url, "2026-11-28T08:00:00+08:00", 200, "0" * 64, 1, True)
+    assert "存档记录无法读取" in pages.cached_replay(db, folder, ghost)
+    assert not (folder / ev.REPLAY_CACHE / pages.cache_name(ghost)).exists()
+
+    pages.cached_replay(db, folder, caps[new])
+    res = ev.prune(db, folder, ev.options({}), now=clock_now("2026-11-29T08:00:00+08:00"))
+    assert res.captures_deleted == 1
+    left = sorted(p.name for p in (folder / ev.REPLAY_CACHE).iterdir())
+    assert left == [pages.cache_name(caps[new])]
+
+
+def clock_now(iso: str):
+    from zwgk import clock
+
+    return clock.parse(iso)
