@@ -519,13 +519,18 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
         ex("DELETE FROM evidence_records WHERE sha256 NOT IN (SELECT sha256 FROM captures)")
         res.records_deleted = len(gone)
         touched = sorted({g[1] for g in gone})
+        # the records left in those files, in one scan (no index by file: it cost every page
+        # stored more than this costs a prune)
+        left: dict[str, list[tuple[str, int, int]]] = {}
+        for sha, name, offset, length in ex(
+            "SELECT sha256, warc, offset, length FROM evidence_records"
+            " WHERE warc IN (SELECT value FROM json_each(?)) ORDER BY warc, offset",
+            [json.dumps(touched)],
+        ):
+            left.setdefault(name, []).append((sha, offset, length))
         fresh: list[Path] = []
         for name in touched:
-            keep = ex(
-                "SELECT sha256, offset, length FROM evidence_records WHERE warc = ?"
-                " ORDER BY offset",
-                [name],
-            ).fetchall()
+            keep = left.get(name)
             if not keep:
                 continue
             new = _next_generation(folder, name)
