@@ -19,6 +19,7 @@ calls `link_findings`, reports render with `read_record`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -246,6 +247,7 @@ def _uri(url: str) -> str:
     return url.replace("\r", "%0D").replace("\n", "%0A").replace(" ", "%20")
 
 
+@functools.lru_cache(maxsize=256)  # one clock second serves many pages: parse it once
 def _warc_date(iso: str) -> str:
     return clock.parse(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
