@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import threading
 import time
@@ -118,6 +119,13 @@ def test_the_prune_has_no_time_of_its_own_and_can_be_turned_off(tmp_path):
     )
     assert "evidence-prune" not in {j.id for j in sched.get_jobs()}  # follows daily-run only
     assert {x.id: x.after for x in specs}["evidence-prune"] == "daily-run"
+
+    db.conn.close()
+    from tests.conftest import zwgk
+
+    status = zwgk("status", "--db", str(tmp_path / "zwgk.db"), now=NOW)
+    assert status.returncode == 0, status.stderr
+    assert re.search(r"evidence-prune +after daily-run +\(never run\)", status.stdout)
 
     off = _specs(tmp_path, {"evidence_prune": False})
     assert "evidence-prune" not in {x.id for x in off}
