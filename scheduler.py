@@ -7,7 +7,9 @@ Jobs (stable ids; coalesce, max_instances=1 and a misfire grace on every one):
   evenly spaced from local midnight;
 - `weekly-summary`: `zwgk report` of the latest run into OUT/weekly/<year>-W<week>;
 - `quarterly-report`: the quarterly 通报 draft (`zwgk report --quarter`) on the first day of a
-  quarter, for the quarter that just ended.
+  quarter, for the quarter that just ended;
+- `evidence-prune`: `zwgk evidence prune` right after each daily run (schedule option
+  `evidence_prune: false` turns it off), under the run lock like the run.
 
 Each job is its own process group with a timeout (killed whole on expiry); every outcome is a
 `schedule_runs` row (job, start, end, status, exit code, counts, error tail). There is no
@@ -72,6 +74,8 @@ def build_scheduler(
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     for spec in specs:
+        if spec.after:
+            continue  # run by JobRunner when the job it follows ends
         extra = {"next_run_time": now} if needs_catch_up(db, spec.id, spec.trigger, now) else {}
         if extra:
             log.info("%s: missed its last fire time; running it once now", spec.id)

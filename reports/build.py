@@ -105,8 +105,11 @@ def write_reports(
     open_findings = [f for f in snap.open_findings if f["unit_id"] in reported]
     verdicts = [v for v in snap.verdicts if v["unit_id"] in reported]
     rates = summary.pass_rates(verdicts, snap.units)
-    # each finding links to its archived pages ("as seen on …"), written under DIR/evidence/
-    captures = evidence.annotate(db, open_findings)
+    # each finding links to its archived pages ("as seen on …"), written under DIR/evidence/;
+    # resolved and waived ones too while their captures are kept (the unit page's history), so
+    # a finding disputed after the fix still shows the page as it was
+    closed_findings = [f for f in snap.closed_findings if f["unit_id"] in reported]
+    captures = evidence.annotate(db, open_findings + closed_findings)
     units = unit_overview(snap, codes)
     common = {
         "title": TITLE,
@@ -137,7 +140,9 @@ def write_reports(
         evidence_dir,
         out_dir,
         lambda: paths.evidence.extend(
-            evidence.write_evidence(db, out_dir, open_findings, captures, snap.run, config)
+            evidence.write_evidence(
+                db, out_dir, open_findings + closed_findings, captures, snap.run, config
+            )
         ),
     )
     paths.attempt(index, out_dir, lambda: index.write_text(index_html(), encoding="utf-8"))

@@ -10,7 +10,9 @@ so it can be handed to that unit alone. `zwgk evidence show` renders the same pa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ def captures_by_finding(db: Any, finding_ids: list[int]) -> dict[int, list[ev.Ca
                 ev.Capture(cid, url, at, status, sha, run, (fid, url) not in seen)
             )
             seen.add((fid, url))
+    ev.mark_unchanged(db, [c for cs in out.values() for c in cs])
     return out
 
 
@@ -61,18 +64,72 @@ def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Captu
 
 def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> str:
     """One capture as a self-contained page, or a short page saying why it cannot be shown."""
+    return _replay(db, folder, capture, note)[0]
+
+
+def _replay(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> tuple[str, bool]:
+    """(page, clean): clean when the record was read and its payload hashed as stored."""
+    if capture.unchanged_since:
+        note = (note + "；" if note else "") + unchanged_note(capture)
     banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
     try:
         rec = ev.record_for(db, folder, capture.sha256)
     except ev.EvidenceError as exc:
         return replay(b"", [], capture.url, banner_html(
             capture.url, capture.captured_at, capture.status, capture.sha256,
-            f"存档记录无法读取：{exc}",
-        ))  # fmt: skip
+            (note + "；" if note else "") + f"存档记录无法读取：{exc}",
+        )), False  # fmt: skip
     if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
         note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
         banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
-    return replay(rec.body, rec.headers, capture.url, banner)
+        return replay(rec.body, rec.headers, capture.url, banner), False
+    return replay(rec.body, rec.headers, capture.url, banner), True
+
+
+#: What a cached replay depends on besides its capture: the code that renders it. A change to
+#: the sanitizer or the banner renders every capture again.
+_CODE_KEY = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("replay.py", "evidence.py"))
+).hexdigest()[:16]
+
+
+def cache_name(capture: ev.Capture) -> str:
+    """The replay's file in the archive's replay cache: c<capture id>-<digest of everything the
+    page shows>. A capture never changes, so neither does its page (unless the code does)."""
+    key = "|".join(
+        map(str, (_CODE_KEY, capture.url, capture.captured_at, capture.status, capture.sha256,
+                  capture.unchanged_since))
+    )  # fmt: skip
+    return f"c{int(capture.capture_id)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.html"
+
+
+def cached_replay(db: Any, folder: Path, capture: ev.Capture) -> str:
+    """The capture's replay, from `<archive>/replays/` when an earlier report rendered it
+    (sanitizing a page costs a report more than anything else it writes); rendered and kept
+    there otherwise. Only a clean replay is kept: a missing or altered record is read again
+    next time. A cache that cannot be written is no error."""
+    cache = folder / ev.REPLAY_CACHE / cache_name(capture)
+    with contextlib.suppress(OSError):
+        return cache.read_text(encoding="utf-8")
+    page, clean = _replay(db, folder, capture)
+    if clean:
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(exist_ok=True)
+            tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+            tmp.write_text(page, encoding="utf-8")
+            os.replace(tmp, cache)  # a concurrent report reads a whole page or none
+    return page
+
+
+def unchanged_note(capture: ev.Capture) -> str:
+    """What a repeat capture is, in words a supervisor reads the dates by: fetched on its own
+    date, content identical to the first capture's, whose stored copy is what is shown."""
+    since = iso_minute(capture.unchanged_since)
+    how = "服务器答复未修改（HTTP 304）" if capture.status == 304 else "页面内容未变"
+    return (
+        f"本次抓取（{iso_minute(capture.captured_at)}）{how}，与 {since} 首次抓取时完全相同"
+        f"（unchanged since {since}）：下面显示的是 {since} 抓取时存档的内容"
+    )
 
 
 def finding_page(finding: dict[str, Any], caps: list[ev.Capture], run: dict[str, Any]) -> str:
@@ -85,6 +142,7 @@ def finding_page(finding: dict[str, Any], caps: list[ev.Capture], run: dict[str,
                 "status": c.status,
                 "sha256": c.sha256,
                 "first": c.first,
+                "since": iso_minute(c.unchanged_since) if c.unchanged_since else "",
             }
         )
     return render(
@@ -123,6 +181,6 @@ def write_evidence(
         for c in mine:
             target = unit_dir / f"c{int(c.capture_id)}.html"
             if not target.exists():  # a capture never changes: written once per folder
-                target.write_text(replay_capture(db, folder, c), encoding="utf-8")
+                target.write_text(cached_replay(db, folder, c), encoding="utf-8")
                 written.append(target)
     return written

@@ -76,8 +76,9 @@ def show(db_path: Path, config_path: Path | None, finding_id: int, out_dir: Path
     click.echo(str(written[0]))
     for c in caps[finding_id]:
         click.echo(
-            f"  {'first' if c.first else 'changed'}  as seen on {c.captured_at}  "
-            f"HTTP {c.status}  sha256 {c.sha256[:16]}  {c.url}"
+            f"  {'first' if c.first else 'changed'}  as seen on {c.captured_at}"
+            + (f"  (unchanged since {c.unchanged_since})" if c.unchanged_since else "")
+            + f"  HTTP {c.status}  sha256 {c.sha256[:16]}  {c.url}"
             f"  -> {written[0].parent / f'c{c.capture_id}.html'}"
         )
 

@@ -1,8 +1,8 @@
 """The evidence archive: pages exactly as the crawl fetched them, kept so a finding can show what
 a page said on the day it was judged, even after the unit changed it.
 
-- Each crawl process appends WARC response records (warcio, one gzip member each) to its own
-  file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
+- Each crawl process appends WARC response records (one gzip member each, read back with
+  warcio) to its own file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
   `<db>.evidence/` beside the store). File names come from run ids and pids, never scraped text.
 - A payload is stored once: `evidence_records` maps its sha256 to (file, offset, length). A page
   fetched again unchanged (or answering 304) only adds a `captures` row pointing at that hash.
@@ -19,11 +19,13 @@ calls `link_findings`, reports render with `read_record`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
 import os
 import re
+import uuid
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -42,6 +44,9 @@ TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 #: gzip level of the WARC records: 4 is within 1% of 9's size on government pages at less than
 #: half its CPU, which a crawl pays per page (bench/evidence.py).
 GZIP_LEVEL = 4
+#: Replays rendered by reports (reports/evidence.py), kept in the archive folder by capture:
+#: a report renders a capture once, later reports copy it; prune removes the pruned ones'.
+REPLAY_CACHE = "replays"
 #: URLs of one finding linked to captures (its column, site, and URLs in its evidence).
 MAX_LINKED_URLS = 40
 
@@ -145,15 +150,9 @@ class ArchiveWriter:
         self.written = 0
 
     def _open(self) -> None:
-        from warcio.warcwriter import WARCWriter
-
         self.folder.mkdir(parents=True, exist_ok=True)
         self.fh = open(self.folder / self.name, "ab")  # noqa: SIM115 - open for the crawl
         self.pos = self.fh.tell()
-        self.buf = io.BytesIO()
-        # warcio writes the record; we gzip it (one member per record, so any record can be
-        # read, or copied by prune, on its own) at a level that costs a crawl less than 9.
-        self.writer = WARCWriter(self.buf, gzip=False)
 
     def capture(
         self,
@@ -169,37 +168,7 @@ class ArchiveWriter:
             return Stored(sha, bytes=len(body))
         if self.fh is None:
             self._open()
-        from warcio.statusandheaders import StatusAndHeaders
-
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = ""
-        kept = [(k, v) for k, v in headers if k.lower() not in TRANSFER_HEADERS]
-        kept.append(("Content-Length", str(len(body))))
-        http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
-        # Both WARC digests given (sha256, hex: warcio's reader checks either encoding), so
-        # warcio hashes nothing again; the payload digest is the store's sha256.
-        http.compute_headers_buffer(self.writer.header_filter)
-        block = hashlib.sha256(http.headers_buff)
-        block.update(body)
-        record = self.writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            length=len(body),
-            http_headers=http,
-            warc_headers_dict={
-                "WARC-Date": _warc_date(captured_at or clock.iso()),
-                "WARC-Payload-Digest": f"sha256:{sha}",
-                "WARC-Block-Digest": f"sha256:{block.hexdigest()}",
-            },
-        )
-        self.buf.seek(0)
-        self.buf.truncate()
-        self.writer.write_record(record)
-        gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
-        data = gz.compress(self.buf.getbuffer()) + gz.flush()
+        data = warc_record(url, status, headers, body, sha, captured_at or clock.iso())
         offset = self.pos
         self.fh.write(data)
         self.fh.flush()  # a killed crawl loses no record its store rows already point at
@@ -214,6 +183,71 @@ class ArchiveWriter:
             self.fh = None
 
 
+def warc_record(
+    url: str,
+    status: int,
+    headers: Iterable[tuple[str, str]],
+    body: bytes,
+    sha: str,
+    captured_at: str,
+) -> bytes:
+    """One WARC/1.0 response record as its own gzip member. Built here rather than by warcio's
+    writer, which cost a small page more than its hashing and compression (header objects, a
+    record builder, a buffer per record: bench/RESULTS.md); warcio still reads every record
+    back (`read_record`, `verify`) and checks both digests. Line breaks cannot enter a header
+    (a scraped URL or header value is single-line in the record whatever it holds)."""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    lines = [f"HTTP/1.1 {int(status)} {reason}".rstrip()]
+    for k, v in headers:
+        if k.lower() not in TRANSFER_HEADERS:
+            lines.append(f"{_one_line(k)}: {_one_line(v)}")
+    lines.append(f"Content-Length: {len(body)}")
+    http = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "surrogateescape")
+    block = hashlib.sha256(http)
+    block.update(body)
+    head = (
+        "WARC/1.0\r\n"
+        "WARC-Type: response\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>\r\n"
+        f"WARC-Target-URI: {_uri(url)}\r\n"
+        f"WARC-Date: {_warc_date(captured_at)}\r\n"
+        f"WARC-Payload-Digest: sha256:{sha}\r\n"
+        f"WARC-Block-Digest: sha256:{block.hexdigest()}\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http) + len(body)}\r\n\r\n"
+    ).encode("utf-8", "surrogateescape")
+    # gzip's window sized to the record (same output as a 32 KB window for a record that fits
+    # in it; a full-size window costs a small page more to set up than to compress).
+    size = len(head) + len(http) + len(body) + 4
+    wbits = min(15, max(9, size.bit_length()))
+    gz = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + wbits, min(8, max(2, wbits - 7)))
+    return b"".join(
+        (
+            gz.compress(head),
+            gz.compress(http),
+            gz.compress(body),
+            gz.compress(b"\r\n\r\n"),
+            gz.flush(),
+        )
+    )
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text) if "\r" in text or "\n" in text else text
+
+
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def _uri(url: str) -> str:
+    """A URL as WARC-Target-URI: no whitespace (warcio's reader would rewrite a space)."""
+    return url.replace("\r", "%0D").replace("\n", "%0A").replace(" ", "%20")
+
+
+@functools.lru_cache(maxsize=256)  # one clock second serves many pages: parse it once
 def _warc_date(iso: str) -> str:
     return clock.parse(iso).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -389,6 +423,10 @@ class Capture:
     sha256: str
     run_id: int
     first: bool  # the page as the finding first rested on it
+    # The page was fetched again with the same content (or answered 304): the time of the first
+    # capture of that unchanged content, whose WARC record is the one shown. None: this capture
+    # is the one that stored its content (or the first of it still kept).
+    unchanged_since: str | None = None
 
 
 def finding_captures(db: Any, finding_id: int) -> list[Capture]:
@@ -403,7 +441,32 @@ def finding_captures(db: Any, finding_id: int) -> list[Capture]:
     ).fetchall():
         out.append(Capture(cid, url, at, status, sha, run, url not in seen))
         seen.add(url)
+    mark_unchanged(db, out)
     return out
+
+
+def mark_unchanged(db: Any, captures: list[Capture]) -> None:
+    """Set `unchanged_since` on the captures that repeat an earlier one: the first capture of
+    the same URL (same site) with the same content since the page last had other content. One
+    query for them all; capture ids grow with time, so they order the fetches."""
+    ids = sorted({c.capture_id for c in captures})
+    if not ids:
+        return
+    since = dict(
+        db.execute(
+            "SELECT c.capture_id, (SELECT c2.captured_at FROM captures c2"
+            "   WHERE c2.url = c.url AND c2.site_id IS c.site_id AND c2.sha256 = c.sha256"
+            "   AND c2.capture_id < c.capture_id AND c2.capture_id > coalesce("
+            "     (SELECT max(c3.capture_id) FROM captures c3 WHERE c3.url = c.url"
+            "      AND c3.site_id IS c.site_id AND c3.sha256 != c.sha256"
+            "      AND c3.capture_id < c.capture_id), 0)"
+            "   ORDER BY c2.capture_id LIMIT 1)"
+            " FROM captures c WHERE c.capture_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)],
+        ).fetchall()
+    )
+    for c in captures:
+        c.unchanged_since = since.get(c.capture_id)
 
 
 # -- retention -----------------------------------------------------------------------------
@@ -458,13 +521,18 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
         ex("DELETE FROM evidence_records WHERE sha256 NOT IN (SELECT sha256 FROM captures)")
         res.records_deleted = len(gone)
         touched = sorted({g[1] for g in gone})
+        # the records left in those files, in one scan (no index by file: it cost every page
+        # stored more than this costs a prune)
+        left: dict[str, list[tuple[str, int, int]]] = {}
+        for sha, name, offset, length in ex(
+            "SELECT sha256, warc, offset, length FROM evidence_records"
+            " WHERE warc IN (SELECT value FROM json_each(?)) ORDER BY warc, offset",
+            [json.dumps(touched)],
+        ):
+            left.setdefault(name, []).append((sha, offset, length))
         fresh: list[Path] = []
         for name in touched:
-            keep = ex(
-                "SELECT sha256, offset, length FROM evidence_records WHERE warc = ?"
-                " ORDER BY offset",
-                [name],
-            ).fetchall()
+            keep = left.get(name)
             if not keep:
                 continue
             new = _next_generation(folder, name)
@@ -493,6 +561,14 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
         if WARC_NAME.fullmatch(p.name) and p.name not in referenced:
             p.unlink()
             res.files_deleted += 1
+    # Cached replays of captures that are gone (reports/evidence.py names them c<id>-…).
+    cache = folder / REPLAY_CACHE
+    if cache.is_dir():
+        kept = {r[0] for r in ex("SELECT capture_id FROM captures")}
+        for p in cache.iterdir():
+            m = re.match(r"c(\d+)-", p.name)
+            if not m or int(m.group(1)) not in kept:
+                p.unlink(missing_ok=True)
     res.kept_records = ex("SELECT count(*) FROM evidence_records").fetchone()[0]
     res.bytes_after = archive_size(folder)[1]
     return res

@@ -465,6 +465,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX audit_log_at ON audit_log (at);
         """,
     ),
+    (
+        "m016_evidence_records_compact",
+        """
+        -- evidence_records keyed by its sha256 alone: a rowid table kept every hash twice (the
+        -- row and its primary-key index), ~80 bytes a stored page (bench/RESULTS.md); and no
+        -- (warc, offset) index (36 bytes a page, 95 on a WITHOUT ROWID table): only prune and
+        -- verify read records by file, once a day, in one sorted scan.
+        CREATE TABLE evidence_records_new (
+            sha256 TEXT PRIMARY KEY,
+            warc TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            run_id INTEGER,
+            stored_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO evidence_records_new
+            SELECT sha256, warc, offset, length, bytes, run_id, stored_at FROM evidence_records;
+        DROP TABLE evidence_records;
+        ALTER TABLE evidence_records_new RENAME TO evidence_records;
+        """,
+    ),
 ]
 
 

@@ -182,6 +182,13 @@ def status(db_path: Path, schedule_path: Path | None, config_path: Path | None, 
             else ""
         )
         click.echo(f"  {job_id:17} {nxt.isoformat() if nxt else '-':25}  {trigger}  ({done}){due}")
+    if s.evidence_prune:
+        last_job = db.execute(
+            "SELECT status, started_at FROM schedule_runs WHERE job_id = 'evidence-prune'"
+            " ORDER BY schedule_run_id DESC LIMIT 1"
+        ).fetchone()
+        done = f"last {last_job[0]} {last_job[1]}" if last_job else "never run"
+        click.echo(f"  {'evidence-prune':17} {'after daily-run':25}  ({done})")
 
     click.echo("\nfailures (last 7 days):")
     lines = [

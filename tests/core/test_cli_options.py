@@ -50,8 +50,12 @@ def test_a_bad_number_is_a_usage_error(tmp_path: Path, args: list[str], option: 
 
 
 def parse(argv: list[str]) -> click.Context:
-    """Parse a `zwgk` command line with the CLI's own option types, running nothing."""
-    return main.commands[argv[0]].make_context(argv[0], list(argv[1:]))
+    """Parse a `zwgk` command line with the CLI's own option types, running nothing (a group's
+    subcommand, such as `evidence prune`, parsed as itself)."""
+    name, cmd, args = argv[0], main.commands[argv[0]], list(argv[1:])
+    while isinstance(cmd, click.Group):
+        name, cmd, args = args[0], cmd.commands[args[0]], args[1:]
+    return cmd.make_context(name, args)
 
 
 def test_every_scheduled_command_parses_even_at_the_largest_limits(tmp_path: Path) -> None:

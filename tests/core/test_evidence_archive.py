@@ -245,3 +245,130 @@ def test_read_back_with_warcio_as_any_tool_would(tmp_path: Path) -> None:
     with open(path, "rb") as fh:
         recs = list(ArchiveIterator(io.BytesIO(fh.read()), check_digests="raise"))
     assert [r.rec_type for r in recs] == ["response"] * 3
+
+
+def test_hand_built_records_read_back_with_warcio_and_keep_headers_single_line(tmp_path: Path):
+    """Records are built without warcio's writer (cheaper per page); warcio's reader still
+    parses them and checks both digests, small and large (the gzip window is sized to the
+    record), and a line break in a URL or header value cannot forge a header."""
+    w = ev.ArchiveWriter(tmp_path, 1)
+    small = PAGE.format(text="小").encode()
+    large = PAGE.format(text="大" * 60_000).encode()  # > 32 KB: the full window
+    a = w.capture("http://u1.test/a/", 200, [("X-Evil", "v\r\nWARC-Type: metadata")], small)
+    b = w.capture("http://u1.test/b/\r\nX: y", 404, [("Content-Type", "text/html")], large)
+    w.close()
+    for stored, body in ((a, small), (b, large)):
+        rec = ev.read_record(tmp_path, stored.warc, stored.offset, stored.length)
+        assert rec.body == body
+        assert rec.digest_ok is True
+        assert hashlib.sha256(rec.body).hexdigest() == stored.sha256
+    rec_a = ev.read_record(tmp_path, a.warc, a.offset, a.length)
+    assert ("X-Evil", "v WARC-Type: metadata") in rec_a.headers
+    rec_b = ev.read_record(tmp_path, b.warc, b.offset, b.length)
+    assert rec_b.url == "http://u1.test/b/%0D%0AX:%20y"
+    assert rec_b.status.startswith("404")
+    with gzip.open(tmp_path / a.warc, "rb") as fh:  # the file is plain gzip, member by member
+        assert fh.read().count(b"WARC/1.0\r\n") == 2
+
+
+def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path) -> None:
+    """A page fetched again unchanged keeps only a store row pointing at the first capture's
+    record: `zwgk evidence show`, the evidence page and the replay's banner say "unchanged
+    since <first capture>" so the dates read right; a page that changed and changed back
+    starts a new stretch (not "unchanged since" the older copy)."""
+    from reports import evidence as pages
+    from tests.conftest import zwgk
+    from zwgk import store
+
+    db, folder = _store(tmp_path)
+    store.start_run(db, "run")
+    url = "http://u1.test/tzgg/"
+    a, b = PAGE.format(text="甲").encode(), PAGE.format(text="乙").encode()
+    w = ev.ArchiveWriter(folder, 1)
+    day = "2026-11-{:02d}T08:00:00+08:00".format
+    c1 = _capture(db, w, 1, url, a, day(20))  # stores a
+    c2 = _capture(db, w, 1, url, a, day(21))  # unchanged: a row only
+    db.execute("UPDATE captures SET status = 304 WHERE capture_id = ?", [c2])
+    c3 = _capture(db, w, 1, url, b, day(22))  # changed
+    c4 = _capture(db, w, 1, url, a, day(23))  # changed back: record of day 20, new stretch
+    c5 = _capture(db, w, 1, url, a, day(24))  # unchanged since day 23
+    w.close()
+    _finding(db, 1, "open", None, c2, url)  # the finding opened on day 21
+    for run, cid in ((2, c3), (3, c4), (4, c5)):
+        db.execute("INSERT INTO finding_evidence VALUES (1, ?, ?, ?)", [url, run, cid])
+
+    caps = {c.capture_id: c for c in ev.finding_captures(db, 1)}
+    assert caps[c2].unchanged_since == day(20)
+    assert caps[c3].unchanged_since is None
+    assert caps[c4].unchanged_since is None  # same bytes as day 20, but it had changed
+    assert caps[c5].unchanged_since == day(23)
+    assert c1 not in caps
+    by_report = {c.capture_id: c for c in pages.captures_by_finding(db, [1])[1]}
+    assert {k: v.unchanged_since for k, v in by_report.items()} == {
+        k: v.unchanged_since for k, v in caps.items()
+    }
+    db.conn.commit()
+
+    shown = zwgk("evidence", "show", "--db", str(tmp_path / "z.db"), "1", "--out", str(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()[1:]
+    assert (
+        "as seen on 2026-11-21T08:00:00+08:00  (unchanged since 2026-11-20T08:00:00+08:00)"
+        in lines[0]
+    )
+    assert "unchanged since" not in lines[1] and "unchanged since" not in lines[2]
+    assert (
+        "as seen on 2026-11-24T08:00:00+08:00  (unchanged since 2026-11-23T08:00:00+08:00)"
+        in lines[3]
+    )
+    unit_dir = tmp_path / "evidence" / "u1"
+    page = (unit_dir / "1.html").read_text(encoding="utf-8")
+    assert page.count("unchanged since") == 2  # the two repeat captures, no other
+    assert "内容自 2026-11-20 08:00 首次抓取以来未变（unchanged since 2026-11-20 08:00）" in page
+    banner = (unit_dir / f"c{c2}.html").read_text(encoding="utf-8")
+    assert "服务器答复未修改（HTTP 304），与 2026-11-20 08:00 首次抓取时完全相同" in banner
+    assert "甲" in banner
+    assert "unchanged since" not in (unit_dir / f"c{c3}.html").read_text(encoding="utf-8")
+    assert "页面内容未变" in (unit_dir / f"c{c5}.html").read_text(encoding="utf-8")
+
+
+def test_replays_are_rendered_once_and_pruned_with_their_captures(tmp_path: Path) -> None:
+    """Reports render a capture's replay once into the archive's replay cache and copy it
+    afterwards (sanitizing cost a report most of its evidence time); a replay of a missing
+    record is never cached; prune removes the cached replays of pruned captures."""
+    from reports import evidence as pages
+
+    db, folder = _store(tmp_path)
+    w = ev.ArchiveWriter(folder, 1)
+    url = "http://u1.test/tzgg/"
+    old = _capture(db, w, 1, url, PAGE.format(text="旧").encode(), "2026-01-02T08:00:00+08:00")
+    new = _capture(db, w, 1, url, PAGE.format(text="新").encode(), "2026-11-28T08:00:00+08:00")
+    w.close()
+    caps: dict[int, ev.Capture] = {}
+    for cid, at, sha in db.execute("SELECT capture_id, captured_at, sha256 FROM captures"):
+        caps[cid] = ev.Capture(cid, url, at, 200, sha, 1, True)
+
+    first = pages.cached_replay(db, folder, caps[old])
+    cached = folder / ev.REPLAY_CACHE / pages.cache_name(caps[old])
+    assert cached.read_text(encoding="utf-8") == first and "旧" in first
+    cached.write_text("FROM-CACHE", encoding="utf-8")
+    assert pages.cached_replay(db, folder, caps[old]) == "FROM-CACHE"  # not rendered again
+    # anything the page shows is in its name: a capture marked unchanged is another page
+    caps[old].unchanged_since = "2026-01-01T08:00:00+08:00"
+    assert pages.cache_name(caps[old]) != cached.name
+
+    ghost = ev.Capture(999, url, "2026-11-28T08:00:00+08:00", 200, "0" * 64, 1, True)
+    assert "存档记录无法读取" in pages.cached_replay(db, folder, ghost)
+    assert not (folder / ev.REPLAY_CACHE / pages.cache_name(ghost)).exists()
+
+    pages.cached_replay(db, folder, caps[new])
+    res = ev.prune(db, folder, ev.options({}), now=clock_now("2026-11-29T08:00:00+08:00"))
+    assert res.captures_deleted == 1
+    left = sorted(p.name for p in (folder / ev.REPLAY_CACHE).iterdir())
+    assert left == [pages.cache_name(caps[new])]
+
+
+def clock_now(iso: str):
+    from zwgk import clock
+
+    return clock.parse(iso)

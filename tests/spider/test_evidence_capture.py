@@ -136,3 +136,91 @@ def test_demo_city_archive_dedupes_and_verifies(crawled) -> None:
 
     n, problems = ev.verify(open_db(crawled.db), ev.archive_dir(crawled.db))
     assert n > 100 and problems == []
+
+
+def test_waived_and_resolved_findings_keep_their_evidence_link(tmp_path: Path) -> None:
+    """The unit page's history (已整改或豁免的问题) links a waived finding's and a resolved
+    finding's evidence while the captures are kept: a finding disputed after the fix still
+    shows the page as the check saw it; once pruned past `resolved_days`, the link goes."""
+    root = tmp_path / "www"
+    (root / "gzdt").mkdir(parents=True)
+    page = root / "gzdt" / "index.html"
+    _write(page, "ORIGINAL-MARK 原始内容", "旧闻一", time.time() - 86400)
+    with loopback_site(functools.partial(Quiet, directory=str(root))) as site:
+        units = tmp_path / "units.yaml"
+        units.write_text(
+            f"units:\n  - code: one\n    name: 示例县\n    kind: county\n"
+            f"    disclosure: {site}/gzdt/\n",
+            encoding="utf-8",
+        )
+        config = tmp_path / "config.yaml"
+        config.write_text(
+            "crawl: {delay_seconds: 0.001, autothrottle: false, detail_pages: none}\n"
+            "evidence: {resolved_days: 30, unlinked_days: 1}\n",
+            encoding="utf-8",
+        )
+        db = tmp_path / "z.db"
+        common = ["--units", str(units), "--db", str(db), "--config", str(config), "--no-progress"]
+        run1 = zwgk("run", *common, "--out", str(tmp_path / "out1"), now=DAY1)
+        assert run1.returncode == 0, run1.stderr[-2000:]
+        (stale,) = [
+            f for f in json.loads(zwgk("findings", "--db", str(db)).stdout)
+            if f["rule"] == "stale-column"
+        ]  # fmt: skip
+        fid = stale["id"]
+        link = rf'href="\.\./(evidence/one/{fid}\.html)">证据存档（as seen on 2026-11-29 08:00）'
+
+        # waived: the history row links the evidence; the evidence page says 豁免
+        waived = zwgk("waive", "--db", str(db), str(fid), "--reason", "栏目已停用")
+        assert waived.returncode == 0, waived.stderr
+        out_w = tmp_path / "out-waived"
+        rep = zwgk("report", "--db", str(db), "--out", str(out_w), "--config", str(config))
+        assert rep.returncode == 0, rep.stderr
+        closed = _closed_section(out_w)
+        m = re.search(link, closed)
+        assert m, closed
+        ev_page = (out_w / m.group(1)).read_text(encoding="utf-8")
+        assert "状态：豁免（豁免理由：栏目已停用）" in ev_page
+        assert "发现问题时所见（as seen on 2026-11-29 08:00）" in ev_page
+
+        # resolved: the unit publishes a fresh item; the check resolves it; the history row
+        # still links the page as it was on day 1
+        assert zwgk("unwaive", "--db", str(db), str(fid)).returncode == 0
+        fresh = f"{DAY2[:10].replace('-', '')}"
+        page.write_text(
+            LIST.format(mark="UPDATED-MARK", title="新闻一")
+            .replace("./202605/t20260501_1.html", f"./{fresh[:6]}/t{fresh}_9.html")
+            .replace("2026-05-01", DAY2[:10]),
+            encoding="utf-8",
+        )
+        out2 = tmp_path / "out2"
+        run2 = zwgk("run", *common, "--out", str(out2), now=DAY2)
+        assert run2.returncode == 0, run2.stderr[-2000:]
+
+    status = json.loads(zwgk("findings", "--db", str(db), "--status", "all").stdout)
+    assert {f["id"]: f["status"] for f in status}[fid] == "resolved"
+    closed = _closed_section(out2)
+    m = re.search(link, closed)
+    assert m, closed
+    ev_page = (out2 / m.group(1)).read_text(encoding="utf-8")
+    assert "状态：已整改" in ev_page
+    first = re.search(r'<a href="(c\d+\.html)">发现问题时所见', ev_page)
+    replay = (out2 / "evidence" / "one" / first.group(1)).read_text(encoding="utf-8")
+    assert "ORIGINAL-MARK" in replay and "UPDATED-MARK" not in replay
+
+    # the scheduled prune ten days later (past unlinked_days, within resolved_days) keeps them:
+    # the next report still links the page as first seen
+    pruned = zwgk("evidence", "prune", "--db", str(db), "--config", str(config),
+                  now="2026-12-10T08:00:00+08:00")  # fmt: skip
+    assert pruned.returncode == 0, pruned.stderr
+    out3 = tmp_path / "out3"
+    rep = zwgk("report", "--db", str(db), "--out", str(out3), "--config", str(config))
+    assert rep.returncode == 0, rep.stderr
+    assert re.search(link, _closed_section(out3))
+    replay = (out3 / "evidence" / "one" / first.group(1)).read_text(encoding="utf-8")
+    assert "ORIGINAL-MARK" in replay
+
+
+def _closed_section(out: Path) -> str:
+    unit_page = (out / "units" / "one.html").read_text(encoding="utf-8")
+    return unit_page.split('<section id="closed">', 1)[1].split("</section>", 1)[0]

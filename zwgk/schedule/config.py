@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     "misfire_grace_seconds": 3600,
     "weekly_summary": {"day": "mon", "at": "07:00"},
     "quarterly_report_at": "08:00",
+    # `zwgk evidence prune` right after each daily run (the retention policy of the config's
+    # `evidence:` section); false: no pruning job (prune by hand or from cron).
+    "evidence_prune": True,
+    "prune_timeout_seconds": 1800,
 }
 
 
@@ -66,6 +70,8 @@ class Schedule:
     weekly_at: tuple[int, int]
     quarterly_report_at: tuple[int, int]
     source: str = "defaults"
+    evidence_prune: bool = True
+    prune_timeout_seconds: float = 1800.0
 
     @property
     def probe_interval(self) -> timedelta:
@@ -154,6 +160,9 @@ def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:
         raise ConfigError(
             f"{src}: weekly_summary.day is {echo(weekly['day'])}; valid: {', '.join(DAYS)}"
         )
+    prune = opt["evidence_prune"]
+    if not isinstance(prune, bool):
+        raise ConfigError(f"{src}: evidence_prune must be true or false, got {echo(prune)}")
     return Schedule(
         daily_run_at=hhmm("daily_run_at", opt["daily_run_at"]),
         probes_per_day=per_day,
@@ -166,6 +175,8 @@ def parse_schedule(raw: Mapping[str, Any], src: str = "schedule") -> Schedule:
         weekly_at=hhmm("weekly_summary.at", weekly["at"]),
         quarterly_report_at=hhmm("quarterly_report_at", opt["quarterly_report_at"]),
         source=src,
+        evidence_prune=prune,
+        prune_timeout_seconds=seconds("prune_timeout_seconds"),
     )
 
 

@@ -23,6 +23,9 @@ class JobSpec:
     misfire_grace: int
     run_kind: str | None = None  # the kind of `runs` row the command opens, if any
     program: tuple[str, ...] = ZWGK
+    # Set: the job has no time of its own; it runs when that job ends (its trigger is that
+    # job's, for the time zone and for `zwgk status`).
+    after: str | None = None
 
     def argv(self, now: datetime) -> list[str]:
         week = (now - timedelta(days=7)).isocalendar()
@@ -83,7 +86,7 @@ def job_specs(
     # due during a long daily run is written after it instead of failing, and the other way
     # round. A job's limit is its own timeout plus that wait.
     run_wait, report_wait = s.report_timeout_seconds, s.crawl_timeout_seconds
-    return [
+    specs = [
         JobSpec(
             "daily-run",
             t["daily-run"],
@@ -149,6 +152,20 @@ def job_specs(
             grace,
         ),
     ]
+    if s.evidence_prune:
+        # After the daily run, under the same run lock: it waits for a report that holds it
+        # (as long as the run would), so it never rewrites the archive a run or report reads.
+        specs.append(
+            JobSpec(
+                "evidence-prune",
+                t["daily-run"],
+                ("evidence", "prune", "--db", db, "--wait", f"{run_wait:g}", *config),
+                s.prune_timeout_seconds + run_wait,
+                grace,
+                after="daily-run",
+            )
+        )
+    return specs
 
 
 def previous_fire_time(

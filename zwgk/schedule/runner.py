@@ -76,6 +76,11 @@ class JobRunner:
         if status != "ok" and tail:
             log.error("%s: output tail:\n%s", job_id, tail[-600:])
         db.conn.close()
+        # Jobs that follow this one (the evidence prune after the daily run) run now, in this
+        # thread: one after the other, never beside it. Not when the scheduler is stopping.
+        for follower in self.specs.values():
+            if follower.after == job_id and not self.stopping.is_set():
+                self.run(follower.id)
         return status
 
     def _execute(self, job_id: str, argv: list[str], timeout: float, row_id: int, db):
