@@ -162,6 +162,22 @@ VALUE_ZH: dict[str, dict[str, str]] = {
     "kind": KIND_ZH,
     "section": SECTION_ZH,
     "role": ROLE_ZH,
+    # how the column's pages were read (crawls.status)
+    "crawl_status": {
+        "ok": "完整读取",
+        "placeholder": "显示“暂无信息”",
+        "capped": "达到页数上限（最新各页已读）",
+        "partial": "部分页面读取失败",
+        "blocked": "被拦截",
+        "failed": "读取失败",
+    },
+    # crawl-failed: a site's or column's crawl state (an HTTP status code passes as it is)
+    "status": {
+        "blocked": "被拦截（WAF/验证）",
+        "failed": "读取失败",
+        "not-crawled": "未抓取",
+        "partial": "部分页面读取失败",
+    },
     # stale-column's site roll-up: which columns' share vetoes the site
     "group": {
         "news_notice": "动态要闻类和通知公告/政策文件类",

@@ -25,6 +25,7 @@ def test_coded_values_read_in_chinese_too(crawled) -> None:
     supervisor reads its name. Free text that happens to equal a code's key is left alone."""
     parts = evidence_parts({"category": "news", "match": "path", "portal_copy": {"match": "items"}})
     assert [p["text"] for p in parts] == ["动态要闻类", "路径相同", "信息条目相同（栏目已改名）"]
+    assert evidence_parts({"crawl_status": "placeholder"})[0]["text"] == "显示“暂无信息”"
     assert evidence_parts({"newest_item_title": "news"})[0]["text"] == "news"
     folded = evidence_parts(
         {
@@ -40,6 +41,7 @@ def test_coded_values_read_in_chinese_too(crawled) -> None:
     with sqlite3.connect(crawled.db) as conn:
         rows = conn.execute("SELECT rule, evidence FROM findings").fetchall()
     codes = {"news", "notice", "periodic", "static", "path", "url", "news_notice", "similar name"}
+    codes |= {"placeholder", "capped", "partial", "blocked", "failed"}
     for rule, evidence in rows:
         for p in evidence_parts(evidence, limit=None):
             assert p["text"] not in codes, (rule, p["label"], p["text"])
