@@ -64,13 +64,18 @@ __all__ = [
 
 
 def build_scheduler(
-    specs: list[JobSpec], runner: JobRunner, db, tz: ZoneInfo, now: datetime | None = None
+    specs: list[JobSpec],
+    runner: JobRunner,
+    db,
+    tz: ZoneInfo,
+    now: datetime | None = None,
+    executor: ThreadPoolExecutor | None = None,
 ) -> BlockingScheduler:
     """Register the jobs (not started). Jobs that missed a fire time get next_run_time=now."""
     now = (now or clock.now()).astimezone(tz)
     sched = BlockingScheduler(
         timezone=tz,
-        executors={"default": ThreadPoolExecutor(max_workers=len(specs))},
+        executors={"default": executor or ThreadPoolExecutor(max_workers=len(specs))},
         job_defaults={"coalesce": True, "max_instances": 1},
     )
     for spec in specs:
@@ -120,7 +125,8 @@ def serve(
             s, units_path, db_path, out_dir or db_path.parent / "reports", config_path
         )
         runner = JobRunner(db_path, specs)
-        sched = build_scheduler(specs, runner, db, s.timezone)
+        pool = ThreadPoolExecutor(max_workers=len(specs))
+        sched = build_scheduler(specs, runner, db, s.timezone, executor=pool)
         db.conn.close()
 
         def stop(signum: int, frame: object) -> None:
@@ -132,6 +138,10 @@ def serve(
         signal.signal(signal.SIGINT, stop)
         sched.add_listener(lambda _: _announce(sched, db_path, s), EVENT_SCHEDULER_STARTED)
         sched.start()
+        # shutdown(wait=False) in the signal handler leaves the job threads to the interpreter's
+        # exit, which once hung for good waiting on an idle worker; join them here, while the
+        # process still runs normally (runner.stop() has already ended any job's child).
+        pool.shutdown(wait=True)
     log.info("zwgk scheduler stopped")
 
 
