@@ -28,23 +28,8 @@ def finding_href(unit_id: str, finding_id: int) -> str:
 
 
 def captures_by_finding(db: Any, finding_ids: list[int]) -> dict[int, list[ev.Capture]]:
-    """The linked captures of these findings, in one query (reports never query per finding),
-    each finding's in link order; the first capture of each of its URLs is `first`."""
-    wanted = set(finding_ids)
-    out: dict[int, list[ev.Capture]] = {}
-    seen: set[tuple[int, str]] = set()
-    for fid, cid, url, at, status, sha, run in db.execute(
-        "SELECT e.finding_id, c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
-        " FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
-        " ORDER BY e.finding_id, e.rowid"
-    ).fetchall():
-        if fid in wanted:
-            out.setdefault(fid, []).append(
-                ev.Capture(cid, url, at, status, sha, run, (fid, url) not in seen)
-            )
-            seen.add((fid, url))
-    ev.mark_unchanged(db, [c for cs in out.values() for c in cs])
-    return out
+    """The linked captures of these findings (zwgk.evidence.captures_of: one query)."""
+    return ev.captures_of(db, finding_ids)
 
 
 def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Capture]]:

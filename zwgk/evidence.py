@@ -429,20 +429,32 @@ class Capture:
     unchanged_since: str | None = None
 
 
-def finding_captures(db: Any, finding_id: int) -> list[Capture]:
-    """A finding's linked captures, by URL then time (the first of each URL is `first`)."""
-    out: list[Capture] = []
-    seen: set[str] = set()
-    for cid, url, at, status, sha, run in db.execute(
-        "SELECT c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
+def captures_of(db: Any, finding_ids: list[int]) -> dict[int, list[Capture]]:
+    """The linked captures of these findings in one query on the primary key (never the whole
+    table, never a query per finding), each finding's in link order; the first capture of each
+    of its URLs is `first`, and repeats are marked unchanged."""
+    out: dict[int, list[Capture]] = {}
+    if not finding_ids:
+        return out
+    seen: set[tuple[int, str]] = set()
+    for fid, cid, url, at, status, sha, run in db.execute(
+        "SELECT e.finding_id, c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
         " FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
-        " WHERE e.finding_id = ? ORDER BY e.rowid",
-        [finding_id],
+        " WHERE e.finding_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY e.finding_id, e.rowid",
+        [json.dumps(sorted({int(f) for f in finding_ids}))],
     ).fetchall():
-        out.append(Capture(cid, url, at, status, sha, run, url not in seen))
-        seen.add(url)
-    mark_unchanged(db, out)
+        out.setdefault(fid, []).append(
+            Capture(cid, url, at, status, sha, run, (fid, url) not in seen)
+        )
+        seen.add((fid, url))
+    mark_unchanged(db, [c for cs in out.values() for c in cs])
     return out
+
+
+def finding_captures(db: Any, finding_id: int) -> list[Capture]:
+    """A finding's linked captures in link order (the first of each URL is `first`)."""
+    return captures_of(db, [finding_id]).get(finding_id, [])
 
 
 def mark_unchanged(db: Any, captures: list[Capture]) -> None:
