@@ -19,6 +19,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from crawler.extract.charset import decode_html
+
 CSP = (
     "default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
     "base-uri 'none'; form-action 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -35,26 +37,12 @@ URL_ATTRS = {
 BAD_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data|livescript|mocha)\s*:", re.I)
 # control characters and whitespace a browser ignores inside a scheme ("java\tscript:")
 _SCHEME_NOISE = re.compile(r"[\x00-\x20]+")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 
 
 def decode(body: bytes, headers: list[tuple[str, str]]) -> str:
-    """The page's text: the header's charset, else its <meta>, else UTF-8, else GB18030."""
-    names = []
-    for k, v in headers:
-        if k.lower() == "content-type":
-            m = re.search(r"charset\s*=\s*[\"']?([-\w.:]+)", v, re.I)
-            if m:
-                names.append(m.group(1))
-    m = _META_CHARSET.search(body[:4096])
-    if m:
-        names.append(m.group(1).decode("ascii", "replace"))
-    for name in [*names, "utf-8"]:
-        try:
-            return body.decode(name.lower().replace("gb2312", "gb18030").replace("gbk", "gb18030"))
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("gb18030", errors="replace")
+    """The page's text as the crawl read it (crawler.extract.charset: header, <meta>, sniffing)."""
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+    return decode_html(body, content_type)[0]
 
 
 def _unsafe_url(value: str) -> bool:
