@@ -72,3 +72,19 @@ def test_readme_reports_the_corpus_as_it_stands() -> None:
     assert row["pagers"].startswith(f"{s.pagers_understood} / {s.pagers_present} "), row
     assert row["detail fields"].startswith(f"{s.detail_exact} / {s.detail_fields} "), row
     assert row["catalog columns"].startswith(f"{s.columns_found} / {s.columns_expected} "), row
+
+
+def test_pages_in_a_chinese_charset_decode_whole() -> None:
+    """A page kept in GBK bytes (declaring gb2312, as many old CMSs do) reads without a lost character."""
+    from crawler.extract import charset
+
+    legacy = []
+    for name in entries():
+        body, truth = load(name)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            legacy.append(name)
+            text, encoding = charset.decode_html(body, truth.get("content_type"))
+            assert "\ufffd" not in text and encoding in ("gbk", "gb18030"), (name, encoding)
+    assert legacy, "the corpus should keep at least one page in a Chinese legacy charset"
