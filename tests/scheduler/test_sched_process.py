@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -143,3 +144,48 @@ def test_a_bad_schedule_file_is_exit_2_before_starting(setup, tmp_path):
     )
     assert result.returncode == 2
     assert "schedule.yaml: probes_per_day must be a whole number from 20" in result.stderr
+
+
+@pytest.fixture
+def busy_cpus() -> Iterator[None]:
+    """Every core kept busy, as on a loaded CI machine (a stop under load once ended exit 1)."""
+    burners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 2)
+    ]
+    yield
+    for proc in burners:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_stop_during_a_running_job_kills_it_and_exits_0_under_load(
+    server, make_units, tmp_path, busy_cpus
+):
+    # The portal answers after 2 s, so the catch-up daily run is still crawling when it stops.
+    units = make_units({"slow": server.url("/slow/")})
+    db = tmp_path / "zwgk.db"
+    sched = Scheduler(["--units", str(units), "--db", str(db), "--out", str(tmp_path / "out")])
+    sched.wait_for("daily-run: starting", timeout=60)
+    deadline = time.monotonic() + 60
+    child = None
+    while child is None and time.monotonic() < deadline:
+        child = (
+            open_db(db).execute("SELECT pid FROM schedule_runs WHERE pid IS NOT NULL").fetchone()
+        )
+        time.sleep(0.05)
+    assert child, "".join(sched.lines)
+
+    code = sched.stop(signal.SIGTERM, timeout=60)
+
+    log = "".join(sched.lines)
+    assert code == 0, log
+    assert "SIGTERM received: stopping" in log and "zwgk scheduler stopped" in log
+    assert "Traceback" not in log
+    store_ = open_db(db)
+    rows = store_.execute("SELECT job_id, status, error_tail FROM schedule_runs").fetchall()
+    assert [(job, status) for job, status, _ in rows] == [("daily-run", "killed")], rows
+    assert "the scheduler is stopping" in rows[0][2]
+    assert store_.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone() == (0,)
+    with pytest.raises(ProcessLookupError):  # the job's process went with the scheduler
+        os.kill(child[0], 0)
