@@ -7,6 +7,7 @@ validated by its owner (rules by `checks.config`), and every error names the fil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from zwgk import fields
 from zwgk.errors import ConfigError, echo
 from zwgk.yamlfile import read_yaml_mapping
 
-SECTIONS = ("crawl", "rules", "units", "reports", "schedule", "scoring", "evidence")
+SECTIONS = ("crawl", "rules", "units", "reports", "schedule", "scoring", "evidence", "review")
 
 CRAWL_DEFAULTS: dict[str, Any] = {
     # Small government servers: one request at a time per host, a second apart, AutoThrottle on.
@@ -100,6 +101,63 @@ def check_crawl_value(path: Path | None, key: str, value: Any) -> Any:
         return value
     except fields.Invalid as exc:
         raise ConfigError(f"{path}: crawl: {key} {exc}") from None
+
+
+def section_options(
+    raw: dict[str, Any] | None,
+    name: str,
+    defaults: dict[str, Any],
+    ranges: dict[str, tuple[float, float]],
+    path: object = None,
+    special: dict[str, Callable[[Any], Any]] | None = None,
+) -> dict[str, Any]:
+    """A flat section of switches and whole numbers (`evidence:`, `review:`), validated, with
+    defaults: a bool default takes only true/false, a key in `ranges` a whole number in range,
+    a key in `special` whatever its checker returns (it raises `fields.Invalid`). Every error
+    names the file, the section and the key."""
+    where = f"{path or 'configuration'}: {name}"
+    section = (raw or {}).get(name)
+    section = {} if section is None else section
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {echo(section)}")
+    out = dict(defaults)
+    for key, value in section.items():
+        if key not in defaults:
+            raise ConfigError(
+                f"{where}: unknown option {echo(key)} (valid: {', '.join(sorted(defaults))})"
+            )
+        try:
+            if special and key in special:
+                value = special[key](value)
+            elif isinstance(defaults[key], bool):
+                if not isinstance(value, bool):
+                    raise fields.Invalid(f"must be true or false, got {echo(value)}")
+            else:
+                low, high = ranges[key]
+                value = fields.number(value, minimum=low, maximum=high, whole=True)
+        except fields.Invalid as exc:
+            raise ConfigError(f"{where}: {key} {exc}") from None
+        out[key] = value
+    return out
+
+
+#: The review workspace's `review:` section (zwgk serve): session length and login lockout.
+REVIEW_DEFAULTS: dict[str, Any] = {
+    "session_hours": 12,
+    "max_failed_per_user": 5,
+    "max_failed_per_client": 20,
+    "lockout_minutes": 15,
+}
+REVIEW_RANGES: dict[str, tuple[float, float]] = {
+    "session_hours": (1, 24 * 90),
+    "max_failed_per_user": (1, 1000),
+    "max_failed_per_client": (1, 100_000),
+    "lockout_minutes": (1, 24 * 60),
+}
+
+
+def review_options(raw: dict[str, Any] | None, path: object = None) -> dict[str, Any]:
+    return section_options(raw, "review", REVIEW_DEFAULTS, REVIEW_RANGES, path)
 
 
 def load_config(path: str | Path | None, overrides: dict[str, Any] | None = None) -> Config:

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from zwgk import clock, fields
-from zwgk.errors import ConfigError, ZwgkError, echo
+from zwgk.config import section_options
+from zwgk.errors import ZwgkError, echo
 
 WARC_NAME = re.compile(r"run-\d{1,12}-\d{1,10}(?:-p\d{1,6})?\.warc\.gz")
 #: Headers that describe the transfer, not the payload: Scrapy has undone them already (the body
@@ -66,31 +67,13 @@ class EvidenceError(ZwgkError):
 # -- configuration -------------------------------------------------------------------------
 def options(raw: dict[str, Any] | None, path: object = None) -> dict[str, Any]:
     """The configuration's `evidence:` section, validated, with defaults."""
-    where = f"{path or 'configuration'}: evidence"
-    section = (raw or {}).get("evidence")
-    section = {} if section is None else section
-    if not isinstance(section, dict):
-        raise ConfigError(f"{where}: expected a mapping, got {echo(section)}")
-    out = dict(DEFAULTS)
-    for key, value in section.items():
-        if key not in DEFAULTS:
-            raise ConfigError(
-                f"{where}: unknown option {echo(key)} (valid: {', '.join(sorted(DEFAULTS))})"
-            )
-        try:
-            if key == "enabled":
-                if not isinstance(value, bool):
-                    raise fields.Invalid(f"must be true or false, got {echo(value)}")
-            elif key == "dir":
-                if not isinstance(value, str) or "\x00" in value or len(value) > 4096:
-                    raise fields.Invalid(f"must be a folder path, got {echo(value)}")
-            else:
-                low, high = RANGES[key]
-                value = fields.number(value, minimum=low, maximum=high, whole=True)
-        except fields.Invalid as exc:
-            raise ConfigError(f"{where}: {key} {exc}") from None
-        out[key] = value
-    return out
+    return section_options(raw, "evidence", DEFAULTS, RANGES, path, {"dir": _folder})
+
+
+def _folder(value: Any) -> str:
+    if not isinstance(value, str) or "\x00" in value or len(value) > 4096:
+        raise fields.Invalid(f"must be a folder path, got {echo(value)}")
+    return value
 
 
 def archive_dir(db_path: str | Path, configured: str = "") -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from zwgk import clock, evidence, store
-from zwgk.config import load_config
+from zwgk.config import load_config, review_options
 from zwgk.crawl import run_crawl
 from zwgk.errors import CATALOG_CAPPED_MARK, DISK_FULL_MARK, is_disk_full
 from zwgk.outcomes import record_site_outcomes
@@ -223,6 +223,7 @@ def validate_inputs(
     rules_config = load_rules_config(config, [u.code for u in units])
     check_other_sections(config, out_dir)
     evidence.options(config.raw, config.path)
+    review_options(config.raw, config.path)  # `zwgk validate` checks the workspace's section too
     return units, config, rules_config
 
 

@@ -60,10 +60,10 @@ def test_rules_doc_is_current() -> None:
     assert RULES_MD.read_text(encoding="utf-8") == rules_markdown(), "run: python -m zwgk.docs"
 
 
-def test_every_crawl_option_is_documented() -> None:
-    from zwgk.config import CRAWL_DEFAULTS
+def test_every_crawl_and_review_option_is_documented() -> None:
+    from zwgk.config import CRAWL_DEFAULTS, REVIEW_DEFAULTS
 
-    for key in CRAWL_DEFAULTS:
+    for key in [*CRAWL_DEFAULTS, *REVIEW_DEFAULTS]:
         assert f"{key}:" in README, key
 
 

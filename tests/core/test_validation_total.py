@@ -233,6 +233,10 @@ CASES: list[tuple[str, str | bytes, str | bytes | None, str, list[str]]] = [
     ("config huge string", UNITS, c('contact: "zwgkb@city.gov.cn"', "contact: " + "x" * 100000),
      "config", ["crawl: contact", "at most 200"]),
     ("config bomb", UNITS, BOMB + CONFIG, "config", ["aliases"]),
+    ("review session zero", UNITS, CONFIG + "review: {session_hours: 0}\n", "config",
+     ["review: session_hours", "from 1"]),
+    ("review unknown option", UNITS, CONFIG + "review: {lockout: 15}\n", "config",
+     ["review: unknown option 'lockout'"]),
 ]  # fmt: skip
 
 

@@ -156,7 +156,7 @@ def test_one_users_csrf_token_does_not_work_for_another(workspace):
 
 def test_login_rate_limit_per_username(workspace):
     client = workspace.client()
-    for _ in range(accounts.MAX_FAILED_PER_USER):
+    for _ in range(accounts.DEFAULTS["max_failed_per_user"]):
         assert login(client, "sup", "wrong password!").status_code == 401
     # locked out: even the right password is refused, without being checked
     assert login(client, "sup", PASSWORD).status_code == 429
@@ -167,7 +167,7 @@ def test_login_rate_limit_per_username(workspace):
 
 def test_login_rate_limit_per_client_address(workspace):
     client = workspace.client()
-    for n in range(accounts.MAX_FAILED_PER_CLIENT):
+    for n in range(accounts.DEFAULTS["max_failed_per_client"]):
         login(client, f"guess{n}", "wrong password!")
     assert login(client, "ying").status_code == 429
     other = workspace.app.test_client()
@@ -178,6 +178,45 @@ def test_login_rate_limit_per_client_address(workspace):
         environ_base={"REMOTE_ADDR": "127.0.0.9"},
     )
     assert resp.status_code == 302
+
+
+def test_the_review_section_sets_lockout_and_session_length(workspace):
+    from zwgk import clock
+    from zwgk.web.app import create_app
+
+    config = {"review": {"max_failed_per_user": 2, "lockout_minutes": 5, "session_hours": 1}}
+    client = create_app(workspace.db_path, config).test_client()
+    saved = clock.os.environ.get(clock.ENV)
+    try:
+        clock.set_now("2026-03-02T09:00:00+08:00")
+        for _ in range(2):
+            assert login(client, "sup", "wrong password!").status_code == 401
+        page = login(client, "sup")
+        assert page.status_code == 429 and "请 5 分钟后再试" in page.text
+        clock.set_now("2026-03-02T09:06:00+08:00")  # the 5-minute window has passed
+        assert login(client, "sup").status_code == 302
+        assert client.get("/queue").status_code == 200
+        clock.set_now("2026-03-02T10:07:00+08:00")  # the 1-hour session has ended
+        assert client.get("/queue").headers["Location"].endswith("/login")
+    finally:
+        clock.set_now(saved)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"session_hours": 0}, "review: session_hours must be"),
+        ({"lockout_minutes": "15m"}, "review: lockout_minutes must be"),
+        ({"max_failed": 3}, "review: unknown option 'max_failed'"),
+    ],
+)
+def test_a_bad_review_section_is_refused_naming_file_and_key(workspace, section, message):
+    from zwgk.errors import ConfigError
+    from zwgk.web.app import create_app
+
+    with pytest.raises(ConfigError, match="zwgk.yaml: ") as err:
+        create_app(workspace.db_path, {"review": section}, config_path="zwgk.yaml")
+    assert message in str(err.value)
 
 
 # --- isolation: unit A (yingjiang: findings 1, 2) against unit B (jyj: 3, 4, 6) -----------

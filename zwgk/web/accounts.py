@@ -18,16 +18,35 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from zwgk import clock
+from zwgk.config import REVIEW_DEFAULTS, review_options
 from zwgk.errors import ZwgkError
 
 USERNAME = re.compile(r"[A-Za-z0-9_.@-]{2,64}")
 MIN_PASSWORD = 10
-SESSION_HOURS = 12
-#: Failed logins allowed in RATE_WINDOW per username, and per client address (many names from
-#: one address is guessing too); past either, logins are refused without checking a password.
-MAX_FAILED_PER_USER = 5
-MAX_FAILED_PER_CLIENT = 20
-RATE_WINDOW = timedelta(minutes=15)
+DEFAULTS = REVIEW_DEFAULTS
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Session length and login lockout of the review workspace (the configuration's `review:`
+    section): failed logins allowed in `lockout_minutes` per username, and per client address
+    (many names from one address is guessing too); past either, logins are refused without
+    checking a password."""
+
+    session_hours: int = DEFAULTS["session_hours"]
+    max_failed_per_user: int = DEFAULTS["max_failed_per_user"]
+    max_failed_per_client: int = DEFAULTS["max_failed_per_client"]
+    lockout_minutes: int = DEFAULTS["lockout_minutes"]
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.lockout_minutes)
+
+
+def policy(raw: dict[str, Any] | None, path: object = None) -> Policy:
+    """The configuration's `review:` section, validated (errors name the file and key)."""
+    return Policy(**review_options(raw, path))
+
 
 _hasher = PasswordHasher()
 # A hash to verify against when the username is unknown, so both cases cost the same time
@@ -146,8 +165,10 @@ def list_users(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def rate_limited(db: sqlite_utils.Database, username: str, client: str) -> bool:
-    since = clock.iso(clock.now() - RATE_WINDOW)
+def rate_limited(
+    db: sqlite_utils.Database, username: str, client: str, rules: Policy = Policy()
+) -> bool:
+    since = clock.iso(clock.now() - rules.window)
     by_user = db.execute(
         "SELECT count(*) FROM login_attempts WHERE username = ? AND ok = 0 AND at >= ?",
         [username, since],
@@ -156,11 +177,15 @@ def rate_limited(db: sqlite_utils.Database, username: str, client: str) -> bool:
         "SELECT count(*) FROM login_attempts WHERE client = ? AND ok = 0 AND at >= ?",
         [client, since],
     ).fetchone()[0]
-    return by_user >= MAX_FAILED_PER_USER or by_client >= MAX_FAILED_PER_CLIENT
+    return by_user >= rules.max_failed_per_user or by_client >= rules.max_failed_per_client
 
 
 def authenticate(
-    db: sqlite_utils.Database, username: str, password: str, client: str
+    db: sqlite_utils.Database,
+    username: str,
+    password: str,
+    client: str,
+    rules: Policy = Policy(),
 ) -> User | None:
     """The user when the password is right and the account active, else None; every attempt
     is recorded for the rate limit (the caller checks `rate_limited` first)."""
@@ -181,11 +206,13 @@ def authenticate(
             [username[:64], client, clock.iso(now), int(ok)],
         )
         # keep the table small: attempts older than the window no longer count
-        db.execute("DELETE FROM login_attempts WHERE at < ?", [clock.iso(now - 2 * RATE_WINDOW)])
+        db.execute("DELETE FROM login_attempts WHERE at < ?", [clock.iso(now - 2 * rules.window)])
     return _user(row) if ok and row else None
 
 
-def start_session(db: sqlite_utils.Database, user: User, client: str) -> tuple[str, Session]:
+def start_session(
+    db: sqlite_utils.Database, user: User, client: str, rules: Policy = Policy()
+) -> tuple[str, Session]:
     """A new session; returns (cookie token, session)."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = clock.now()
@@ -199,7 +226,7 @@ def start_session(db: sqlite_utils.Database, user: User, client: str) -> tuple[s
                 user.user_id,
                 csrf,
                 clock.iso(now),
-                clock.iso(now + timedelta(hours=SESSION_HOURS)),
+                clock.iso(now + timedelta(hours=rules.session_hours)),
                 client,
             ],
         )

@@ -37,9 +37,11 @@ def create_app(
     config: dict[str, Any] | None = None,
     secure_cookies: bool = False,
     behind_proxy: bool = False,
+    config_path: Path | None = None,
 ) -> Flask:
     """The app over the store at `db_path`. `secure_cookies` forces the Secure flag; otherwise
     it is set when the request came over https (as the proxy says, with `behind_proxy`)."""
+    rules = accounts.policy(config, config_path)  # a bad review: section fails here, named
     open_db(db_path).conn.close()  # create and migrate once, at start
     app = Flask(__name__)
     # Autoescape every template, whatever its name: scraped text is untrusted.
@@ -58,6 +60,7 @@ def create_app(
     app.config.update(
         ZWGK_DB=Path(db_path),
         ZWGK_CONFIG=config,
+        ZWGK_REVIEW=rules,
         ZWGK_SECURE=secure_cookies,
         ZWGK_BUSY_MS=BUSY_TIMEOUT_MS,
         MAX_CONTENT_LENGTH=256 * 1024,

@@ -47,7 +47,7 @@ def serve(
     from zwgk.web.app import create_app
 
     config = load_config(config_path).raw
-    app = create_app(existing(db_path), config, secure_cookies, behind_proxy)
+    app = create_app(existing(db_path), config, secure_cookies, behind_proxy, config_path)
     click.echo(f"zwgk serve: http://{host}:{port}/ (store {db_path})", err=True)
     waitress_serve(app, host=host, port=port, threads=THREADS, ident="zwgk")
 

@@ -69,15 +69,15 @@ def login() -> Any:
         abort(403)
     username = request.form.get("username", "").strip()[:64]
     password = request.form.get("password", "")[:1024]
-    store, where = db(), client()
-    if accounts.rate_limited(store, username, where):
+    store, where, rules = db(), client(), current_config("ZWGK_REVIEW")
+    if accounts.rate_limited(store, username, where, rules):
         review.audit(store, None, "login_limited", username=username, client=where)
-        return _login_page("登录失败次数过多，请 15 分钟后再试", 429)
-    user = accounts.authenticate(store, username, password, where)
+        return _login_page(f"登录失败次数过多，请 {rules.lockout_minutes} 分钟后再试", 429)
+    user = accounts.authenticate(store, username, password, where, rules)
     if user is None:
         review.audit(store, None, "login_failed", username=username, client=where)
         return _login_page("用户名或密码错误", 401)
-    token, _session = accounts.start_session(store, user, where)
+    token, _session = accounts.start_session(store, user, where, rules)
     review.audit(store, user, "login", client=where)
     resp = redirect(url_for("home"))
     set_cookie(resp, SESSION_COOKIE, token)
