@@ -341,6 +341,37 @@ def test_reject_waives_through_the_waive_path_with_the_reason(workspace):
         assert resp.status_code == 400
 
 
+def test_a_rejection_is_undone_in_the_browser(workspace):
+    client, csrf = logged_in(workspace, "sup")
+    client.post("/act", data={"csrf": csrf, "action": "reject", "ids": ["2"], "reason": "误报"})
+    listed = client.get("/queue?view=rejected").text
+    assert 'id="f2"' in listed and 'value="unreject"' in listed
+    assert 'value="unreject"' in client.get("/findings/2").text
+    # only a rejected finding can be un-rejected: nothing is written for an open one
+    resp = client.post("/act", data={"csrf": csrf, "action": "unreject", "ids": ["1", "2"]})
+    assert resp.status_code == 400
+    assert q(workspace, "SELECT status FROM findings WHERE finding_id = 2")[0][0] == "waived"
+
+    resp = client.post(
+        "/act", data={"csrf": csrf, "action": "unreject", "ids": ["2"], "reason": "复核后仍存在"}
+    )
+    assert resp.status_code == 302
+    assert q(workspace, "SELECT status, waive_reason FROM findings WHERE finding_id = 2") == [
+        ("open", None)
+    ]
+    assert q(workspace, "SELECT event, note FROM finding_events WHERE finding_id = 2"
+                        " AND event = 'unwaived'") == [("unwaived", "复核后仍存在")]  # fmt: skip
+    assert q(workspace, "SELECT decision FROM finding_reviews WHERE finding_id = 2") == [(None,)]
+    assert 'id="f2"' in client.get("/queue").text  # back in 待审核
+    assert q(workspace, "SELECT action, detail FROM audit_log WHERE action = 'unreject'") == [
+        ("unreject", "复核后仍存在")
+    ]
+    # a unit user cannot undo a supervisor's decision
+    unit, unit_csrf = logged_in(workspace, "ying")
+    resp = unit.post("/act", data={"csrf": unit_csrf, "action": "unreject", "ids": ["2"]})
+    assert resp.status_code == 404
+
+
 def test_reject_waits_for_a_running_crawl_then_says_so(workspace, monkeypatch):
     from zwgk.web import review
 

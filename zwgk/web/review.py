@@ -236,6 +236,7 @@ VIEWS = {
         "EXISTS (SELECT 1 FROM finding_responses r WHERE r.finding_id = f.finding_id)",
     ),
     "open": ("全部未关闭", "f.status = 'open'"),
+    "rejected": ("已标为误报", "f.status = 'waived'"),
 }
 
 
@@ -381,6 +382,41 @@ def reject(
     return len(ids)
 
 
+def unreject(
+    db: sqlite_utils.Database, db_path: Path, user: User, ids: list[int], reason: str, client: str
+) -> int:
+    """Undo a false-positive decision: each waived finding is open again through
+    checks/lifecycle.py (the `zwgk unwaive` path, under the run lock), its decision cleared;
+    the next run resolves it if the page is fixed by then."""
+    _supervisor(user)
+    reason = clean_text(reason, "撤销理由", required=False) or "撤销误报"
+    _ids_in_scope(db, user, ids)
+    marks = ",".join("?" * len(ids))
+    with run_lock(
+        db_path,
+        what="zwgk serve (撤销误报)",
+        hint="a monitoring run is rewriting findings",
+        wait=WAIVE_WAIT_SECONDS,
+    ):
+        statuses = db.execute(
+            f"SELECT status FROM findings WHERE finding_id IN ({marks})", ids
+        ).fetchall()
+        if any(s != "waived" for (s,) in statuses):
+            raise ReviewError("只能撤销已标为误报（豁免）的问题")
+        for fid in ids:
+            lifecycle.unwaive(db, fid, reason)
+            now = clock.iso()
+            with db.conn:
+                db.execute("BEGIN IMMEDIATE")
+                _upsert_review(
+                    db, fid, now, decision=None, reason=None, decided_by=user.user_id,
+                    decided_at=now,
+                )  # fmt: skip
+                audit(db, user, "unreject", reason, unit_id=_unit_of(db, fid), finding_id=fid,
+                      client=client)  # fmt: skip
+    return len(ids)
+
+
 def set_deadline(
     db: sqlite_utils.Database, user: User, ids: list[int], value: str, client: str
 ) -> int:
@@ -463,6 +499,7 @@ ACTION_ZH = {
     "logout": "退出",
     "confirm": "人工核对",
     "reject": "误报豁免",
+    "unreject": "撤销误报",
     "deadline": "修改完成时限",
     "note": "添加备注",
     "respond": "提交整改情况",

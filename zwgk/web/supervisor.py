@@ -58,8 +58,8 @@ def _ids() -> list[int]:
 
 
 def act() -> Response:
-    """One action on the ticked findings (or one finding's page): confirm, reject, deadline,
-    note. The ids are checked against the user's scope before anything is written."""
+    """One action on the ticked findings (or one finding's page): confirm, reject, unreject,
+    deadline, note. The ids are checked against the user's scope before anything is written."""
     _supervisor()
     user, store, ids, where = g.session.user, db(), _ids(), client()
     action = request.form.get("action", "")
@@ -72,6 +72,13 @@ def act() -> Response:
             )
         except StoreBusy:
             raise review.ReviewError("监测运行正在更新问题数据，请稍后再标记误报") from None
+    elif action == "unreject":
+        try:
+            n = review.unreject(
+                store, current_config("ZWGK_DB"), user, ids, request.form.get("reason", ""), where
+            )
+        except StoreBusy:
+            raise review.ReviewError("监测运行正在更新问题数据，请稍后再撤销") from None
     elif action == "deadline":
         n = review.set_deadline(store, user, ids, request.form.get("deadline", ""), where)
     elif action == "note":
