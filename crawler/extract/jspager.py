@@ -56,6 +56,9 @@ _ASSIGN = re.compile(r"(?:\b(?:var|let|const)\s+)?\b([A-Za-z_$][\w$]*)\s*=\s*([^
 _PAGE_FIELD = re.compile(
     r"^(?:page|pageno|pagenum|pageindex|currentpage|curpage|page_no|pagenumber|cpage|p|pn)$", re.I
 )
+#: A request made by script (jQuery, XHR, fetch, axios): rows loaded into the page in place.
+_XHR = re.compile(r"\$\.(?:ajax|post|get|getJSON)\s*\(|\bXMLHttpRequest\b|\bfetch\s*\(|\baxios\b")
+_CALLED = re.compile(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(")
 
 
 def stated_total(text: str) -> int | None:
@@ -150,6 +153,22 @@ def _url_for(body: str, params: list[str], n: int, names: dict) -> list[str]:
     return out
 
 
+def _loads_by_xhr(html: str, body: str, depth: int = 2) -> bool:
+    """Whether a handler's body, or a function it calls (two levels down), requests by script
+    and submits no form."""
+    if "submit" in body:
+        return False
+    if _XHR.search(body):
+        return True
+    if depth <= 0:
+        return False
+    for name in dict.fromkeys(_CALLED.findall(body)):
+        fn = _function_body(html, name)
+        if fn is not None and fn[1] != body and _loads_by_xhr(html, fn[1], depth - 1):
+            return True
+    return False
+
+
 def _page_form(root: HtmlElement, url: str) -> tuple[str, dict[str, str], str] | None:
     """(action URL, other fields, page field) of a form that pages by a posted page number."""
     for form in root.iter("form"):
@@ -192,6 +211,7 @@ def script_pager(
     names = {m[1]: evaluate(m[2], {}) for m in _GLOBAL_VAR.finditer(html)}
     names = {k: v for k, v in names.items() if v is not None}
     last = min(count, SERIES_LIMIT + 1)
+    by_xhr = None
     for fname in dict.fromkeys(f for f, _, _ in calls):
         fn = _function_body(html, fname)
         if fn is None:
@@ -204,6 +224,13 @@ def script_pager(
             form = _page_form(root, url)
             if form:
                 return count, _form_series(form, me, last), None
+        elif by_xhr is None and _loads_by_xhr(html, body):
+            by_xhr = fname
+    if by_xhr:
+        # The handler fetches the rows by script (often POSTing the page-number form's fields to
+        # another URL): the form is never submitted, so the page's own URL with the page field
+        # answers page 1 again. No URL is guessed.
+        return count, [], f"pager calls {by_xhr}(), which loads its rows by script request"
     if calls or hint:
         form = _page_form(root, url) if "<form" in html.lower() else None
         if form:

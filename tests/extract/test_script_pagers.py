@@ -223,3 +223,37 @@ def test_zero_padded_tab_codes_are_not_page_numbers() -> None:
     )
     p = find_pagination(html, URL)
     assert p.page_count is None and p.unreadable is None
+
+
+def test_page_form_read_by_a_script_request_is_not_turned_into_a_get() -> None:
+    # 全国公共资源交易平台 dealList.html: getList(n) sets the form's PAGENUMBER and POSTs the
+    # serialized form to /information/pubTradingInfo/getTradList by $.ajax; the form itself is
+    # never submitted, so dealList.html?…&PAGENUMBER=2 would answer page 1 again.
+    html = _page(
+        '<form id="FIND" method="post"><input type="hidden" name="DEAL_TIME" value="02">'
+        '<input type="hidden" name="PAGENUMBER" value="1"></form>'
+        '<a href="javascript:getList(1)">1</a><a href="javascript:getList(2)">2</a>'
+        '<a href="javascript:getList(9)">9</a><span>共 9 页</span>',
+        "function getList(pagenum) { currentPage = pagenum || 1; getList1(currentPage); }"
+        " function getList1(pagenum) { document.getElementById('PAGENUMBER').value = pagenum;"
+        " $.ajax({type: 'POST', url: '/api/getTradList', data: $('#FIND').serializeArray()}); }",
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 9 and not p.urls
+    assert p.unreadable and "getList" in p.unreadable
+
+
+def test_page_form_submitted_by_a_handler_that_also_requests_is_still_a_get() -> None:
+    html = _page(
+        '<form id="pageForm" action="/xxgk/list.jspx" method="post">'
+        '<input type="hidden" name="pageNo" value="1"></form>共3页'
+        '<a href="javascript:;" onclick="toPage(2)">下一页</a>',
+        "function toPage(p){ $.post('/stat/hit'); document.getElementById('pageForm').pageNo.value = p;"
+        " document.getElementById('pageForm').submit(); }",
+    )
+    p = find_pagination(html, URL)
+    assert p.page_count == 3
+    assert p.urls == [
+        "http://www.x.gov.cn/xxgk/list.jspx?pageNo=2",
+        "http://www.x.gov.cn/xxgk/list.jspx?pageNo=3",
+    ]

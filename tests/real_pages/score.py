@@ -76,6 +76,10 @@ def compare(name: str, truth: dict[str, Any], seen: dict[str, Any], score: Score
             if pager.get("next") and sp.get("next") != pager["next"]:
                 problems.append(f"next page read {sp.get('next')}, truth {pager['next']}")
                 ok = False
+            elif "next" in pager and pager["next"] is None and sp.get("next"):
+                # Page 2 has no URL (a script request, a POST): a URL read for it is invented.
+                problems.append(f"next page read {sp['next']}, truth: page 2 has no URL")
+                ok = False
             if sp.get("page_count") not in (None, pager["page_count"]):
                 problems.append(
                     f"page count read {sp.get('page_count')}, truth {pager['page_count']}"

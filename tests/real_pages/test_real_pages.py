@@ -48,6 +48,13 @@ def test_a_url_listed_twice_is_compared_at_its_first_row() -> None:
     assert compare("t", truth, {"items": rows[1:]}, Score()) != []
 
 
+def test_a_next_page_read_where_page_two_has_no_url_is_a_problem() -> None:
+    truth = {"kind": "list", "pager": {"page_count": 9, "next": None}}
+    invented = {"pager": {"page_count": 9, "next": "https://x.gov.cn/list.html?page=2"}}
+    assert compare("t", truth, invented, Score()) != []
+    assert compare("t", truth, {"pager": {"page_count": 9, "next": None}}, Score()) == []
+
+
 def test_readme_reports_the_corpus_as_it_stands() -> None:
     """The README's corpus table is what `python -m tests.real_pages.score` prints today."""
     import re
