@@ -181,7 +181,20 @@ def _label(*words: str) -> str:
 #: Label words per Detail field, longest first inside each group. Configuration may extend them.
 LABELS: dict[str, tuple[str, ...]] = {
     "index_no": ("索引号",),
-    "doc_no": ("发文字号", "发文文号", "文件编号", "文号"),
+    # 双公示 records (行政处罚/行政许可) name the decision's number 决定书文号, some templates
+    # 文书决定号; a 文号 inside the longer label has no boundary before it, so they are listed whole.
+    "doc_no": (
+        "行政处罚决定书文号",
+        "行政许可决定书文号",
+        "行政处罚文书决定号",
+        "处罚决定书文号",
+        "许可决定书文号",
+        "发文字号",
+        "发文文号",
+        "文件编号",
+        "决定书文号",
+        "文号",
+    ),
     "publisher": ("公开责任部门", "发布机构", "发文机关", "发文单位", "发布单位", "责任部门"),
     "written_date": ("成文日期", "生成日期", "发文日期", "印发日期", "成文时间"),
     "pub_date": ("发布日期", "发布时间", "公开日期"),

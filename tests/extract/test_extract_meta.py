@@ -473,3 +473,23 @@ def test_the_pages_own_dated_row_is_the_last_resort_pub_date() -> None:
         ' title="某某学校用车服务采购项目合同"', ' title="另一项目合同"'
     )
     assert extract_detail(others_only, URL, TODAY).pub_date is None
+
+
+def test_shuanggongshi_decision_number_is_the_doc_no() -> None:
+    # 河南畜牧业信息网 双公示 行政处罚 record: the number sits in a label/value table row whose
+    # label is 行政处罚文书决定号 (the national standard writes 行政处罚决定书文号); no 表头 else.
+    page = (
+        "<html><body><div class='title'>对某某科技有限公司生产假兽药的行政处罚</div>"
+        "<div class='info_item'><span>作者:省畜牧局</span> <span>阅读次数：16</span>"
+        "<span>发布时间：2018-02-23 16:54&nbsp;&nbsp;</span></div>"
+        "<table id='maintable'><tr><td>行政处罚文书决定号</td><td>豫牧（兽药）罚决字〔2018〕第1号\n</td></tr>"
+        "<tr><td>案件名称</td><td>生产假兽药案</td></tr></table></body></html>"
+    )
+    d = extract_detail(page, URL, TODAY)
+    assert d.doc_no == "豫牧（兽药）罚决字〔2018〕第1号"
+    assert d.pub_date == date(2018, 2, 23)
+    standard = "<html><body><p>行政处罚决定书文号：沪市监罚〔2020〕12号</p></body></html>"
+    assert extract_detail(standard, URL, TODAY).doc_no == "沪市监罚〔2020〕12号"
+    # Inside prose the words are not a label.
+    prose = "<html><body><p>请在行政处罚决定书文号一栏填写编号。</p></body></html>"
+    assert extract_detail(prose, URL, TODAY).doc_no is None
