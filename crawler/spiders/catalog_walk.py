@@ -170,7 +170,7 @@ class CatalogWalk:
                 not self.allowed(m, link.url)
                 or discovery.is_chrome(link.name)
                 or classify.is_detail_url(link.url)
-                or discovery.normalise_url(link.url) in self.unit_roots(unit, "portal")
+                or self.other_site_root(unit, "portal", link.url)
             ):
                 continue
             if self.is_platform(cm, link.url):
@@ -392,9 +392,7 @@ class CatalogWalk:
                 if section in EXTERNAL_SECTIONS and link.url.startswith(("http://", "https://")):
                     external.append((section, link))
                 continue
-            if "#" not in link.url and discovery.normalise_url(link.url) in self.unit_roots(
-                unit, m["role"]
-            ):
+            if self.other_site_root(unit, m["role"], link.url):
                 continue  # the unit's other site is crawled as a site of its own
             if self.is_platform(m, link.url):
                 section = classify.classify_section(link.name, link.url)
@@ -437,9 +435,15 @@ class CatalogWalk:
         )
 
     @staticmethod
-    def unit_roots(unit: Unit, role: str) -> set[str]:
+    def other_site_root(unit: Unit, role: str, url: str) -> bool:
+        """The root of the unit's other site (crawled as a site of its own). A URL with a
+        fragment is not: on a JSON platform `/gkmlpt/index#2001` is a column, not the root."""
         other = unit.disclosure if role == "portal" else unit.portal
-        return {discovery.normalise_url(other)} if other else set()
+        return (
+            bool(other)
+            and "#" not in url
+            and (discovery.normalise_url(url) == discovery.normalise_url(other))
+        )
 
     # -- reuse a known catalog on incremental runs -----------------------------------------
     def crawl_known(self, m: dict, known: list[tuple], html: str, url: str) -> Iterator[Any]:

@@ -16,7 +16,9 @@ from tests.checks.test_farm_one_finding_per_defect import twice_found
 from tests.conftest import DAY1, crawl_units
 from zwgk.farm import variety
 
-SEEDS = (1, 2, 3)
+# 11: a 广东-style JSON platform (gkmlpt) whose portal shows its catalog as an in-page menu
+# linking into it by `index#id`: those entries were once taken for the platform's root.
+SEEDS = (1, 2, 3, 11)
 SIZE = 5
 CRAWL = (
     "{delay_seconds: 0.001, autothrottle: false, detail_pages: none, concurrency_per_host: 8,"
@@ -86,6 +88,11 @@ def test_crawled_seeds_draw_every_catalog_form_and_chrome() -> None:
     drawn = {p for seed in SEEDS for u in variety.draw(seed, SIZE) for p in u["drawn"]}
     for dim in ("catalog_form", "chrome", "catalog_label"):
         assert {f"{dim}:{p}" for p in variety.CATALOGUE[dim]} <= drawn, dim
+    assert any(
+        {"platform:gkmlpt", "mirror:menu"} <= set(u["drawn"])
+        for seed in SEEDS
+        for u in variety.draw(seed, SIZE)
+    )
 
 
 def test_draws_vary_and_cover_the_catalogue() -> None:
