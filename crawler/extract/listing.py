@@ -17,6 +17,8 @@ import re
 from datetime import date
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from crawler.extract._html import (
     HtmlElement,
     abs_url,
@@ -278,6 +280,33 @@ def _visible_text(root: HtmlElement) -> str:
     return "".join(out)
 
 
+_LIST_BOXES = {"ul", "ol", "dl", "tbody", "table", "div"}
+
+
+def _commented_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
+    """Rows a CMS wrote into a comment inside an otherwise empty list box, for a page script to
+    show (开普云 政府信息公开 columns keep page 1's rows and their createPageHTML call in
+    `<ul class="…list"><!-- <li>…</li> … --></ul>`). Read only when the page shows no other
+    list: a box that already holds links keeps its commented-out leftovers out of the items."""
+    for c in root.iter(etree.Comment):
+        box, text = c.getparent(), c.text or ""
+        if box is None or box.tag not in _LIST_BOXES or "href" not in text:
+            continue
+        if next(box.iter("a"), None) is not None:
+            continue
+        tag = box.tag
+        fragment = f"<{tag}>{text}</{tag}>"
+        if tag == "tbody":
+            fragment = f"<table>{fragment}</table>"
+        inner = parse_html(f"<html><body>{fragment}</body></html>")
+        if inner is None:
+            continue
+        items = main_list(inner, base_url, today)
+        if len(items) >= 2:
+            return items
+    return []
+
+
 def extract_list(html: str, base_url: str, today: date) -> ListPage:
     """The entries, pagination and blank-column flag of one list page."""
     html = html or ""
@@ -300,6 +329,8 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
             and is_placeholder_text(_visible_text(root))
         ):
             items = []
+        if not items and "<!--" in html:
+            items = _commented_list(root, base_url, today)
     placeholder = False
     if not items:
         text = _visible_text(root) if root is not None else ""
