@@ -70,12 +70,23 @@ def main() -> None:
         help="crawl N times with each spider, alternating, and keep each one's best time "
         "(the machine is shared: the best run is the least disturbed one)",
     )
+    ap.add_argument(
+        "--crawl-only",
+        action="store_true",
+        help="switch off the work later issues added beside the crawl (broken-link checks: "
+        "extra HEAD requests; the evidence archive), to compare the crawl itself with a commit "
+        "that predates them",
+    )
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="zwgk-bench-crawl-"))
+    extra = {"max_links_per_site": 0} if a.crawl_only else {}
     config = write_config(
         work / "config.yaml", delay_seconds=0.001, concurrency=64, concurrency_per_host=8,
-        autothrottle="false", detail_pages="none", timeout_seconds=30, retries=1,
+        autothrottle="false", detail_pages="none", timeout_seconds=30, retries=1, **extra,
     )  # fmt: skip
+    if a.crawl_only:
+        with config.open("a", encoding="utf-8") as fh:
+            fh.write("evidence: {enabled: false}\n")
     full_times: list[float] = []
     cpu_times: list[float] = []
     null_times: list[float] = []

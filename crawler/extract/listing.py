@@ -13,9 +13,13 @@ inside the list stay. Hanweb pages carry the list only in a `<datastore>` island
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from datetime import date
 from urllib.parse import urljoin
+
+from lxml import etree
 
 from crawler.extract._html import (
     HtmlElement,
@@ -31,10 +35,12 @@ from crawler.extract._html import (
     row_of,
     table_columns,
 )
+from crawler.extract.dates import parse_date
 from crawler.extract.hanweb import parse_datastore, records
+from crawler.extract.jspager import SERIES_LIMIT
 from crawler.extract.pagination import pagination_from
 from crawler.extract.rowlinks import promote_row_links
-from crawler.extract.types import ListItem, ListPage
+from crawler.extract.types import ListItem, ListPage, Pagination
 
 __all__ = ["extract_list", "is_placeholder_text", "main_list"]
 
@@ -278,6 +284,98 @@ def _visible_text(root: HtmlElement) -> str:
     return "".join(out)
 
 
+_LIST_BOXES = {"ul", "ol", "dl", "tbody", "table", "div"}
+
+
+def _commented_list(root: HtmlElement, base_url: str, today: date) -> list[ListItem]:
+    """Rows a CMS wrote into a comment inside an otherwise empty list box, for a page script to
+    show (开普云 政府信息公开 columns keep page 1's rows and their createPageHTML call in
+    `<ul class="…list"><!-- <li>…</li> … --></ul>`). Read only when the page shows no other
+    list: a box that already holds links keeps its commented-out leftovers out of the items."""
+    for c in root.iter(etree.Comment):
+        box, text = c.getparent(), c.text or ""
+        if box is None or box.tag not in _LIST_BOXES or "href" not in text:
+            continue
+        if next(box.iter("a"), None) is not None:
+            continue
+        tag = box.tag
+        fragment = f"<{tag}>{text}</{tag}>"
+        if tag == "tbody":
+            fragment = f"<table>{fragment}</table>"
+        inner = parse_html(f"<html><body>{fragment}</body></html>")
+        if inner is None:
+            continue
+        items = main_list(inner, base_url, today)
+        if len(items) >= 2:
+            return items
+    return []
+
+
+_ARTICLE_LIST = re.compile(r"\barticleList\s*:\s*\[")
+_CHANNEL_SELF = re.compile(r"\bchannelsTagSelf\s*=\s*\{")
+_PER_PAGE = re.compile(r"""\bperPage\s*:\s*['"]?(\d+)""")
+_UNIT_ID = re.compile(r"""\bunitid\s*:\s*['"]?(\w+)""")
+
+
+def _raw_json(html: str, start: int) -> object:
+    try:
+        return json.JSONDecoder().raw_decode(html, start)[0]
+    except ValueError:
+        return None
+
+
+def _pc_url(urls: object) -> str | None:
+    """The `pc` entry of an article's `urls` (a JSON object, often itself JSON-encoded)."""
+    if isinstance(urls, str):
+        try:
+            urls = json.loads(urls)
+        except ValueError:
+            return urls if urls.startswith(("/", "http")) else None
+    return urls.get("pc") if isinstance(urls, dict) else None
+
+
+def _script_data_list(html: str, base_url: str, today: date) -> tuple[list[ListItem], Pagination]:
+    """A list drawn in the browser from inline data (江西 集约化 pages: `var listData =
+    {articleList: [{title, pubDate, urls: '{"pc": …}'}…]}` rendered by a handlebars template,
+    `perPage` rows a page through `loadPageData(params, unitid)`). Page 1 is the first `perPage`
+    entries; the pager counts the column's `articleCount` (channelsTagSelf) and addresses page N
+    as `?uid={unitid}&pageNum=N` on the column's own URL, the jpage convention its pager keeps."""
+    m = _ARTICLE_LIST.search(html)
+    data = _raw_json(html, m.end() - 1) if m else None
+    if not isinstance(data, list):
+        return [], Pagination()
+    per = _PER_PAGE.search(html)
+    per_page = int(per[1]) if per and int(per[1]) > 0 else len(data)
+    items: list[ListItem] = []
+    seen: set[str] = set()
+    for art in data[:per_page]:
+        if not isinstance(art, dict):
+            continue
+        title = clean(str(art.get("title") or ""))
+        url = abs_url(_pc_url(art.get("urls")) or art.get("url"), base_url)
+        if not title or url is None or url in seen:
+            continue
+        seen.add(url)
+        when = parse_date(str(art.get("pubDate") or ""), today)
+        items.append(
+            ListItem(title=title, url=url, date=when, date_source="json" if when else None)
+        )
+    pagination = Pagination()
+    me = _CHANNEL_SELF.search(html)
+    channel = _raw_json(html, me.end() - 1) if me else None
+    if items and isinstance(channel, dict) and isinstance(channel.get("articleCount"), int):
+        count = max(1, math.ceil(channel["articleCount"] / per_page))
+        own = abs_url(_pc_url(channel.get("urls")), base_url)
+        unit = _UNIT_ID.search(html)
+        urls = []
+        if own and unit and count > 1:
+            own = own.split("?", 1)[0]
+            limit = min(count, SERIES_LIMIT + 1)
+            urls = [f"{own}?uid={unit[1]}&pageNum={k}" for k in range(2, limit + 1)]
+        pagination = Pagination(page_count=count, urls=urls)
+    return items, pagination
+
+
 def extract_list(html: str, base_url: str, today: date) -> ListPage:
     """The entries, pagination and blank-column flag of one list page."""
     html = html or ""
@@ -300,6 +398,12 @@ def extract_list(html: str, base_url: str, today: date) -> ListPage:
             and is_placeholder_text(_visible_text(root))
         ):
             items = []
+        if not items and "<!--" in html:
+            items = _commented_list(root, base_url, today)
+        if not items and "articleList" in html:
+            items, drawn = _script_data_list(html, base_url, today)
+            if items and pagination.page_count is None and not pagination.urls:
+                pagination = drawn
     placeholder = False
     if not items:
         text = _visible_text(root) if root is not None else ""

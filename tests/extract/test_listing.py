@@ -570,3 +570,97 @@ def test_a_lone_entry_in_its_own_ul_stays_its_own_block():
         "关于冬季供暖保障工作的通知",
         "关于道路施工交通管制的通告",
     ]
+
+
+def test_rows_written_into_a_comment_of_an_empty_list_box_are_read():
+    """开普云 columns (jyt.gansu.gov.cn) keep page 1's rows in a comment of an empty `<ul>` for a
+    page script to show; with no other list on the page, those rows are the list."""
+    rows = "".join(
+        f'<li><a target="_blank" href="/jyt/c1/2025{m:02d}/{m}.shtml" title="通知{m}">通知{m}</a>'
+        f"<b>2025-{m:02d}-01</b></li>"
+        for m in (11, 10, 9)
+    )
+    html = (
+        '<div class="nav"><a href="/jyt/c2/zwgklist.shtml">政策法规</a>'
+        '<a href="/jyt/c3/zwgklist.shtml">政策解读</a></div>'
+        f'<div class="list"><ul class="xxgklist"><!--{rows}'
+        "<script>createPageHTML('page_div',10, 1,'zwgklist','shtml',200);</script>--></ul></div>"
+    )
+    page = extract_list(html, "https://x.gov.cn/jyt/c1/zwgklist.shtml", date(2025, 11, 24))
+    assert [(i.title, i.url, i.date) for i in page.items] == [
+        (f"通知{m}", f"https://x.gov.cn/jyt/c1/2025{m:02d}/{m}.shtml", date(2025, m, 1))
+        for m in (11, 10, 9)
+    ]
+    assert page.pagination.page_count == 10
+
+
+def test_commented_out_rows_beside_a_real_list_stay_out():
+    """A box that shows rows keeps its commented-out leftovers out of the items."""
+    live = "".join(
+        f'<li><a href="./2025{m:02d}/t{m}.html">新{m}</a><span>2025-{m:02d}-02</span></li>'
+        for m in (11, 10)
+    )
+    old = "".join(
+        f'<li><a href="./2019{m:02d}/t{m}.html">旧{m}</a><span>2019-{m:02d}-02</span></li>'
+        for m in (11, 10)
+    )
+    html = f"<ul>{live}<!--{old}--></ul>"
+    page = extract_list(html, "https://x.gov.cn/col/", date(2025, 11, 24))
+    assert [i.title for i in page.items] == ["新11", "新10"]
+
+
+def _jx_article(k: int) -> str:
+    urls = '"{\\"pc\\":\\"/site/col/col9/content/content_' + str(k) + '.html\\"}"'
+    return (
+        '{"title":"解读'
+        + str(k)
+        + '","pubDate":"2025-0'
+        + str(k)
+        + '-01 10:00","urls":'
+        + urls
+        + ',"id":"'
+        + str(k)
+        + '"}'
+    )
+
+
+def test_list_drawn_from_inline_article_data_reads_its_first_page():
+    """江西 集约化 columns (sthjt.jiangxi.gov.cn) draw the list from `var listData =
+    {articleList: [...]}` with a handlebars template, `perPage` rows a page."""
+    html = (
+        "<html><head><base href='/site/'><script>"
+        'var channelsTagSelf = {"code":"col9","articleCount":7,'
+        '"urls":"{\\"pc\\":\\"/site/col/col9/index.html\\"}"};\n'
+        "var listData = {\n  articleList: ["
+        + ",".join(_jx_article(k) for k in (5, 4, 3, 2, 1))
+        + "],\n};</script></head><body><div id='380055'></div>"
+        "<script id='div380055' type='text/x-handlebars-template'><ul class='List_list'>"
+        "{{#each data}}<li><a href='{{pcUrl}}' title='{{title}}'>{{title}}</a></li>{{/each}}"
+        "</ul></script><script>var params = {current: 1, unitid: '380055', perPage: '3'};"
+        "loadPageData(params, '380055');</script></body></html>"
+    )
+    page = extract_list(html, "https://x.gov.cn/site/", date(2025, 11, 25))
+    assert [(i.title, i.url, i.date) for i in page.items] == [
+        (f"解读{k}", f"https://x.gov.cn/site/col/col9/content/content_{k}.html", date(2025, k, 1))
+        for k in (5, 4, 3)
+    ]
+    assert page.pagination.page_count == 3
+    assert page.pagination.urls == [
+        "https://x.gov.cn/site/col/col9/index.html?uid=380055&pageNum=2",
+        "https://x.gov.cn/site/col/col9/index.html?uid=380055&pageNum=3",
+    ]
+
+
+def test_inline_article_data_does_not_replace_a_list_in_the_markup():
+    html = (
+        "<script>var listData = {articleList: ["
+        + _jx_article(1)
+        + "]};</script><ul>"
+        + "".join(
+            f'<li><a href="./2025{m:02d}/t{m}.html">新{m}</a><span>2025-{m:02d}-02</span></li>'
+            for m in (11, 10)
+        )
+        + "</ul>"
+    )
+    page = extract_list(html, "https://x.gov.cn/col/", date(2025, 11, 25))
+    assert [i.title for i in page.items] == ["新11", "新10"]
