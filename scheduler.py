@@ -71,7 +71,10 @@ def build_scheduler(
     now: datetime | None = None,
     executor: ThreadPoolExecutor | None = None,
 ) -> BlockingScheduler:
-    """Register the jobs (not started). Jobs that missed a fire time get next_run_time=now."""
+    """Register the jobs (not started). Jobs that missed a fire time (by the clock, which
+    `--now`/ZWGK_NOW may set) run at once: at `now` when given, else at the real present, since
+    APScheduler fires by the wall clock and drops a job whose time is past its grace."""
+    fire_at = now.astimezone(tz) if now else datetime.now(tz)
     now = (now or clock.now()).astimezone(tz)
     sched = BlockingScheduler(
         timezone=tz,
@@ -81,7 +84,7 @@ def build_scheduler(
     for spec in specs:
         if spec.after:
             continue  # run by JobRunner when the job it follows ends
-        extra = {"next_run_time": now} if needs_catch_up(db, spec.id, spec.trigger, now) else {}
+        extra = {"next_run_time": fire_at} if needs_catch_up(db, spec.id, spec.trigger, now) else {}
         if extra:
             log.info("%s: missed its last fire time; running it once now", spec.id)
         sched.add_job(

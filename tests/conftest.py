@@ -29,6 +29,15 @@ DAY1 = "2026-11-29T08:00:00+08:00"
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def _clock_back() -> Iterator[None]:
+    """`--now` in an in-process CLI call sets ZWGK_NOW for the process: put it back after every
+    test, so no later test (or the subprocesses it starts) inherits a fixed clock."""
+    saved = os.environ.get(clock.ENV)
+    yield
+    clock.set_now(saved)
+
+
 @pytest.fixture(scope="session")
 def demo_farm(tmp_path_factory: pytest.TempPathFactory):
     from zwgk.farm.server import FarmProcess

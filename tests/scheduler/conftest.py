@@ -14,7 +14,6 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from zwgk import clock
 from zwgk.cli import main
 
 WAF_STUB = b"<html><script>$_ts=window['$_ts'];</script></html>"
@@ -99,14 +98,6 @@ def server() -> Iterator[LoopbackServer]:
 def module_server() -> Iterator[LoopbackServer]:
     """One server for a module whose tests share an expensive history (the probe week)."""
     yield from serve()
-
-
-@pytest.fixture(autouse=True)
-def _clock_back() -> Iterator[None]:
-    """`--now` in an in-process CLI call sets ZWGK_NOW for the process; put it back."""
-    saved = clock.os.environ.get(clock.ENV)
-    yield
-    clock.set_now(saved)
 
 
 def write_units(folder: Path, homes: dict[str, str]) -> Path:

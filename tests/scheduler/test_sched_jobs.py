@@ -222,3 +222,19 @@ def test_failed_and_missed_summaries_are_caught_up(tmp_path):
 def test_first_start_runs_the_daily_run_but_not_the_summaries(tmp_path):
     sched, _ = build(tmp_path)
     assert due_now(sched) == {"daily-run"}
+
+
+def test_a_catch_up_on_a_fixed_clock_fires_at_the_real_present(tmp_path, monkeypatch):
+    """ZWGK_NOW (a `--now` left in the environment) decides what is due, but APScheduler fires
+    by the wall clock: a catch-up set at the fixed time days ago was dropped as misfired."""
+    from zwgk import clock
+
+    monkeypatch.setenv(clock.ENV, NOW.isoformat())
+    s = scheduler.parse_schedule({})
+    db = open_db(tmp_path / "zwgk.db")
+    specs = scheduler.job_specs(s, tmp_path / "units.yaml", tmp_path / "zwgk.db", tmp_path / "o")
+    before = datetime.now(s.timezone)
+    sched = scheduler.build_scheduler(specs, scheduler.JobRunner(tmp_path / "z.db", specs), db,
+                                      s.timezone)  # fmt: skip
+    job = sched.get_job("daily-run")
+    assert before <= job.next_run_time <= datetime.now(s.timezone)
