@@ -67,7 +67,11 @@ def observe(body: bytes, truth: dict[str, Any]) -> dict[str, Any]:
     if kind == "list":
         page = listing.extract_list(html, base, today)
         p = page.pagination
-        pager: dict[str, Any] = {"page_count": p.page_count, "next": p.urls[0] if p.urls else None}
+        # The spider reads every URL offered; one marked optional (either end of a series whose
+        # first page cannot tell `_1` from `_2`) may 404 without harm, so page 2 is the first
+        # URL it is sure of.
+        sure = [u for u in p.urls if u not in p.optional] or p.urls
+        pager: dict[str, Any] = {"page_count": p.page_count, "next": sure[0] if sure else None}
         if p.hanweb:
             pager["hanweb"] = True
             pager["page_count"] = p.page_count or (
