@@ -75,6 +75,34 @@ def page_links(html: str, base: str) -> list[str]:
     return list(out)
 
 
+def _authority(url: str) -> str:
+    """The raw host[:port] part of an http(s) URL (what `netloc` parses), unparsed."""
+    start = url.find("//") + 2
+    end = len(url)
+    for sep in "/?#":
+        i = url.find(sep, start)
+        if 0 <= i < end:
+            end = i
+    return url[start:end]
+
+
+#: Links remembered per site (hashes): beyond this, a site's links count once per page again.
+DONE_LIMIT = 20000
+
+
+def _remember(done: set[int], h: int) -> None:
+    if len(done) < DONE_LIMIT:
+        done.add(h)
+
+
+def _on_host(url: str, m: dict) -> bool | None:
+    """On the unit's allowed hosts? None for a URL whose host does not parse."""
+    try:
+        return host_allowed(netloc(url), m["allowed_hosts"])
+    except ValueError:
+        return None
+
+
 class LinkChecks:
     """Part of DisclosureSpider (crawler/spiders/disclosure.py); methods use its helpers."""
 
@@ -86,21 +114,31 @@ class LinkChecks:
         cap = self.setting("ZWGK_MAX_LINKS_PER_SITE", 200)
         if cap <= 0:
             return
-        skipped = {discovery.normalise_url(u) for u in skip}
-        skipped.add(discovery.normalise_url(page_url))
         unit = self.units[m["unit"]]
         # The unit's sites are crawled as sites of their own (site-unreachable, crawl-failed).
-        skipped.update(discovery.normalise_url(u) for u in (unit.portal, unit.disclosure) if u)
+        raw_skip = {*skip, page_url, *(u for u in (unit.portal, unit.disclosure) if u)}
+        skipped: set[str] | None = None  # normalised, built for the first link not in raw_skip
         counts: dict[str, int] = self.__dict__.setdefault("_link_counts", {})
+        # A page's links share a few hosts: decide each (unit, authority) once a crawl.
+        hosts: dict[tuple[str, str], bool | None] = self.__dict__.setdefault("_link_hosts", {})
         key = f"{m['unit']}|{m['role']}"
+        # Links decided for this site already (asked, over the cap, off-site): a header or
+        # footer repeated on every list page is one set of links, not one per page, so it
+        # neither uses the cap up again nor is counted again.
+        done = self.__dict__.setdefault("_links_done", {}).setdefault(key, set())
         grant = self.offsite_grants.get(m["unit"])
         offsite = capped = 0
         for url in page_links(html, base):
-            try:
-                on_host = host_allowed(netloc(url), m["allowed_hosts"])
-            except ValueError:  # a scraped URL that does not parse is never followed
+            h = hash(url)
+            if h in done:
+                continue
+            where = (m["unit"], _authority(url))
+            on_host = hosts.get(where, False) if where in hosts else _on_host(url, m)
+            hosts[where] = on_host
+            if on_host is None:  # a scraped URL that does not parse is never followed
                 continue
             if not on_host:
+                _remember(done, h)
                 if grant is None:
                     offsite += 1  # never fetched: spiders stay on the hosts the unit names
                     continue
@@ -110,8 +148,13 @@ class LinkChecks:
                     continue
                 yield from out
                 continue
+            if url in raw_skip:
+                continue
+            if skipped is None:
+                skipped = {discovery.normalise_url(u) for u in raw_skip}
             if discovery.normalise_url(url) in skipped:
                 continue
+            _remember(done, h)
             if counts.get(key, 0) >= cap:
                 capped += 1
                 continue

@@ -197,3 +197,65 @@ def test_page_links_reads_every_http_anchor_once() -> None:
         "http://127.0.0.1:8/d/a.html",
         "http://127.0.0.1:8/d/b.html?x=1&y=2",
     ]
+
+
+class Footer(BaseHTTPRequestHandler):
+    """A platform whose three columns repeat one footer (two links) and add one link each."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def answer(self, method: str) -> None:
+        p = self.path
+        with LOCK:
+            ASKED[(method, p)] += 1
+        foot = (
+            '<div class="foot"><a href="/f1.html">网站地图</a><a href="/f2.html">联系方式</a></div>'
+        )
+        if p == "/":
+            cols = "".join(f'<li><a href="/{c}/">栏目{c}</a></li>' for c in "abc")
+            body = html(f'<ul class="left">{cols}</ul>')
+        elif p in ("/a/", "/b/", "/c/"):
+            c = p.strip("/")
+            rows = "".join(
+                f'<li><a href="/{c}/t2026110{d}_{d}.html">通知{d}</a><span>2026-11-0{d}</span></li>'
+                for d in range(1, 4)
+            )
+            body = html(
+                f'<div class="list"><ul>{rows}</ul></div><a href="/files/{c}.pdf">附件</a>{foot}'
+            )
+        else:
+            body = html("<p>正文</p>")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if method == "GET":
+            self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        self.answer("GET")
+
+    def do_HEAD(self) -> None:
+        self.answer("HEAD")
+
+
+def test_a_footer_repeated_on_every_list_page_uses_the_cap_once(tmp_path: Path) -> None:
+    ASKED.clear()
+    with loopback_site(Footer) as site:
+        db, _ = crawl_units(
+            tmp_path,
+            f"units:\n  - code: u\n    name: 某局\n    kind: department\n    disclosure: {site}/\n",
+            crawl="{delay_seconds: 0.001, autothrottle: false, detail_pages: none,"
+            " max_links_per_site: 4}",
+        )
+    heads = {p for (m, p) in ASKED if m == "HEAD"}
+    # The footer's two links once, then two of the three columns' own links: the cap (4) is
+    # spent on four different links, and only the third column's link is left over.
+    assert {"/f1.html", "/f2.html"} <= heads and len(heads) == 4, heads
+    assert len(heads & {"/files/a.pdf", "/files/b.pdf", "/files/c.pdf"}) == 2
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT sum(checked), sum(capped) FROM link_counts").fetchone() == (
+            4,
+            1,
+        )
