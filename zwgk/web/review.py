@@ -354,32 +354,9 @@ def reject(
     the store's run lock like the command) with the reason, and the decision kept."""
     _supervisor(user)
     reason = clean_text(reason, "误报理由")
-    _ids_in_scope(db, user, ids)
-    marks = ",".join("?" * len(ids))
-    with run_lock(
-        db_path,
-        what="zwgk serve (误报豁免)",
-        hint="a monitoring run is rewriting findings",
-        wait=WAIVE_WAIT_SECONDS,
-    ):
-        # checked under the lock: no run can resolve one of them between check and waiver
-        statuses = db.execute(
-            f"SELECT status FROM findings WHERE finding_id IN ({marks})", ids
-        ).fetchall()
-        if any(s != "open" for (s,) in statuses):
-            raise ReviewError("只能将未关闭的问题标为误报")
-        for fid in ids:
-            lifecycle.waive(db, fid, reason)
-            now = clock.iso()
-            with db.conn:
-                db.execute("BEGIN IMMEDIATE")
-                _upsert_review(
-                    db, fid, now, decision="rejected", reason=reason, decided_by=user.user_id,
-                    decided_at=now,
-                )  # fmt: skip
-                audit(db, user, "reject", reason, unit_id=_unit_of(db, fid), finding_id=fid,
-                      client=client)  # fmt: skip
-    return len(ids)
+    return _waiver_change(
+        db, db_path, user, ids, client, "reject", reason, "open", "只能将未关闭的问题标为误报"
+    )
 
 
 def unreject(
@@ -390,29 +367,60 @@ def unreject(
     the next run resolves it if the page is fixed by then."""
     _supervisor(user)
     reason = clean_text(reason, "撤销理由", required=False) or "撤销误报"
+    return _waiver_change(
+        db,
+        db_path,
+        user,
+        ids,
+        client,
+        "unreject",
+        reason,
+        "waived",
+        "只能撤销已标为误报（豁免）的问题",
+    )
+
+
+def _waiver_change(
+    db: sqlite_utils.Database,
+    db_path: Path,
+    user: User,
+    ids: list[int],
+    client: str,
+    action: str,
+    reason: str,
+    status: str,
+    refused: str,
+) -> int:
+    """reject (waive, decision kept) or unreject (unwaive, decision cleared) each finding, all
+    of them in `status`, under the store's run lock like `zwgk waive`/`unwaive`."""
     _ids_in_scope(db, user, ids)
     marks = ",".join("?" * len(ids))
     with run_lock(
         db_path,
-        what="zwgk serve (撤销误报)",
+        what=f"zwgk serve ({ACTION_ZH[action]})",
         hint="a monitoring run is rewriting findings",
         wait=WAIVE_WAIT_SECONDS,
     ):
+        # checked under the lock: no run can resolve one of them between check and change
         statuses = db.execute(
             f"SELECT status FROM findings WHERE finding_id IN ({marks})", ids
         ).fetchall()
-        if any(s != "waived" for (s,) in statuses):
-            raise ReviewError("只能撤销已标为误报（豁免）的问题")
+        if any(s != status for (s,) in statuses):
+            raise ReviewError(refused)
+        rejecting = action == "reject"
         for fid in ids:
-            lifecycle.unwaive(db, fid, reason)
+            if rejecting:
+                lifecycle.waive(db, fid, reason)
+            else:
+                lifecycle.unwaive(db, fid, reason)
             now = clock.iso()
             with db.conn:
                 db.execute("BEGIN IMMEDIATE")
                 _upsert_review(
-                    db, fid, now, decision=None, reason=None, decided_by=user.user_id,
-                    decided_at=now,
+                    db, fid, now, decision="rejected" if rejecting else None,
+                    reason=reason if rejecting else None, decided_by=user.user_id, decided_at=now,
                 )  # fmt: skip
-                audit(db, user, "unreject", reason, unit_id=_unit_of(db, fid), finding_id=fid,
+                audit(db, user, action, reason, unit_id=_unit_of(db, fid), finding_id=fid,
                       client=client)  # fmt: skip
     return len(ids)
 
