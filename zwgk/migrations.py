@@ -519,7 +519,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT INTO m017_map
             SELECT c.capture_id,
                 (SELECT max(p.page_id) FROM pages p WHERE p.url = c.url
-                    AND p.run_id = c.run_id AND p.kind = c.kind AND p.site_id IS c.site_id),
+                    AND +p.run_id = c.run_id AND p.kind = c.kind AND p.site_id IS c.site_id),
                 (SELECT r.record_id FROM evidence_records r WHERE r.sha256 = c.sha256)
             FROM m017_captures c;
         -- Dropped: a capture with no pages row (none should exist: pages rows are never
