@@ -254,6 +254,7 @@ class StorePipeline:
                 [r.url, page_id],
             ).fetchone()
         else:
+            row = None
             if r.warc is not None:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO evidence_records (sha256, warc, offset, length, bytes,"
@@ -262,9 +263,9 @@ class StorePipeline:
                 )
                 if cur.rowcount == 1:
                     row = (cur.lastrowid,)
-                else:  # another crawl process of the run stored it first
-                    row = self._record_id(r.sha256)
-            else:  # archived before (an earlier run, or this process)
+            if row is None:
+                # archived before: by an earlier run, by this process, or (the insert ignored)
+                # by another crawl process of the run that stored it first
                 row = self._record_id(r.sha256)
         if row is None:
             return  # nothing archived to point at (a 304 before any capture of its URL)
