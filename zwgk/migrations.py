@@ -492,9 +492,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         """
         -- A capture is the pages row of its fetch (capture_id = pages.page_id: run, site, URL,
         -- kind, status and time are there already) and the payload it showed, by an integer
-        -- key of evidence_records: ~10 bytes a fetched page instead of ~400 (URL, times and
-        -- hex sha256 again, and an index by URL; bench/RESULTS.md). A capture's URL lookups go
-        -- through pages_url. Records are one a distinct payload, so the sha256 held twice
+        -- key of evidence_records: ~11 bytes a capture instead of ~255 (URL, times and hex
+        -- sha256 again, and an index by URL; bench/RESULTS.md). A capture's URL lookups go
+        -- through pages_url. Records are one per distinct payload, so the sha256 held twice
         -- there (row and UNIQUE index, what `known` and the pipeline look up) costs little.
         ALTER TABLE evidence_records RENAME TO m017_records;
         ALTER TABLE captures RENAME TO m017_captures;
