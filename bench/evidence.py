@@ -53,12 +53,21 @@ def sizes(db: Path) -> dict:
         "SELECT count(*), coalesce(sum(bytes), 0) FROM evidence_records"
     ).fetchone()
     captures = conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+    # bytes of each evidence table with its indexes (SQLite's dbstat: whole pages)
+    tables = dict(
+        conn.execute(
+            "SELECT m.tbl_name, sum(s.pgsize) FROM dbstat s JOIN sqlite_master m ON m.name = s.name"
+            " WHERE m.tbl_name IN ('captures', 'evidence_records') GROUP BY m.tbl_name"
+        ).fetchall()
+    )
     conn.close()
     return {
         "archive": archive_bytes(db.with_name(db.name + ".evidence")),
         "records": records,
         "payload": payload,
         "captures": captures,
+        "captures_bytes": tables.get("captures", 0),
+        "records_bytes": tables.get("evidence_records", 0),
         "db": db.stat().st_size,
     }
 
@@ -127,6 +136,16 @@ def main() -> None:
         [[label, f"{on['archive'] / 1e6:.2f} MB", on["records"], f"{on['payload'] / 1e6:.2f} MB",
           on["captures"], f"{on['db'] / 1e6:.2f} MB", f"{off['db'] / 1e6:.2f} MB"]
          for label, on, off in (("day 1", on1, off1), ("day 2", on2, off2))],
+    )  # fmt: skip
+    table(
+        "Store bytes per page (archive on - off, and the evidence tables with their indexes)",
+        ["after", "pages", "db on - off", "captures table", "evidence_records table"],
+        [[label, pages, f"{(on['db'] - off['db']) / pages:.0f} B a page",
+          f"{on['captures_bytes'] / max(on['captures'], 1):.1f} B a capture",
+          f"{on['records_bytes'] / max(on['records'], 1):.1f} B a record"
+          f" ({on['records_bytes'] / pages:.1f} B a page)"]
+         for label, on, off, pages in (
+             ("day 1", on1, off1, on1["captures"]), ("day 2", on2, off2, on2["captures"]))],
     )  # fmt: skip
     print("all runs: CPU s (crawl s)")
     for (day, on), rs in sorted(runs.items()):

@@ -224,7 +224,7 @@ class StorePipeline:
         return self.column_ids[key]
 
     def page(self, r: PageRecord) -> None:
-        self.conn.execute(
+        cur = self.conn.execute(
             "INSERT INTO pages (run_id, site_id, url, kind, status, bytes, elapsed_ms, error, block,"
             " fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -241,32 +241,42 @@ class StorePipeline:
             ],
         )
         if r.sha256 or r.status == 304:
-            self.capture(r)
+            self.capture(cur.lastrowid, r)
 
-    def capture(self, r: PageRecord) -> None:
-        """The page's evidence rows (zwgk/evidence.py): its payload's place when this capture
-        wrote it, and a capture row; a 304 answer confirms the URL's last captured payload."""
-        now = clock.iso()
-        site_id = self.site_id(r.unit, r.role)
+    def capture(self, page_id: int, r: PageRecord) -> None:
+        """The page's evidence rows (zwgk/evidence.py): its payload's record when this capture
+        wrote it, and a capture row naming the page's row and the record; a 304 answer confirms
+        the URL's last captured payload (none yet: no capture)."""
         if r.sha256 is None:
-            self.conn.execute(
-                "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
-                " SELECT ?, ?, ?, ?, 304, ?, sha256 FROM captures WHERE url = ?"
-                " ORDER BY run_id DESC, capture_id DESC LIMIT 1",
-                [self.run_id, site_id, r.url, r.kind, now, r.url],
-            )
-            return
-        if r.warc is not None:
-            self.conn.execute(
-                "INSERT OR IGNORE INTO evidence_records (sha256, warc, offset, length, bytes,"
-                " run_id, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [r.sha256, r.warc, r.offset, r.length, r.bytes, self.run_id, now],
-            )
+            row = self.conn.execute(
+                "SELECT c.record_id FROM pages p JOIN captures c ON c.capture_id = p.page_id"
+                " WHERE p.url = ? AND p.page_id < ? ORDER BY p.page_id DESC LIMIT 1",
+                [r.url, page_id],
+            ).fetchone()
+        else:
+            row = None
+            if r.warc is not None:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO evidence_records (sha256, warc, offset, length, bytes,"
+                    " run_id, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [r.sha256, r.warc, r.offset, r.length, r.bytes, self.run_id, clock.iso()],
+                )
+                if cur.rowcount == 1:
+                    row = (cur.lastrowid,)
+            if row is None:
+                # archived before: by an earlier run, by this process, or (the insert ignored)
+                # by another crawl process of the run that stored it first
+                row = self._record_id(r.sha256)
+        if row is None:
+            return  # nothing archived to point at (a 304 before any capture of its URL)
         self.conn.execute(
-            "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [self.run_id, site_id, r.url, r.kind, r.status, now, r.sha256],
+            "INSERT INTO captures (capture_id, record_id) VALUES (?, ?)", [page_id, row[0]]
         )
+
+    def _record_id(self, sha256: str) -> tuple[int] | None:
+        return self.conn.execute(
+            "SELECT record_id FROM evidence_records WHERE sha256 = ?", [sha256]
+        ).fetchone()
 
     def column(self, r: ColumnRecord) -> None:
         now = clock.iso()

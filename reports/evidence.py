@@ -80,10 +80,12 @@ _CODE_KEY = hashlib.sha256(
 
 def cache_name(capture: ev.Capture) -> str:
     """The replay's file in the archive's replay cache: c<capture id>-<digest of everything the
-    page shows>. A capture never changes, so neither does its page (unless the code does)."""
+    page shows>. A capture never changes, so neither does its page (unless the code does).
+    Capture ids are page ids since migration m017 ("m017" in the key: no replay cached under
+    an older capture id is read again; prune removes it once that id is not a capture's)."""
     key = "|".join(
-        map(str, (_CODE_KEY, capture.url, capture.captured_at, capture.status, capture.sha256,
-                  capture.unchanged_since))
+        map(str, ("m017", _CODE_KEY, capture.url, capture.captured_at, capture.status,
+                  capture.sha256, capture.unchanged_since))
     )  # fmt: skip
     return f"c{int(capture.capture_id)}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.html"
 

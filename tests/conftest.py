@@ -128,6 +128,36 @@ def load_json(text: str):
     return json.loads(text)
 
 
+def add_capture(
+    db, run_id: int, site_id: int, url: str, at: str, stored, status: int = 200, kind="list"
+) -> int:
+    """A fetch's evidence rows as the store pipeline writes them (crawler/pipelines.py): its
+    pages row, its payload's record when `stored` (zwgk.evidence.Stored) wrote one, and a
+    capture naming both; returns the capture id (the page id). `db`: a sqlite_utils Database
+    or a sqlite3 connection."""
+    db.execute(
+        "INSERT OR IGNORE INTO runs (run_id, started_at, clock_at) VALUES (?, ?, ?)",
+        [run_id, at, at],
+    )
+    page_id = db.execute(
+        "INSERT INTO pages (run_id, site_id, url, kind, status, bytes, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [run_id, site_id, url, kind, status, stored.bytes, at],
+    ).lastrowid
+    if stored.warc:
+        db.execute(
+            "INSERT OR IGNORE INTO evidence_records (sha256, warc, offset, length, bytes, run_id,"
+            " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [stored.sha256, stored.warc, stored.offset, stored.length, stored.bytes, run_id, at],
+        )
+    db.execute(
+        "INSERT INTO captures (capture_id, record_id)"
+        " SELECT ?, record_id FROM evidence_records WHERE sha256 = ?",
+        [page_id, stored.sha256],
+    )
+    return page_id
+
+
 @contextmanager
 def loopback_site(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
     """Serve `handler` on 127.0.0.1 (a free port) from a thread; yields the site's base URL."""

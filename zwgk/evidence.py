@@ -4,8 +4,10 @@ a page said on the day it was judged, even after the unit changed it.
 - Each crawl process appends WARC response records (one gzip member each, read back with
   warcio) to its own file `run-<run>-<pid>.warc.gz` in the archive folder (configuration `evidence: dir`, default
   `<db>.evidence/` beside the store). File names come from run ids and pids, never scraped text.
-- A payload is stored once: `evidence_records` maps its sha256 to (file, offset, length). A page
-  fetched again unchanged (or answering 304) only adds a `captures` row pointing at that hash.
+- A payload is stored once: `evidence_records` maps its sha256 to (file, offset, length) under
+  an integer `record_id`. Each fetch with a payload (or a 304 answer) adds a `captures` row of
+  two integers: its `pages` row (capture_id = page_id: URL, site, kind, status, time) and its
+  payload's record_id; a page fetched again unchanged points at the record already stored.
 - `link_findings` ties each finding checked in a run to the captures of the URLs it rests on;
   a new link row only when the page's content changed since the finding's last link.
 - `verify` re-reads every record and re-hashes its payload; `prune` applies the retention
@@ -372,16 +374,18 @@ def link_findings(db: Any, run_id: int) -> int:
         for url in finding_urls(column_url, site_url, evidence):
             # only the unit's own captures: its evidence never shows another unit's fetch
             cap = ex(
-                "SELECT capture_id, sha256 FROM captures WHERE url = ? AND run_id <= ?"
-                " AND site_id IN (SELECT site_id FROM sites WHERE unit_id = ?)"
-                " ORDER BY run_id DESC, capture_id DESC LIMIT 1",
+                "SELECT c.capture_id, c.record_id FROM pages p"
+                " JOIN captures c ON c.capture_id = p.page_id"
+                " WHERE p.url = ? AND p.run_id <= ?"
+                " AND p.site_id IN (SELECT site_id FROM sites WHERE unit_id = ?)"
+                " ORDER BY p.run_id DESC, p.page_id DESC LIMIT 1",
                 [url, run_id, unit_id],
             ).fetchone()
             if cap is None:
                 continue
             same = ex(
                 "SELECT 1 FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
-                " WHERE e.finding_id = ? AND e.url = ? AND c.sha256 = ?"
+                " WHERE e.finding_id = ? AND e.url = ? AND c.record_id = ?"
                 " AND e.run_id = (SELECT max(run_id) FROM finding_evidence"
                 "   WHERE finding_id = ? AND url = ?)",
                 [finding_id, url, cap[1], finding_id, url],
@@ -399,7 +403,9 @@ def link_findings(db: Any, run_id: int) -> int:
 
 @dataclass(slots=True)
 class Capture:
-    capture_id: int
+    """A linked capture as shown (read from its pages row and its record)."""
+
+    capture_id: int  # = pages.page_id of the fetch
     url: str
     captured_at: str
     status: int | None
@@ -421,8 +427,10 @@ def captures_of(db: Any, finding_ids: list[int]) -> dict[int, list[Capture]]:
         return out
     seen: set[tuple[int, str]] = set()
     for fid, cid, url, at, status, sha, run in db.execute(
-        "SELECT e.finding_id, c.capture_id, e.url, c.captured_at, c.status, c.sha256, e.run_id"
+        "SELECT e.finding_id, c.capture_id, e.url, p.fetched_at, p.status, r.sha256, e.run_id"
         " FROM finding_evidence e JOIN captures c ON c.capture_id = e.capture_id"
+        " JOIN pages p ON p.page_id = c.capture_id"
+        " JOIN evidence_records r ON r.record_id = c.record_id"
         " WHERE e.finding_id IN (SELECT value FROM json_each(?))"
         " ORDER BY e.finding_id, e.rowid",
         [json.dumps(sorted({int(f) for f in finding_ids}))],
@@ -443,20 +451,24 @@ def finding_captures(db: Any, finding_id: int) -> list[Capture]:
 def mark_unchanged(db: Any, captures: list[Capture]) -> None:
     """Set `unchanged_since` on the captures that repeat an earlier one: the first capture of
     the same URL (same site) with the same content since the page last had other content. One
-    query for them all; capture ids grow with time, so they order the fetches."""
+    query for them all; capture ids are page ids, which grow with time, so they order the
+    fetches (a URL's captures are found through pages' index by URL)."""
     ids = sorted({c.capture_id for c in captures})
     if not ids:
         return
     since = dict(
         db.execute(
-            "SELECT c.capture_id, (SELECT c2.captured_at FROM captures c2"
-            "   WHERE c2.url = c.url AND c2.site_id IS c.site_id AND c2.sha256 = c.sha256"
-            "   AND c2.capture_id < c.capture_id AND c2.capture_id > coalesce("
-            "     (SELECT max(c3.capture_id) FROM captures c3 WHERE c3.url = c.url"
-            "      AND c3.site_id IS c.site_id AND c3.sha256 != c.sha256"
-            "      AND c3.capture_id < c.capture_id), 0)"
-            "   ORDER BY c2.capture_id LIMIT 1)"
-            " FROM captures c WHERE c.capture_id IN (SELECT value FROM json_each(?))",
+            "SELECT c.capture_id, (SELECT p2.fetched_at FROM pages p2"
+            "   JOIN captures c2 ON c2.capture_id = p2.page_id"
+            "   WHERE p2.url = p.url AND p2.site_id IS p.site_id AND c2.record_id = c.record_id"
+            "   AND p2.page_id < p.page_id AND p2.page_id > coalesce("
+            "     (SELECT max(p3.page_id) FROM pages p3"
+            "      JOIN captures c3 ON c3.capture_id = p3.page_id"
+            "      WHERE p3.url = p.url AND p3.site_id IS p.site_id"
+            "      AND c3.record_id != c.record_id AND p3.page_id < p.page_id), 0)"
+            "   ORDER BY p2.page_id LIMIT 1)"
+            " FROM captures c JOIN pages p ON p.page_id = c.capture_id"
+            " WHERE c.capture_id IN (SELECT value FROM json_each(?))",
             [json.dumps(ids)],
         ).fetchall()
     )
@@ -502,7 +514,8 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
             [resolved_cut],
         )
         ex(
-            "INSERT OR IGNORE INTO ze_keep SELECT capture_id FROM captures WHERE captured_at >= ?",
+            "INSERT OR IGNORE INTO ze_keep SELECT c.capture_id FROM captures c"
+            " JOIN pages p ON p.page_id = c.capture_id WHERE p.fetched_at >= ?",
             [unlinked_cut],
         )
         ex("DELETE FROM finding_evidence WHERE capture_id NOT IN (SELECT capture_id FROM ze_keep)")
@@ -510,21 +523,21 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
             "DELETE FROM captures WHERE capture_id NOT IN (SELECT capture_id FROM ze_keep)"
         ).rowcount
         gone = ex(
-            "SELECT sha256, warc, offset, length FROM evidence_records"
-            " WHERE sha256 NOT IN (SELECT sha256 FROM captures)"
+            "SELECT record_id, warc, offset, length FROM evidence_records"
+            " WHERE record_id NOT IN (SELECT record_id FROM captures)"
         ).fetchall()
-        ex("DELETE FROM evidence_records WHERE sha256 NOT IN (SELECT sha256 FROM captures)")
+        ex("DELETE FROM evidence_records WHERE record_id NOT IN (SELECT record_id FROM captures)")
         res.records_deleted = len(gone)
         touched = sorted({g[1] for g in gone})
         # the records left in those files, in one scan (no index by file: it cost every page
         # stored more than this costs a prune)
-        left: dict[str, list[tuple[str, int, int]]] = {}
-        for sha, name, offset, length in ex(
-            "SELECT sha256, warc, offset, length FROM evidence_records"
+        left: dict[str, list[tuple[int, int, int]]] = {}
+        for record_id, name, offset, length in ex(
+            "SELECT record_id, warc, offset, length FROM evidence_records"
             " WHERE warc IN (SELECT value FROM json_each(?)) ORDER BY warc, offset",
             [json.dumps(touched)],
         ):
-            left.setdefault(name, []).append((sha, offset, length))
+            left.setdefault(name, []).append((record_id, offset, length))
         fresh: list[Path] = []
         for name in touched:
             keep = left.get(name)
@@ -533,11 +546,11 @@ def prune(db: Any, folder: Path, opts: dict[str, Any], now: datetime | None = No
             new = _next_generation(folder, name)
             fresh.append(new)
             with open(warc_path(folder, name), "rb") as fin, open(new, "xb") as fout:
-                for sha, offset, length in keep:
+                for record_id, offset, length in keep:
                     fin.seek(offset)
                     ex(
-                        "UPDATE evidence_records SET warc = ?, offset = ? WHERE sha256 = ?",
-                        [new.name, fout.tell(), sha],
+                        "UPDATE evidence_records SET warc = ?, offset = ? WHERE record_id = ?",
+                        [new.name, fout.tell(), record_id],
                     )
                     fout.write(fin.read(length))
                 fout.flush()

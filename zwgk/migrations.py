@@ -487,6 +487,65 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE evidence_records_new RENAME TO evidence_records;
         """,
     ),
+    (
+        "m017_captures_in_pages",
+        """
+        -- A capture is the pages row of its fetch (capture_id = pages.page_id: run, site, URL,
+        -- kind, status and time are there already) and the payload it showed, by an integer
+        -- key of evidence_records: ~11 bytes a capture instead of ~255 (URL, times and hex
+        -- sha256 again, and an index by URL; bench/RESULTS.md). A capture's URL lookups go
+        -- through pages_url. Records are one per distinct payload, so the sha256 held twice
+        -- there (row and UNIQUE index, what `known` and the pipeline look up) costs little.
+        ALTER TABLE evidence_records RENAME TO m017_records;
+        ALTER TABLE captures RENAME TO m017_captures;
+        CREATE TABLE evidence_records (
+            record_id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            warc TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            run_id INTEGER,
+            stored_at TEXT NOT NULL
+        );
+        INSERT INTO evidence_records (sha256, warc, offset, length, bytes, run_id, stored_at)
+            SELECT sha256, warc, offset, length, bytes, run_id, stored_at FROM m017_records
+            ORDER BY stored_at, warc, offset;
+        -- Each old capture's fetch: the newest pages row of the same run, site, URL and kind
+        -- (the pipeline wrote both from one PageRecord), and its payload's new record_id.
+        CREATE TEMP TABLE m017_map (
+            old_id INTEGER PRIMARY KEY, page_id INTEGER, record_id INTEGER
+        );
+        INSERT INTO m017_map
+            SELECT c.capture_id,
+                (SELECT max(p.page_id) FROM pages p WHERE p.url = c.url
+                    AND +p.run_id = c.run_id AND p.kind = c.kind AND p.site_id IS c.site_id),
+                (SELECT r.record_id FROM evidence_records r WHERE r.sha256 = c.sha256)
+            FROM m017_captures c;
+        -- Dropped: a capture with no pages row (none should exist: pages rows are never
+        -- deleted) or whose payload has no record (nothing to show), and the finding_evidence
+        -- rows that pointed at it. Records left with no capture go at the next prune.
+        DELETE FROM m017_map WHERE page_id IS NULL OR record_id IS NULL;
+        CREATE TABLE captures (
+            capture_id INTEGER PRIMARY KEY,  -- pages.page_id of the fetch
+            record_id INTEGER NOT NULL       -- evidence_records.record_id of its payload
+        );
+        -- Two old captures of one fetch's page (a URL fetched twice by one run's site and
+        -- kind) become one: the newest capture's payload, and both captures' links.
+        INSERT INTO captures (capture_id, record_id)
+            SELECT page_id, record_id FROM (
+                SELECT page_id, record_id, max(old_id) FROM m017_map GROUP BY page_id
+            );
+        DELETE FROM finding_evidence WHERE capture_id NOT IN (SELECT old_id FROM m017_map);
+        UPDATE finding_evidence
+            SET capture_id = (
+                SELECT page_id FROM m017_map WHERE old_id = finding_evidence.capture_id
+            );
+        DROP TABLE temp.m017_map;
+        DROP TABLE m017_captures;
+        DROP TABLE m017_records;
+        """,
+    ),
 ]
 
 

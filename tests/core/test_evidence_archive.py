@@ -12,6 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from tests.conftest import add_capture, zwgk
 from zwgk import evidence as ev
 from zwgk.errors import ConfigError
 from zwgk.store import open_db
@@ -34,17 +35,7 @@ def _store(tmp_path: Path):
 
 def _capture(db, writer: ev.ArchiveWriter, run: int, url: str, body: bytes, at: str) -> int:
     stored = writer.capture(url, 200, [("Content-Type", "text/html; charset=utf-8")], body, at)
-    if stored.warc:
-        db.execute(
-            "INSERT OR IGNORE INTO evidence_records VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [stored.sha256, stored.warc, stored.offset, stored.length, len(body), run, at],
-        )
-    cur = db.execute(
-        "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
-        " VALUES (?, 1, ?, 'list', 200, ?, ?)",
-        [run, url, at, stored.sha256],
-    )
-    return cur.lastrowid
+    return add_capture(db, run, 1, url, at, stored)
 
 
 def _finding(db, fid: int, status: str, resolved_at: str | None, capture_id: int, url: str):
@@ -150,8 +141,8 @@ def test_pruning_keeps_what_the_policy_says(tmp_path: Path) -> None:
     assert ev.archive_size(folder)[0] == 1
     for fid, text in ((1, "页面0"), (3, "页面2")):
         (sha,) = db.execute(
-            "SELECT c.sha256 FROM finding_evidence e JOIN captures c USING (capture_id)"
-            " WHERE e.finding_id = ?",
+            "SELECT r.sha256 FROM finding_evidence e JOIN captures c USING (capture_id)"
+            " JOIN evidence_records r USING (record_id) WHERE e.finding_id = ?",
             [fid],
         ).fetchone()
         assert text in ev.record_for(db, folder, sha).body.decode()
@@ -277,7 +268,6 @@ def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path)
     since <first capture>" so the dates read right; a page that changed and changed back
     starts a new stretch (not "unchanged since" the older copy)."""
     from reports import evidence as pages
-    from tests.conftest import zwgk
     from zwgk import store
 
     db, folder = _store(tmp_path)
@@ -288,7 +278,7 @@ def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path)
     day = "2026-11-{:02d}T08:00:00+08:00".format
     c1 = _capture(db, w, 1, url, a, day(20))  # stores a
     c2 = _capture(db, w, 1, url, a, day(21))  # unchanged: a row only
-    db.execute("UPDATE captures SET status = 304 WHERE capture_id = ?", [c2])
+    db.execute("UPDATE pages SET status = 304 WHERE page_id = ?", [c2])
     c3 = _capture(db, w, 1, url, b, day(22))  # changed
     c4 = _capture(db, w, 1, url, a, day(23))  # changed back: record of day 20, new stretch
     c5 = _capture(db, w, 1, url, a, day(24))  # unchanged since day 23
@@ -345,7 +335,10 @@ def test_replays_are_rendered_once_and_pruned_with_their_captures(tmp_path: Path
     new = _capture(db, w, 1, url, PAGE.format(text="新").encode(), "2026-11-28T08:00:00+08:00")
     w.close()
     caps: dict[int, ev.Capture] = {}
-    for cid, at, sha in db.execute("SELECT capture_id, captured_at, sha256 FROM captures"):
+    for cid, at, sha in db.execute(
+        "SELECT c.capture_id, p.fetched_at, r.sha256 FROM captures c"
+        " JOIN pages p ON p.page_id = c.capture_id JOIN evidence_records r USING (record_id)"
+    ):
         caps[cid] = ev.Capture(cid, url, at, 200, sha, 1, True)
 
     first = pages.cached_replay(db, folder, caps[old])

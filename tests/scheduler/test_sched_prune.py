@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import scheduler
+from tests.conftest import add_capture
 from zwgk import clock
 from zwgk import evidence as ev
 from zwgk.errors import ConfigError
@@ -46,15 +47,7 @@ def _archive(db_path: Path) -> dict[str, int]:
     ):
         url = f"http://u1.test/{name}/"
         s = w.capture(url, 200, [], f"<p>{name}</p>".encode(), at)
-        db.execute(
-            "INSERT INTO evidence_records VALUES (?, ?, ?, ?, ?, 1, ?)",
-            [s.sha256, s.warc, s.offset, s.length, s.bytes, at],
-        )
-        ids[name] = db.execute(
-            "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
-            " VALUES (1, 1, ?, 'list', 200, ?, ?)",
-            [url, at, s.sha256],
-        ).lastrowid
+        ids[name] = add_capture(db, 1, 1, url, at, s)
     w.close()
     db.execute(
         "INSERT INTO findings (finding_id, key, rule, unit_id, site_id, column_url, severity,"

@@ -104,7 +104,12 @@ def test_a_changed_page_still_shows_what_the_finding_saw(tmp_path: Path) -> None
     verified = zwgk("evidence", "verify", "--db", str(db))
     assert verified.returncode == 0 and " 0 failed" in verified.stdout, verified.stdout
     with sqlite3.connect(db) as conn:
-        per_run = dict(conn.execute("SELECT run_id, count(*) FROM captures GROUP BY run_id"))
+        per_run = dict(
+            conn.execute(
+                "SELECT p.run_id, count(*) FROM captures c JOIN pages p ON p.page_id = c.capture_id"
+                " GROUP BY p.run_id"
+            )
+        )
         stored = dict(conn.execute("SELECT run_id, count(*) FROM evidence_records GROUP BY 1"))
     assert per_run[1] >= 1 and per_run[2] >= 1 and stored == {1: 1, 2: 1}
     status = zwgk("status", "--db", str(db))
@@ -115,20 +120,31 @@ def test_demo_city_archive_dedupes_and_verifies(crawled) -> None:
     """Day 2 of the demo city re-reads mostly unchanged pages: each is a capture row pointing
     at day 1's record, not a second copy; every record verifies."""
     with sqlite3.connect(crawled.db) as conn:
-        caps = dict(conn.execute("SELECT run_id, count(*) FROM captures GROUP BY run_id"))
+        conn.execute(
+            "CREATE TEMP VIEW cap AS SELECT p.run_id, p.url, p.status, r.sha256, r.run_id AS"
+            " stored_by FROM captures c JOIN pages p ON p.page_id = c.capture_id"
+            " JOIN evidence_records r ON r.record_id = c.record_id"
+        )
+        caps = dict(conn.execute("SELECT run_id, count(*) FROM cap GROUP BY run_id"))
         new2 = conn.execute("SELECT count(*) FROM evidence_records WHERE run_id = 2").fetchone()[0]
         both = conn.execute(
-            "SELECT count(*) FROM captures c2 WHERE c2.run_id = 2 AND EXISTS (SELECT 1 FROM"
-            " captures c1 WHERE c1.run_id = 1 AND c1.url = c2.url AND c1.sha256 = c2.sha256)"
+            "SELECT count(*) FROM cap c2 WHERE c2.run_id = 2 AND EXISTS (SELECT 1 FROM"
+            " cap c1 WHERE c1.run_id = 1 AND c1.url = c2.url AND c1.sha256 = c2.sha256)"
         ).fetchone()[0]
         copies = conn.execute(
-            "SELECT count(*) FROM evidence_records WHERE sha256 IN (SELECT sha256 FROM captures"
+            "SELECT count(*) FROM evidence_records WHERE sha256 IN (SELECT sha256 FROM cap"
             " WHERE run_id = 1) AND run_id = 2"
         ).fetchone()[0]
+        # a 304 answer's capture points at the payload the URL showed before
+        not_modified = conn.execute(
+            "SELECT count(*), count(CASE WHEN stored_by = 1 THEN 1 END) FROM cap"
+            " WHERE run_id = 2 AND status = 304"
+        ).fetchone()
         linked = conn.execute("SELECT count(DISTINCT finding_id) FROM finding_evidence")
         linked = linked.fetchone()[0]
     assert caps[1] > 100 and caps[2] > 10
     assert both > 0 and copies == 0  # unchanged pages: stored once
+    assert not_modified[0] > 0 and not_modified[0] == not_modified[1], not_modified
     assert new2 < caps[2]
     assert linked > 0
     from zwgk import evidence as ev

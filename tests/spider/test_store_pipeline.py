@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from scrapy.settings import Settings
 
 from crawler.extract.types import ListItem
-from crawler.items import ColumnRecord, DetailRecord, ListRecord, Records
+from crawler.items import ColumnRecord, DetailRecord, ListRecord, PageRecord, Records
 from crawler.pipelines import StorePipeline
 from zwgk import store
 from zwgk.units import load_units
@@ -225,4 +225,49 @@ def test_page_metas_are_tallied_per_site_and_kind_across_commits_and_workers(
         ("detail", "3408000001", 4, f"{SITE}d/1.html"),
         ("detail", "3408000099", 1, f"{SITE}d/4.html"),
         ("home", "3408000001", 1, SITE),
+    ]
+
+
+def test_a_capture_is_its_pages_row_and_its_payloads_record(tmp_path: Path) -> None:
+    """The evidence rows of each fetch (m017): the capture id is the page id; a new payload
+    adds its record, a known one (archived before, warc None) and a 304 answer point at the
+    record already there (a 304's: the URL's latest capture's); a 304 with nothing captured
+    before, or a page without a body, has no capture."""
+    p, _ = pipeline(tmp_path)
+    one, two = SITE + "1.html", SITE + "2.html"
+
+    def page(url, status=200, sha=None, warc=None, offset=None):
+        rec = PageRecord("u", "disclosure", url, "list", status, 10, 5, sha256=sha, warc=warc,
+                         offset=offset, length=50 if warc else None)  # fmt: skip
+        p.process_item(Records([rec]))
+
+    page(two, 304)  # nothing captured for it yet
+    page(one, sha="a" * 64, warc="run-1-1.warc.gz", offset=0)
+    page(two, sha="a" * 64)  # the same payload elsewhere: already archived
+    page(one, sha="b" * 64, warc="run-1-1.warc.gz", offset=50)
+    page(one, 304)  # confirms b, the URL's latest
+    page(two, 304)  # confirms a
+    page(one, status=500)  # an error: no body, no capture
+    page(two, sha="b" * 64, warc="run-1-2.warc.gz", offset=0)  # another process stored b first
+    p.close_spider()
+    conn = sqlite3.connect(tmp_path / "z.db")
+    rows = conn.execute(
+        "SELECT p.page_id, p.url, p.status, c.capture_id, r.sha256 FROM pages p"
+        " LEFT JOIN captures c ON c.capture_id = p.page_id"
+        " LEFT JOIN evidence_records r ON r.record_id = c.record_id ORDER BY p.page_id"
+    ).fetchall()
+    assert [(url, status, cid == pid, sha and sha[0]) for pid, url, status, cid, sha in rows] == [
+        (two, 304, False, None),
+        (one, 200, True, "a"),
+        (two, 200, True, "a"),
+        (one, 200, True, "b"),
+        (one, 304, True, "b"),
+        (two, 304, True, "a"),
+        (one, 500, False, None),
+        (two, 200, True, "b"),
+    ]
+    records = conn.execute("SELECT sha256, warc, offset, length FROM evidence_records").fetchall()
+    assert sorted(records) == [
+        ("a" * 64, "run-1-1.warc.gz", 0, 50),
+        ("b" * 64, "run-1-1.warc.gz", 50, 50),
     ]

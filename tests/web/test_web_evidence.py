@@ -9,6 +9,7 @@ import lxml.html
 from web_helpers import logged_in
 
 from reports.replay import CSP as REPLAY_CSP
+from tests.conftest import add_capture
 from zwgk import evidence as ev
 
 URL = "http://www.yingjiang.example.gov.cn/xxgk/tzgg/"
@@ -28,15 +29,7 @@ def _archive(workspace) -> int:
     writer.close()
     conn = sqlite3.connect(workspace.db_path)
     with conn:
-        conn.execute(
-            "INSERT INTO evidence_records VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [stored.sha256, stored.warc, stored.offset, stored.length, len(body), 2, AT],
-        )
-        cid = conn.execute(
-            "INSERT INTO captures (run_id, site_id, url, kind, status, captured_at, sha256)"
-            " VALUES (2, 2, ?, 'list', 200, ?, ?)",
-            [URL, AT, stored.sha256],
-        ).lastrowid
+        cid = add_capture(conn, 2, 2, URL, AT, stored)
         conn.execute(
             "INSERT INTO finding_evidence (finding_id, url, run_id, capture_id) VALUES (1, ?, 2, ?)",
             [URL, cid],
