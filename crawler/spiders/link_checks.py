@@ -133,8 +133,9 @@ class LinkChecks:
             if h in done:
                 continue
             where = (m["unit"], _authority(url))
-            on_host = hosts.get(where, False) if where in hosts else _on_host(url, m)
-            hosts[where] = on_host
+            if where not in hosts:
+                hosts[where] = _on_host(url, m)
+            on_host = hosts[where]
             if on_host is None:  # a scraped URL that does not parse is never followed
                 continue
             if not on_host:
