@@ -27,11 +27,6 @@ def finding_href(unit_id: str, finding_id: int) -> str:
     return f"evidence/{check_code(unit_id)}/{int(finding_id)}.html"
 
 
-def captures_by_finding(db: Any, finding_ids: list[int]) -> dict[int, list[ev.Capture]]:
-    """The linked captures of these findings (zwgk.evidence.captures_of: one query)."""
-    return ev.captures_of(db, finding_ids)
-
-
 def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Capture]]:
     """Give each finding with archived evidence its `evidence_href` and `evidence_seen` (the
     first capture's time: "as seen on …"); the others get None and ""."""
@@ -39,7 +34,7 @@ def annotate(db: Any, findings: list[dict[str, Any]]) -> dict[int, list[ev.Captu
         has = db.execute("SELECT 1 FROM finding_evidence LIMIT 1").fetchone() is not None
     except Exception:  # noqa: BLE001 - a store without the table has no evidence
         has = False
-    caps = captures_by_finding(db, [f["finding_id"] for f in findings]) if has else {}
+    caps = ev.captures_of(db, [f["finding_id"] for f in findings]) if has else {}
     for f in findings:
         mine = caps.get(f["finding_id"])
         f["evidence_href"] = finding_href(f["unit_id"], f["finding_id"]) if mine else None
@@ -55,20 +50,23 @@ def replay_capture(db: Any, folder: Path, capture: ev.Capture, note: str = "") -
 def _replay(db: Any, folder: Path, capture: ev.Capture, note: str = "") -> tuple[str, bool]:
     """(page, clean): clean when the record was read and its payload hashed as stored."""
     if capture.unchanged_since:
-        note = (note + "；" if note else "") + unchanged_note(capture)
-    banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
+        note = _and(note, unchanged_note(capture))
+
+    def banner(text: str) -> str:
+        return banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, text)
+
     try:
         rec = ev.record_for(db, folder, capture.sha256)
     except ev.EvidenceError as exc:
-        return replay(b"", [], capture.url, banner_html(
-            capture.url, capture.captured_at, capture.status, capture.sha256,
-            (note + "；" if note else "") + f"存档记录无法读取：{exc}",
-        )), False  # fmt: skip
+        return replay(b"", [], capture.url, banner(_and(note, f"存档记录无法读取：{exc}"))), False
     if hashlib.sha256(rec.body).hexdigest() != capture.sha256:
-        note = (note + "；" if note else "") + "警告：存档内容的哈希与记录不符（可能被改动）"
-        banner = banner_html(capture.url, capture.captured_at, capture.status, capture.sha256, note)
-        return replay(rec.body, rec.headers, capture.url, banner), False
-    return replay(rec.body, rec.headers, capture.url, banner), True
+        warning = _and(note, "警告：存档内容的哈希与记录不符（可能被改动）")
+        return replay(rec.body, rec.headers, capture.url, banner(warning)), False
+    return replay(rec.body, rec.headers, capture.url, banner(note)), True
+
+
+def _and(note: str, more: str) -> str:
+    return f"{note}；{more}" if note else more
 
 
 #: What a cached replay depends on besides its capture: the code that renders it. A change to

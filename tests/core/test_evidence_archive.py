@@ -267,7 +267,6 @@ def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path)
     record: `zwgk evidence show`, the evidence page and the replay's banner say "unchanged
     since <first capture>" so the dates read right; a page that changed and changed back
     starts a new stretch (not "unchanged since" the older copy)."""
-    from reports import evidence as pages
     from zwgk import store
 
     db, folder = _store(tmp_path)
@@ -293,7 +292,7 @@ def test_repeat_captures_say_unchanged_since_their_first_capture(tmp_path: Path)
     assert caps[c4].unchanged_since is None  # same bytes as day 20, but it had changed
     assert caps[c5].unchanged_since == day(23)
     assert c1 not in caps
-    by_report = {c.capture_id: c for c in pages.captures_by_finding(db, [1])[1]}
+    by_report = {c.capture_id: c for c in ev.captures_of(db, [1])[1]}
     assert {k: v.unchanged_since for k, v in by_report.items()} == {
         k: v.unchanged_since for k, v in caps.items()
     }

@@ -31,7 +31,7 @@ def _captures(finding_id: int) -> tuple[dict[str, Any], list[ev.Capture]]:
     store = db()
     # review.finding applies the user's scope: another unit's finding is NotFound (404).
     f = review.finding(store, g.session.user, finding_id, current_config("ZWGK_CONFIG"))
-    caps = report_evidence.captures_by_finding(store, [finding_id]).get(finding_id, [])
+    caps = ev.finding_captures(store, finding_id)
     if not caps:
         raise review.NotFound("此问题没有存档的页面")
     return f, caps

@@ -20,9 +20,9 @@ import sqlite_utils
 
 from checks import lifecycle
 from reports.data import iso_minute, load_findings, safe_href
-from reports.evidence import captures_by_finding
 from reports.tasks import deadlines, due_date
 from zwgk import clock
+from zwgk import evidence as ev
 from zwgk.errors import ZwgkError
 from zwgk.storelock import run_lock
 from zwgk.web.accounts import User
@@ -215,7 +215,7 @@ def _evidence_seen(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> Non
     """Give each finding `evidence_seen`: when the pages it rests on were first captured (the
     evidence archive, reports/evidence.py), "" when none are kept."""
     try:
-        caps = captures_by_finding(db, [f["finding_id"] for f in rows])
+        caps = ev.captures_of(db, [f["finding_id"] for f in rows])
     except sqlite3.OperationalError:  # a store without the archive's tables has no evidence
         caps = {}
     for f in rows:
